@@ -1,0 +1,4 @@
+export { Rng, type RngState } from './random.js';
+export * from './validate.js';
+export { writeFileAtomic, writeJsonAtomic } from './fs.js';
+export { projectRoot, cacheDir } from './paths.js';

@@ -1,0 +1,73 @@
+/** Small Vega-Lite builders so notebook cells stay one line per figure. Data is attached by saveFigure/show. */
+import type { VegaLiteSpec } from './render.js';
+
+export interface Channel {
+  field: string;
+  title?: string;
+  type?: 'quantitative' | 'nominal' | 'ordinal' | 'temporal';
+  scale?: Record<string, unknown>;
+  sort?: string[] | null;
+}
+
+export interface LineChartOptions {
+  title: string;
+  /** A second title line: where a figure is made at reduced scale, say so here. */
+  subtitle?: string | string[];
+  x: Channel;
+  y: Channel;
+  color?: Channel;
+  strokeDash?: Channel;
+  /** Draw point markers too. */
+  points?: boolean;
+  /** Shaded band between two fields (e.g. min/max over resamplings), coloured like the lines. */
+  band?: { lower: string; upper: string; opacity?: number };
+  width?: number;
+  height?: number;
+}
+
+function encodeChannel(c: Channel, fallback: Channel['type']): Record<string, unknown> {
+  const enc: Record<string, unknown> = { field: c.field, type: c.type ?? fallback, title: c.title ?? c.field };
+  if (c.scale) enc.scale = c.scale;
+  if (c.sort !== undefined) enc.sort = c.sort;
+  return enc;
+}
+
+export function titleBlock(title: string, subtitle?: string | string[]): Record<string, unknown> {
+  return subtitle ? { text: title, subtitle } : { text: title };
+}
+
+export function lineChart(o: LineChartOptions): VegaLiteSpec {
+  const x = encodeChannel(o.x, 'quantitative');
+  const y = encodeChannel(o.y, 'quantitative');
+  const shared: Record<string, unknown> = { x };
+  if (o.color) shared.color = encodeChannel(o.color, 'nominal');
+  const line: Record<string, unknown> = {
+    mark: { type: 'line', point: o.points ?? false, clip: true },
+    encoding: { ...shared, y, ...(o.strokeDash ? { strokeDash: encodeChannel(o.strokeDash, 'nominal') } : {}) },
+  };
+  const layers: Record<string, unknown>[] = [line];
+  if (o.band) {
+    layers.unshift({
+      mark: { type: 'area', opacity: o.band.opacity ?? 0.2, clip: true },
+      encoding: { ...shared, y: { field: o.band.lower, type: 'quantitative' }, y2: { field: o.band.upper } },
+    });
+  }
+  return {
+    title: titleBlock(o.title, o.subtitle),
+    width: o.width ?? 420,
+    height: o.height ?? 280,
+    layer: layers,
+  };
+}
+
+/** Bar chart (histograms, per-block importance …). */
+export function barChart(o: { title: string; subtitle?: string | string[]; x: Channel; y: Channel; color?: Channel; width?: number; height?: number }): VegaLiteSpec {
+  const encoding: Record<string, unknown> = { x: encodeChannel(o.x, 'ordinal'), y: encodeChannel(o.y, 'quantitative') };
+  if (o.color) encoding.color = encodeChannel(o.color, 'nominal');
+  return { title: titleBlock(o.title, o.subtitle), width: o.width ?? 420, height: o.height ?? 260, mark: 'bar', encoding };
+}
+
+/** Side-by-side panels sharing nothing: `hconcat` of specs (each keeps its own title). */
+export function panels(title: string, specs: VegaLiteSpec[], subtitle?: string | string[]): VegaLiteSpec {
+  return { title: titleBlock(title, subtitle), hconcat: specs.map(({ title: t, ...rest }) => ({ ...rest, title: t })) };
+}

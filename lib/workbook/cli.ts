@@ -1,0 +1,152 @@
+/** The `workbook` command: run | export | doctor | clean. Exit codes: 0 ok, 1 failure, 2 bad usage. */
+import { basename, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { projectRoot } from '../core/index.js';
+import { formatChecks, fixProblems, runChecks } from './doctor.js';
+import { EXPORT_FORMATS, exportNotebook, type ExportFormat } from './export.js';
+import { clearOutputs, hasOutputs, parseParam, readNotebook, writeNotebook, type ParamValue } from './notebook.js';
+import { CellError, listNotebooks, PROFILES, resolveNotebook, runNotebook, type Profile } from './runner.js';
+
+const USAGE = `usage:
+  workbook run [notebook…] [--profile quick|full] [--param key=value]… [--out DIR]
+               [--cell-timeout SECONDS] [--timeout SECONDS] [--export html,pdf]
+  workbook export [notebook…] [--profile quick|full] [--to html,pdf] [--out DIR]
+  workbook doctor [--fix]
+  workbook clean [notebook…]          strip outputs (notebooks are committed clean)
+  workbook check-clean [notebook…]    exit 1 if a notebook has outputs
+Notebooks are names in notebooks/ (zepe, vscc, e2ec, codebook) or paths; default: all of them.`;
+
+class UsageError extends Error {}
+
+function profileOf(v: string | undefined): Profile {
+  const p = v ?? 'quick';
+  if (!(PROFILES as readonly string[]).includes(p)) throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}, got ${JSON.stringify(p)}`);
+  return p as Profile;
+}
+
+function seconds(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} must be a positive number of seconds, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function formatsOf(v: string | undefined, fallback: ExportFormat[]): ExportFormat[] {
+  if (v === undefined) return fallback;
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const f of list) if (!(EXPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--to/--export takes ${EXPORT_FORMATS.join(',')}, got ${JSON.stringify(f)}`);
+  return list as ExportFormat[];
+}
+
+function notebooksOf(positionals: string[]): string[] {
+  const list = positionals.length > 0 ? positionals.map(resolveNotebook) : listNotebooks();
+  if (list.length === 0) throw new Error('no notebooks found in notebooks/');
+  return list;
+}
+
+async function cmdRun(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      profile: { type: 'string' }, param: { type: 'string', multiple: true }, out: { type: 'string' },
+      'cell-timeout': { type: 'string' }, timeout: { type: 'string' }, export: { type: 'string' },
+    },
+  });
+  const profile = profileOf(values.profile);
+  const params: Record<string, ParamValue> = {};
+  for (const p of values.param ?? []) {
+    const [k, v] = parseParam(p);
+    params[k] = v;
+  }
+  const notebooks = notebooksOf(positionals);
+  const formats = formatsOf(values.export, []);
+  const outDir = values.out ? resolve(values.out) : join(projectRoot(), 'build', profile, 'notebooks');
+  for (const nb of notebooks) {
+    const name = basename(nb, '.ipynb');
+    process.stderr.write(`▶ ${name} (profile ${profile})\n`);
+    const res = await runNotebook(nb, {
+      profile, params, outDir,
+      cellTimeout: seconds('--cell-timeout', values['cell-timeout']),
+      notebookTimeout: seconds('--timeout', values.timeout),
+    });
+    process.stderr.write(`✔ ${name}: ${res.seconds.toFixed(1)} s → ${res.output}\n`);
+    if (formats.length > 0) {
+      const ex = await exportNotebook(res.output, formats, join(outDir, '..', 'export'));
+      process.stderr.write(`  exported: ${Object.values(ex).filter(Boolean).join(', ')}\n`);
+    }
+  }
+  return 0;
+}
+
+async function cmdExport(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { profile: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } } });
+  const profile = profileOf(values.profile);
+  const formats = formatsOf(values.to, ['html']);
+  const executedDir = join(projectRoot(), 'build', profile, 'notebooks');
+  const outDir = values.out ? resolve(values.out) : join(projectRoot(), 'build', profile, 'export');
+  const names = positionals.length > 0 ? positionals : listNotebooks().map((p) => basename(p, '.ipynb'));
+  for (const n of names) {
+    // Export the executed copy when there is one (outputs are the point); a path is taken as given.
+    const executed = join(executedDir, `${basename(n, '.ipynb')}.ipynb`);
+    const src = n.endsWith('.ipynb') && existsSync(n) ? resolve(n) : executed;
+    if (!existsSync(src)) throw new Error(`no executed notebook at ${src}: run \`workbook run ${basename(n, '.ipynb')} --profile ${profile}\` first`);
+    const ex = await exportNotebook(src, formats, outDir);
+    process.stderr.write(`✔ ${basename(src)} → ${Object.values(ex).filter(Boolean).join(', ')}\n`);
+  }
+  return 0;
+}
+
+async function cmdDoctor(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { fix: { type: 'boolean' } } });
+  let checks = await runChecks();
+  console.log(formatChecks(checks));
+  if (values.fix && checks.some((c) => !c.ok)) {
+    await fixProblems(checks);
+    checks = await runChecks();
+    console.log('\nafter --fix:\n' + formatChecks(checks));
+  }
+  return checks.some((c) => c.required && !c.ok) ? 1 : 0;
+}
+
+function cmdClean(argv: string[], checkOnly: boolean): number {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  let dirty = 0;
+  for (const nb of notebooksOf(positionals)) {
+    const parsed = readNotebook(nb);
+    if (!hasOutputs(parsed)) continue;
+    dirty++;
+    if (checkOnly) console.error(`${nb} has outputs: run \`npx workbook clean\` before committing`);
+    else writeNotebook(nb, clearOutputs(parsed));
+  }
+  return checkOnly && dirty > 0 ? 1 : 0;
+}
+
+export async function main(argv = process.argv.slice(2)): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'run': return await cmdRun(rest);
+      case 'export': return await cmdExport(rest);
+      case 'doctor': return await cmdDoctor(rest);
+      case 'clean': return cmdClean(rest, false);
+      case 'check-clean': return cmdClean(rest, true);
+      case undefined: case '-h': case '--help': case 'help':
+        console.log(USAGE);
+        return cmd === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(cmd)}`);
+    }
+  } catch (err) {
+    if (err instanceof CellError) {
+      console.error(`✘ ${err.message}`);
+      return 1;
+    }
+    const e = err as Error & { code?: string };
+    const usage = err instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS') === true;
+    console.error(`✘ ${e.message}${usage ? `\n\n${USAGE}` : ''}`);
+    // Bad arguments (usage, or a RangeError naming the argument) exit 2; failures exit 1.
+    return usage || err instanceof RangeError ? 2 : 1;
+  }
+}

@@ -1,0 +1,126 @@
+/** `workbook doctor [--fix]`: check the toolchain and data, print the exact fix for each problem. */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { projectRoot } from '../core/index.js';
+import { CHROMIUM_FIX, ensureKernelspec, findChromium, findJupyterPython, JUPYTER_FIX, tslabBinary } from './toolchain.js';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  /** A shell command that fixes it (printed; run by --fix when it is an apt-get line and we are root). */
+  fix?: string;
+  /** Whether a failure here stops notebooks from running (false: optional, e.g. GPU). */
+  required: boolean;
+}
+
+export function aptPackages(): string[] {
+  const file = join(projectRoot(), 'scripts', 'apt-packages.txt');
+  return readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+}
+
+function nodeCheck(): Check {
+  const [maj, min] = process.versions.node.split('.').map(Number);
+  const ok = maj > 20 || (maj === 20 && min >= 19);
+  return { name: 'Node.js', ok, required: true, detail: `v${process.versions.node} (needs >= 20.19 for require() of ES modules in tslab)`, fix: ok ? undefined : 'install Node.js 20.19 or newer' };
+}
+
+function jupyterCheck(): Check {
+  const py = findJupyterPython();
+  return py
+    ? { name: 'Jupyter (nbconvert)', ok: true, required: true, detail: `${py.python}: nbconvert ${py.nbconvert}, nbclient ${py.nbclient}` }
+    : { name: 'Jupyter (nbconvert)', ok: false, required: true, detail: 'no Python with nbconvert and nbclient', fix: JUPYTER_FIX };
+}
+
+function kernelCheck(): Check {
+  if (!existsSync(tslabBinary())) return { name: 'tslab kernel', ok: false, required: true, detail: 'tslab is not installed', fix: 'npm ci' };
+  try {
+    const path = ensureKernelspec();
+    return { name: 'tslab kernel', ok: true, required: true, detail: `kernelspec ${path} → ${tslabBinary()}` };
+  } catch (err) {
+    return { name: 'tslab kernel', ok: false, required: true, detail: (err as Error).message, fix: 'npm ci' };
+  }
+}
+
+function chromiumCheck(): Check {
+  const c = findChromium();
+  const fonts = existsSync('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf');
+  const ok = c !== null && fonts;
+  const detail = `${c ?? 'chromium not found'}; DejaVu fonts ${fonts ? 'present' : 'missing'}`;
+  return { name: 'Chromium + fonts (PDF export, figures)', ok, required: false, detail, fix: ok ? undefined : CHROMIUM_FIX };
+}
+
+function packageVersion(name: string): string | null {
+  try {
+    const req = createRequire(join(projectRoot(), 'package.json'));
+    return (JSON.parse(readFileSync(req.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+  } catch {
+    return null;
+  }
+}
+
+function tfjsChecks(): Check[] {
+  const tf = packageVersion('@tensorflow/tfjs');
+  const wasm = packageVersion('@tensorflow/tfjs-backend-wasm');
+  const gpu = packageVersion('@tensorflow/tfjs-node-gpu');
+  const checks: Check[] = [
+    { name: 'TensorFlow.js', ok: tf !== null, required: true, detail: tf ? `@tensorflow/tfjs ${tf}` : 'missing', fix: tf ? undefined : 'npm ci' },
+    {
+      name: 'tfjs wasm backend', ok: wasm !== null && wasm === tf, required: true,
+      detail: wasm ? `@tensorflow/tfjs-backend-wasm ${wasm}${wasm !== tf ? ` (must equal tfjs ${tf})` : ''}` : 'missing', fix: wasm === tf ? undefined : 'npm ci',
+    },
+    {
+      name: 'tfjs-node-gpu (optional)', ok: gpu !== null, required: false,
+      detail: gpu ? `@tensorflow/tfjs-node-gpu ${gpu}` : 'not installed: training runs on the wasm backend (CPU). On a CUDA machine with internet access it can be added.',
+      fix: gpu ? undefined : 'npm install --no-save @tensorflow/tfjs-node-gpu@4.22.0   (needs CUDA and access to storage.googleapis.com)',
+    },
+  ];
+  return checks;
+}
+
+interface DataStatusEntry { name: string; ok: boolean; detail: string; fix?: string }
+
+async function dataChecks(): Promise<Check[]> {
+  try {
+    const data = (await import('../data/index.js')) as { dataStatus?: () => DataStatusEntry[] | Promise<DataStatusEntry[]> };
+    if (typeof data.dataStatus !== 'function') return [];
+    return (await data.dataStatus()).map((d) => ({ name: `data: ${d.name}`, ok: d.ok, detail: d.detail, fix: d.fix, required: false }));
+  } catch (err) {
+    return [{ name: 'data', ok: false, required: false, detail: `could not check data caches: ${(err as Error).message}` }];
+  }
+}
+
+export async function runChecks(): Promise<Check[]> {
+  return [nodeCheck(), jupyterCheck(), kernelCheck(), chromiumCheck(), ...tfjsChecks(), ...(await dataChecks())];
+}
+
+export function formatChecks(checks: Check[]): string {
+  const lines = checks.map((c) => {
+    const mark = c.ok ? 'ok  ' : c.required ? 'FAIL' : 'warn';
+    return `[${mark}] ${c.name}: ${c.detail}${!c.ok && c.fix ? `\n         fix: ${c.fix}` : ''}`;
+  });
+  return lines.join('\n');
+}
+
+const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+
+/** Install what can be installed: Debian packages (as root), then data caches that lib/data can build. */
+export async function fixProblems(checks: Check[], log: (s: string) => void = console.log): Promise<void> {
+  const broken = checks.filter((c) => !c.ok && c.fix);
+  if (broken.length === 0) return;
+  if (broken.some((c) => c.fix?.startsWith('apt-get'))) {
+    if (!isRoot() || !existsSync('/usr/bin/apt-get')) {
+      log(`not root on Debian: run as root: apt-get update && apt-get install -y ${aptPackages().join(' ')}`);
+    } else {
+      log(`installing Debian packages: ${aptPackages().join(' ')}`);
+      execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+      execFileSync('apt-get', ['install', '-y', '-qq', ...aptPackages()], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    }
+  }
+  for (const c of broken.filter((b) => b.fix?.startsWith('npx workbook data'))) {
+    log(`fixing ${c.name}: ${c.fix}`);
+    execFileSync('sh', ['-c', c.fix as string], { stdio: 'inherit', cwd: projectRoot() });
+  }
+}

@@ -1,0 +1,12 @@
+export { startRun, PaperRun, type RunConfig, type Claim, type ResultsFile } from './session.js';
+export { progress, type Progress, type ProgressOptions } from './progress.js';
+export { runNotebook, resolveNotebook, listNotebooks, figuresRootFor, parametersFor, CellError, PROFILES, type Profile, type RunOptions, type RunResult } from './runner.js';
+export { exportNotebook, exportHtml, htmlToPdf, screenshot, EXPORT_FORMATS, type ExportFormat } from './export.js';
+export { runChecks, formatChecks, fixProblems, aptPackages, type Check } from './doctor.js';
+export {
+  readNotebook, writeNotebook, injectParameters, clearOutputs, hasOutputs, parseParam, validateParameters, declaredParameters,
+  type Notebook, type NotebookCell, type ParamValue,
+} from './notebook.js';
+export { collectProvenance, gitState, type Provenance } from './provenance.js';
+export { findJupyterPython, ensureKernelspec, findChromium, KERNEL_NAME } from './toolchain.js';
+export { main as cli } from './cli.js';

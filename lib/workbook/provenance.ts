@@ -1,0 +1,65 @@
+/** Where a number came from: commit, profile, parameters, seed, backend, package versions, times. */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { projectRoot } from '../core/index.js';
+
+export interface Provenance {
+  commit: string | null;
+  dirty: boolean | null;
+  profile: string;
+  parameters: Record<string, unknown>;
+  seed: number | null;
+  backend: string;
+  packages: Record<string, string>;
+  node: string;
+  platform: string;
+  startedAt: string;
+  wallSeconds: number | null;
+}
+
+function git(args: string[]): string | null {
+  try {
+    return execFileSync('git', args, { cwd: projectRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Paths whose changes make a result differ from its commit (outputs themselves do not count). */
+const CODE_PATHS = ['lib', 'notebooks', 'package.json', 'package-lock.json'];
+
+export function gitState(): { commit: string | null; dirty: boolean | null } {
+  const commit = git(['rev-parse', 'HEAD']);
+  const status = commit ? git(['status', '--porcelain', '--', ...CODE_PATHS]) : null;
+  return { commit, dirty: status === null ? null : status.length > 0 };
+}
+
+const TRACKED_PACKAGES = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node-gpu', 'tslab', 'vega', 'vega-lite', 'danfojs-node', '@resvg/resvg-js', 'execa'];
+
+export function packageVersions(): Record<string, string> {
+  const req = createRequire(join(projectRoot(), 'package.json'));
+  const out: Record<string, string> = {};
+  for (const name of TRACKED_PACKAGES) {
+    try {
+      const pj = JSON.parse(readFileSync(req.resolve(`${name}/package.json`), 'utf8')) as { version: string };
+      out[name] = pj.version;
+    } catch {
+      out[name] = 'not installed';
+    }
+  }
+  return out;
+}
+
+export function collectProvenance(p: { profile: string; parameters: Record<string, unknown>; seed: number | null; backend: string }): Provenance {
+  return {
+    ...gitState(),
+    ...p,
+    packages: packageVersions(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    startedAt: new Date().toISOString(),
+    wallSeconds: null,
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * `workbook run`: execute notebooks headlessly with `jupyter nbconvert` on the project's tslab kernel.
+ * Parameters follow papermill's conventions; a failing cell stops the run and is reported with its
+ * number, source and the message tslab wrote to the cell's stderr.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { execa } from 'execa';
+import { projectRoot } from '../core/index.js';
+import {
+  declaredParameters, injectParameters, outputText, readNotebook, sourceOf, stripTiming, validateParameters, writeNotebook,
+  type Notebook, type ParamValue,
+} from './notebook.js';
+import { ensureKernelspec, jupyterEnv, KERNEL_NAME, requireJupyterPython } from './toolchain.js';
+
+export type Profile = 'quick' | 'full';
+export const PROFILES: readonly Profile[] = ['quick', 'full'];
+
+export interface RunOptions {
+  profile: Profile;
+  params?: Record<string, ParamValue>;
+  /** Folder for executed notebooks (default build/<profile>/notebooks). */
+  outDir?: string;
+  /** Seconds per cell (default 1800). */
+  cellTimeout?: number;
+  /** Seconds for the whole notebook (default 5400). */
+  notebookTimeout?: number;
+  /** Called with nbconvert's stderr lines as they come (progress). */
+  onLog?: (line: string) => void;
+}
+
+export interface RunResult {
+  notebook: string;
+  output: string;
+  seconds: number;
+  parameters: Record<string, ParamValue>;
+}
+
+/** A failing cell, described so a person can act on it. */
+export class CellError extends Error {
+  constructor(
+    readonly notebook: string,
+    readonly cellNumber: number,
+    readonly source: string,
+    readonly detail: string,
+  ) {
+    const head = source.split('\n').slice(0, 6).map((l) => `    ${l}`).join('\n');
+    super(`${notebook}: cell ${cellNumber} failed\n  source:\n${head}\n  error:\n${indent(detail || '(no message was reported)')}`);
+    this.name = 'CellError';
+  }
+}
+
+const indent = (s: string) => s.trimEnd().split('\n').map((l) => `    ${l}`).join('\n');
+
+export function notebooksDir(): string {
+  return join(projectRoot(), 'notebooks');
+}
+
+/** Resolve a notebook argument: a path, or a name in notebooks/ ("zepe" → notebooks/zepe.ipynb). */
+export function resolveNotebook(arg: string): string {
+  const candidates = [arg, `${arg}.ipynb`, join(notebooksDir(), arg), join(notebooksDir(), `${arg}.ipynb`)];
+  const hit = candidates.map((c) => resolve(c)).find((c) => existsSync(c) && c.endsWith('.ipynb'));
+  if (!hit) {
+    const known = listNotebooks().map((p) => basename(p, '.ipynb'));
+    throw new Error(`notebook "${arg}" not found; available: ${known.join(', ') || '(none)'}`);
+  }
+  return hit;
+}
+
+export function listNotebooks(): string[] {
+  const dir = notebooksDir();
+  if (!existsSync(dir)) return [];
+  return readdirIpynb(dir);
+}
+
+function readdirIpynb(dir: string): string[] {
+  // Only the paper notebooks: fixtures live under test/.
+  const order = ['zepe', 'vscc', 'e2ec', 'codebook'];
+  return order.map((n) => join(dir, `${n}.ipynb`)).filter((p) => existsSync(p));
+}
+
+/** Where a profile writes figures: full → figures/, quick → build/quick/figures. */
+export function figuresRootFor(profile: Profile): string {
+  return profile === 'full' ? join(projectRoot(), 'figures') : join(projectRoot(), 'build', profile, 'figures');
+}
+
+/** The parameters a run injects: runner-owned ones, then the notebook's profile overrides, then --param. */
+export function parametersFor(nb: Notebook, path: string, profile: Profile, params: Record<string, ParamValue> = {}): Record<string, ParamValue> {
+  const fromProfile = nb.metadata.workbook?.profiles?.[profile] ?? {};
+  // Relative to the notebook's folder (the kernel's cwd): saved notebooks carry no machine paths.
+  const outDir = relative(dirname(resolve(path)), figuresRootFor(profile)) || '.';
+  const declared = declaredParameters(nb).names;
+  // Runner-owned values go only where the notebook declares them; --param names are validated separately.
+  const owned: Record<string, ParamValue> = {};
+  if (declared.has('profile')) owned.profile = profile;
+  if (declared.has('outDir')) owned.outDir = outDir;
+  return { ...owned, ...fromProfile, ...params };
+}
+
+export async function runNotebook(path: string, opts: RunOptions): Promise<RunResult> {
+  const started = Date.now();
+  const name = basename(path, '.ipynb');
+  const nb = readNotebook(path);
+  const parameters = parametersFor(nb, path, opts.profile, opts.params);
+  validateParameters(name, nb, { ...nb.metadata.workbook?.profiles?.[opts.profile], ...opts.params });
+  const prepared = injectParameters(nb, parameters, opts.profile);
+
+  const py = requireJupyterPython();
+  ensureKernelspec();
+  const outDir = resolve(opts.outDir ?? join(projectRoot(), 'build', opts.profile, 'notebooks'));
+  mkdirSync(outDir, { recursive: true });
+  const output = join(outDir, `${name}.ipynb`);
+  const partial = join(outDir, `.${name}.partial.ipynb`);
+  rmSync(partial, { force: true });
+
+  const cellTimeout = opts.cellTimeout ?? 1800;
+  const args = [
+    '-m', 'nbconvert', '--to', 'notebook', '--stdin', '--stdout',
+    `--NotebookExporter.preprocessors=["workbook_execute.WorkbookExecutePreprocessor"]`,
+    '--WorkbookExecutePreprocessor.enabled=True',
+    `--WorkbookExecutePreprocessor.kernel_name=${KERNEL_NAME}`,
+    `--WorkbookExecutePreprocessor.timeout=${cellTimeout}`,
+    '--WorkbookExecutePreprocessor.record_timing=False',
+    '--WorkbookExecutePreprocessor.iopub_timeout=60',
+  ];
+  // The kernel's working directory is the notebook's own folder, so `../dist/...` imports resolve as in Jupyter.
+  const child = execa(py.python, args, {
+    cwd: dirname(path),
+    input: JSON.stringify(prepared),
+    env: jupyterEnv({ WORKBOOK_PARTIAL: partial, WORKBOOK_PROFILE: opts.profile }),
+    // Own process group: a time-out must also kill the kernel that nbconvert started.
+    detached: true,
+    reject: false,
+    maxBuffer: 512 * 1024 * 1024,
+    stripFinalNewline: false,
+  });
+  if (opts.onLog) child.stderr?.on('data', (b: Buffer) => b.toString().split('\n').filter(Boolean).forEach((l) => opts.onLog?.(l)));
+  let timedOut = false;
+  const killGroup = () => { try { if (child.pid) process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ } };
+  const timer = setTimeout(() => { timedOut = true; killGroup(); }, (opts.notebookTimeout ?? 5400) * 1000);
+  process.once('SIGINT', killGroup);
+  const res = await child.finally(() => { clearTimeout(timer); process.off('SIGINT', killGroup); });
+
+  if (res.exitCode !== 0 || timedOut) {
+    if (existsSync(partial)) throw cellErrorFrom(name, JSON.parse(readFileSync(partial, 'utf8')) as Notebook, timedOut);
+    const why = timedOut ? `the whole-notebook limit of ${opts.notebookTimeout ?? 5400} s was reached` : String(res.stderr).slice(-4000);
+    throw new Error(`${name}: nbconvert failed (exit ${res.exitCode ?? 'none'}): ${why}`);
+  }
+  const executed = stripTiming(JSON.parse(String(res.stdout)) as Notebook);
+  writeNotebook(output, executed);
+  return { notebook: path, output, seconds: (Date.now() - started) / 1000, parameters };
+}
+
+/** Build the report from the saved partial notebook: the failing cell's stderr holds tslab's message and stack. */
+export function cellErrorFrom(name: string, nb: Notebook, timedOut = false): CellError {
+  const idx = nb.metadata.workbook?.failed_cell ?? lastExecutedIndex(nb);
+  const cell = nb.cells[idx];
+  const outputs = cell?.outputs ?? [];
+  const stderr = outputs.filter((o) => o.output_type === 'stream' && o.name === 'stderr').map(outputText).join('');
+  const errors = outputs
+    .filter((o) => o.output_type === 'error')
+    .map((o) => [`${o.ename ?? ''}: ${o.evalue ?? ''}`, ...(o.traceback ?? [])].join('\n'))
+    .join('\n');
+  const detail = [timedOut ? 'the cell exceeded its time limit' : '', stderr, errors].filter((s) => s.trim()).join('\n');
+  const injected = nb.cells.slice(0, idx).some((c) => c.metadata.tags?.includes('injected-parameters'));
+  // Number cells as the author sees them: the runner's injected cell is not counted.
+  return new CellError(`${name}.ipynb`, idx + 1 - (injected ? 1 : 0), cell ? sourceOf(cell) : '', detail);
+}
+
+function lastExecutedIndex(nb: Notebook): number {
+  for (let i = nb.cells.length - 1; i >= 0; i--) if ((nb.cells[i].outputs?.length ?? 0) > 0) return i;
+  return 0;
+}

@@ -1,0 +1,133 @@
+/**
+ * A paper run inside a notebook: where outputs go, the seed, and `results.json` — every number behind every
+ * figure and table, plus the paper's claims beside ours, with provenance. results.json is rewritten
+ * atomically after each figure or table, so an interrupted run keeps what it finished.
+ */
+import { join, resolve } from 'node:path';
+import { writeJsonAtomic } from '../core/index.js';
+import { saveFigure, show, type SavedFigure } from '../plot/figure.js';
+import { jsonSafeRows, type Row } from '../plot/csv.js';
+import { setOutputRoot } from '../plot/output.js';
+import type { VegaLiteSpec } from '../plot/render.js';
+import { saveTable, showTable, rowsOf, type FrameLike, type SavedTable } from '../plot/table.js';
+import { showMarkdown } from '../plot/display.js';
+import { collectProvenance, type Provenance } from './provenance.js';
+
+export interface RunConfig {
+  paper: string;
+  profile: string;
+  /** Folder holding `<paper>/…`; full profile: figures/, quick: build/quick/figures. */
+  outDir: string;
+  seed?: number | null;
+  /** All parameters of the run, recorded as given. */
+  params?: Record<string, unknown>;
+  /** The compute backend in use (e.g. "tfjs wasm", or "Float64 TypeScript" for exact solvers). */
+  backend?: string;
+}
+
+/** A claim of the paper, checked: what the paper says, what we measured, and whether it holds. */
+export interface Claim {
+  id: string;
+  claim: string;
+  paper: string;
+  ours: string;
+  holds: boolean | 'partly' | 'n/a';
+}
+
+export interface ResultsFile {
+  paper: string;
+  provenance: Provenance;
+  figures: Record<string, { files: string[]; spec_title: string; note?: string; rows: Row[] }>;
+  tables: Record<string, { files: string[]; rows: Row[] }>;
+  values: Record<string, unknown>;
+  claims: Claim[];
+}
+
+export class PaperRun {
+  readonly results: ResultsFile;
+  private readonly started = Date.now();
+  readonly resultsPath: string;
+
+  constructor(readonly config: RunConfig) {
+    if (!/^[a-z0-9_-]+$/.test(config.paper)) throw new RangeError(`paper must be a short lowercase name, got ${JSON.stringify(config.paper)}`);
+    setOutputRoot(config.outDir);
+    this.resultsPath = join(resolve(config.outDir), config.paper, 'results.json');
+    this.results = {
+      paper: config.paper,
+      provenance: collectProvenance({
+        profile: config.profile,
+        parameters: config.params ?? {},
+        seed: config.seed ?? null,
+        backend: config.backend ?? 'unspecified',
+      }),
+      figures: {},
+      tables: {},
+      values: {},
+      claims: [],
+    };
+  }
+
+  setBackend(backend: string): void {
+    this.results.provenance.backend = backend;
+    this.flush();
+  }
+
+  /** Save a figure (Vega-Lite JSON, SVG, PNG, CSV), record its rows, and display it. */
+  async figure(id: string, spec: VegaLiteSpec, rows: readonly Row[], note?: string): Promise<SavedFigure> {
+    const saved = await saveFigure(this.config.paper, id, spec, rows);
+    const title = (spec.title as { text?: string } | string | undefined) ?? id;
+    this.results.figures[id] = {
+      files: Object.values(saved.files).map((f) => f.slice(resolve(this.config.outDir).length + 1)),
+      spec_title: typeof title === 'string' ? title : (title.text ?? id),
+      ...(note ? { note } : {}),
+      rows: jsonSafeRows(rows),
+    };
+    this.flush();
+    await show(saved);
+    return saved;
+  }
+
+  /** Save a table (CSV + Markdown), record its rows, and display it. */
+  async table(id: string, frame: FrameLike | readonly Row[], opts: { digits?: number; caption?: string } = {}): Promise<SavedTable> {
+    const saved = await saveTable(this.config.paper, id, frame, opts);
+    this.results.tables[id] = {
+      files: Object.values(saved.files).map((f) => f.slice(resolve(this.config.outDir).length + 1)),
+      rows: jsonSafeRows(rowsOf(frame)),
+    };
+    this.flush();
+    showTable(saved, opts);
+    return saved;
+  }
+
+  /** Record a named number (or small object) in results.json. */
+  record(key: string, value: unknown): void {
+    this.results.values[key] = value;
+    this.flush();
+  }
+
+  /** Record a claim of the paper with our measurement. */
+  claim(c: Claim): void {
+    this.results.claims = this.results.claims.filter((x) => x.id !== c.id).concat(c);
+    this.flush();
+  }
+
+  /** Show the claims table in the notebook. */
+  showClaims(): void {
+    const rows = this.results.claims.map((c) => `| ${c.claim} | ${c.paper} | ${c.ours} | ${c.holds === true ? 'yes' : c.holds === false ? 'no' : c.holds} |`);
+    showMarkdown(['| claim | paper | ours | holds |', '| --- | --- | --- | --- |', ...rows].join('\n'));
+  }
+
+  finish(): ResultsFile {
+    this.results.provenance.wallSeconds = (Date.now() - this.started) / 1000;
+    this.flush();
+    return this.results;
+  }
+
+  private flush(): void {
+    writeJsonAtomic(this.resultsPath, this.results);
+  }
+}
+
+export function startRun(config: RunConfig): PaperRun {
+  return new PaperRun(config);
+}
