@@ -119,8 +119,11 @@ export async function fixProblems(checks: Check[], log: (s: string) => void = co
       execFileSync('apt-get', ['install', '-y', '-qq', ...aptPackages()], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     }
   }
-  for (const c of broken.filter((b) => b.fix?.startsWith('npx workbook data'))) {
-    log(`fixing ${c.name}: ${c.fix}`);
-    execFileSync('sh', ['-c', c.fix as string], { stdio: 'inherit', cwd: projectRoot() });
+  if (broken.some((c) => c.name.startsWith('data: ') && /photo/i.test(c.name))) {
+    const data = await import('../data/index.js');
+    for (const patchSize of [32, 64]) {
+      log(`building the photo set (${patchSize}×${patchSize} patches) in the data cache`);
+      await data.buildPhotoSet({ patchSize, log });
+    }
   }
 }

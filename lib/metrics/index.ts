@@ -1,0 +1,13 @@
+/**
+ * semcom-workbook/metrics: image quality (PSNR, SSIM, MS-SSIM) on interleaved HWC arrays, and classification
+ * accuracy with a 95 % interval.
+ */
+export type { Pixels, ImageShape } from './image.js';
+export { mse, psnr, type PsnrOptions } from './psnr.js';
+export {
+  ssim, msSsim, maxMsSsimScales, gaussianWindow1d, MS_SSIM_WEIGHTS,
+  SSIM_WINDOW, SSIM_SIGMA, SSIM_K1, SSIM_K2,
+  type SsimOptions, type MsSsimOptions,
+} from './ssim.js';
+export { accuracy, accuracyWithInterval, type AccuracyResult, type AccuracyOptions, type IntervalMethod } from './accuracy.js';
+export { psnrBatch, ssimBatch, mean, type BatchOptions } from './batch.js';

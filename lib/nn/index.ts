@@ -1,0 +1,30 @@
+/**
+ * lib/nn: tfjs backend choice, missing wasm gradients, functional layers, Adam, weights I/O, training, sweeps.
+ *
+ * Style: parameters are a flat `Params` record of tf.Variables keyed by dotted names; layers are `init*` functions
+ * (add variables) plus pure forward functions. Save/load, optimizer state and checkpoints are name → tensor maps.
+ * All randomness comes from lib/core's seeded Rng (randomNormal/randomUniform/gumbelSoftmax take one), so runs are
+ * reproducible and resumable. Call `await initBackend()` once before building tensors; import `tf` from here
+ * (one tfjs instance). A notebook prints `describeBackend()`.
+ */
+export { tf, type Tensor, type Variable, type Scalar } from './tf.js';
+export {
+  initBackend, loadWasmBackend, describeBackend, backendChoice, BACKEND_NAMES,
+  type BackendName, type BackendAttempt, type BackendChoice,
+} from './backend.js';
+export { registerWasmGradientKernels, conv2dBackpropFilterOps, conv2dBackpropInputOps, unsortedSegmentSumJs } from './wasm-kernels.js';
+export {
+  matMul, dense, swish, stopGradient, straightThrough, randomNormal, randomUniform, reparameterize,
+  hardOneHotStraightThrough, gumbelSoftmax, reinforceSurrogate, EmaBaseline, nearestCodewordLookup, type CodewordLookup,
+  vectorQuantize, type VectorQuantized,
+} from './ops.js';
+export {
+  type Params, addParam, disposeParams, initDense, denseLayer, initConv2d, conv2dLayer, initConvTranspose2d,
+  convTranspose2dLayer, upsampleNearest2x, upsampleConvLayer, initGroupNorm, groupNorm, initResBlock, resBlock, initAttention, attentionBlock,
+} from './layers.js';
+export { Adam, type AdamOptions, type AdamState } from './optim.js';
+export { saveWeights, loadWeights, loadWeightsInto, loadLayersModel } from './weights.js';
+export { canonicalJson, configHash } from './hash.js';
+export { train, cliProgressBar, type TrainOptions, type TrainResult, type TrainProgress } from './train.js';
+export { runSweep, type SweepOptions, type SweepOutcome } from './sweep.js';
+export { demoTrial, type DemoTrialConfig } from './sweep-demo.js';

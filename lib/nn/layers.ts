@@ -1,0 +1,159 @@
+/**
+ * Functional layers: parameters live in a flat `Params` dictionary of tf.Variables keyed by dotted names
+ * ("enc.res1.conv1.w"); `init*` functions add a layer's variables under a prefix, forward functions read them.
+ * Why this style: save/load is a name→tensor map (no layer graph to serialise), custom-gradient ops compose
+ * freely, and the optimizer state is keyed by the same names. All tensors are NHWC.
+ */
+import { Rng, assertInteger } from '../core/index.js';
+import { tf } from './tf.js';
+import { dense, matMul, swish } from './ops.js';
+
+export type Params = Record<string, tf.Variable>;
+
+function uniformInit(shape: number[], bound: number, rng: Rng): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const v = new Float32Array(n);
+  for (let i = 0; i < n; i++) v[i] = (2 * rng.uniform() - 1) * bound;
+  return tf.tensor(v, shape);
+}
+
+/** Adds a variable (unnamed in tfjs' global registry, so two models may use the same keys). */
+export function addParam(p: Params, name: string, value: tf.Tensor): tf.Variable {
+  if (name in p) throw new RangeError(`parameter ${JSON.stringify(name)} already exists`);
+  p[name] = tf.variable(value);
+  value.dispose();
+  return p[name];
+}
+
+function param<R extends tf.Rank>(p: Params, name: string): tf.Variable<R> {
+  const v = p[name];
+  if (!v) throw new RangeError(`missing parameter ${JSON.stringify(name)}`);
+  return v as tf.Variable<R>;
+}
+
+/** Disposes every variable of `p` (and empties it). */
+export function disposeParams(p: Params): void {
+  for (const k of Object.keys(p)) {
+    p[k].dispose();
+    delete p[k];
+  }
+}
+
+/** Fully connected layer; torch's default init U(±1/√in) for weight and bias. */
+export function initDense(p: Params, name: string, inDim: number, outDim: number, rng: Rng): void {
+  assertInteger('inDim', inDim, 1);
+  assertInteger('outDim', outDim, 1);
+  const bound = 1 / Math.sqrt(inDim);
+  addParam(p, `${name}.w`, uniformInit([inDim, outDim], bound, rng));
+  addParam(p, `${name}.b`, uniformInit([outDim], bound, rng));
+}
+
+export function denseLayer(p: Params, name: string, x: tf.Tensor): tf.Tensor {
+  return dense(x, param<tf.Rank.R2>(p, `${name}.w`), param<tf.Rank.R1>(p, `${name}.b`));
+}
+
+/** k×k convolution, filter [k, k, cin, cout]; torch's default init U(±1/√(cin·k²)). */
+export function initConv2d(p: Params, name: string, k: number, cin: number, cout: number, rng: Rng): void {
+  assertInteger('k', k, 1);
+  assertInteger('cin', cin, 1);
+  assertInteger('cout', cout, 1);
+  const bound = 1 / Math.sqrt(cin * k * k);
+  addParam(p, `${name}.w`, uniformInit([k, k, cin, cout], bound, rng));
+  addParam(p, `${name}.b`, uniformInit([cout], bound, rng));
+}
+
+/** Convolution; stride 2 with 'same' padding is the strided down-sampling conv (H, W → ⌈H/2⌉, ⌈W/2⌉). */
+export function conv2dLayer(p: Params, name: string, x: tf.Tensor4D, stride = 1, pad: 'same' | 'valid' = 'same'): tf.Tensor4D {
+  return tf.add(tf.conv2d(x, param<tf.Rank.R4>(p, `${name}.w`), stride, pad), param<tf.Rank.R1>(p, `${name}.b`));
+}
+
+/** Transposed convolution, filter [k, k, cout, cin] (tfjs' layout for conv2dTranspose). */
+export function initConvTranspose2d(p: Params, name: string, k: number, cin: number, cout: number, rng: Rng): void {
+  assertInteger('k', k, 1);
+  const bound = 1 / Math.sqrt(cout * k * k); // torch uses fan_in of the weight's dim 1 (= cout here)
+  addParam(p, `${name}.w`, uniformInit([k, k, cout, cin], bound, rng));
+  addParam(p, `${name}.b`, uniformInit([cout], bound, rng));
+}
+
+/** Strided up-sampling: H, W → stride·H, stride·W ('same' padding; k = 2·stride avoids checkerboards). */
+export function convTranspose2dLayer(p: Params, name: string, x: tf.Tensor4D, stride = 2): tf.Tensor4D {
+  const w = param<tf.Rank.R4>(p, `${name}.w`);
+  const [n, h, wd] = x.shape;
+  const out: [number, number, number, number] = [n, h * stride, wd * stride, w.shape[2]];
+  return tf.add(tf.conv2dTranspose(x, w, out, stride, 'same'), param<tf.Rank.R1>(p, `${name}.b`));
+}
+
+/**
+ * Nearest-neighbour ×2 up-sampling by broadcasting (x[n,h,1,w,1,c] · 1[1,1,2,1,2,1]). Not tf.image.resizeNearestNeighbor:
+ * its gradient on the tfjs 4.22 cpu backend is wrong for batch > 1 (checked against finite differences).
+ */
+export function upsampleNearest2x(x: tf.Tensor4D): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  return tf.tidy(() => tf.reshape(tf.mul(tf.reshape(x, [n, h, 1, w, 1, c]), tf.ones([1, 1, 2, 1, 2, 1])), [n, 2 * h, 2 * w, c]));
+}
+
+/** Nearest-neighbour ×2 up-sampling followed by a 3×3 conv (the init is initConv2d). */
+export function upsampleConvLayer(p: Params, name: string, x: tf.Tensor4D): tf.Tensor4D {
+  return conv2dLayer(p, name, upsampleNearest2x(x));
+}
+
+/** GroupNorm affine parameters: γ = 1, β = 0 per channel. */
+export function initGroupNorm(p: Params, name: string, channels: number): void {
+  assertInteger('channels', channels, 1);
+  addParam(p, `${name}.gamma`, tf.ones([channels]));
+  addParam(p, `${name}.beta`, tf.zeros([channels]));
+}
+
+/**
+ * GroupNorm (Wu & He 2018; tfjs has none): normalise each sample over (H, W, channels of its group) with the
+ * biased variance, then per-channel γ, β. eps 1e-5 as torch.
+ */
+export function groupNorm(p: Params, name: string, x: tf.Tensor4D, groups: number, eps = 1e-5): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  assertInteger('groups', groups, 1);
+  if (c % groups !== 0) throw new RangeError(`groups must divide the channel count ${c}, got ${groups}`);
+  return tf.tidy(() => {
+    const xg = tf.reshape(x, [n, h, w, groups, c / groups]);
+    const { mean, variance } = tf.moments(xg, [1, 2, 4], true);
+    const xn = tf.reshape(tf.div(tf.sub(xg, mean), tf.sqrt(tf.add(variance, eps))), [n, h, w, c]);
+    return tf.add(tf.mul(xn, param(p, `${name}.gamma`)), param(p, `${name}.beta`)) as tf.Tensor4D;
+  });
+}
+
+/** Residual block (DDPM/VQGAN style): GN → Swish → conv3 → GN → Swish → conv3, plus a 1×1 skip if cin ≠ cout. */
+export function initResBlock(p: Params, name: string, cin: number, cout: number, rng: Rng): void {
+  initGroupNorm(p, `${name}.gn1`, cin);
+  initConv2d(p, `${name}.conv1`, 3, cin, cout, rng);
+  initGroupNorm(p, `${name}.gn2`, cout);
+  initConv2d(p, `${name}.conv2`, 3, cout, cout, rng);
+  if (cin !== cout) initConv2d(p, `${name}.skip`, 1, cin, cout, rng);
+}
+
+export function resBlock(p: Params, name: string, x: tf.Tensor4D, groups: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    let h = conv2dLayer(p, `${name}.conv1`, swish(groupNorm(p, `${name}.gn1`, x, groups)));
+    h = conv2dLayer(p, `${name}.conv2`, swish(groupNorm(p, `${name}.gn2`, h, groups)));
+    const skip = `${name}.skip.w` in p ? conv2dLayer(p, `${name}.skip`, x) : x;
+    return tf.add(skip, h);
+  });
+}
+
+/** Single-head self-attention over the H·W positions: GN, q/k/v/out projections (C → C), residual. */
+export function initAttention(p: Params, name: string, channels: number, rng: Rng): void {
+  initGroupNorm(p, `${name}.gn`, channels);
+  for (const t of ['q', 'k', 'v', 'proj']) initDense(p, `${name}.${t}`, channels, channels, rng);
+}
+
+export function attentionBlock(p: Params, name: string, x: tf.Tensor4D, groups: number): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  return tf.tidy(() => {
+    const hn = tf.reshape(groupNorm(p, `${name}.gn`, x, groups), [n, h * w, c]);
+    const q = denseLayer(p, `${name}.q`, hn) as tf.Tensor3D;
+    const k = denseLayer(p, `${name}.k`, hn) as tf.Tensor3D;
+    const v = denseLayer(p, `${name}.v`, hn) as tf.Tensor3D;
+    const kt = tf.transpose(k, [0, 2, 1]);
+    const att = tf.softmax(tf.mul(matMul(q, kt), 1 / Math.sqrt(c))) as tf.Tensor3D; // [n, hw, hw]
+    const out = denseLayer(p, `${name}.proj`, matMul(att, v));
+    return tf.add(x, tf.reshape(out, [n, h, w, c]));
+  });
+}

@@ -1,0 +1,222 @@
+/**
+ * Differentiable building-block ops with hand-written gradients where tfjs' own would be slow on wasm
+ * (matmuls with transposed operands) or would fail (int32 indices on the tape).
+ */
+import { Rng, assertPositive } from '../core/index.js';
+import { tf } from './tf.js';
+
+type GradFn = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
+
+/** tf.customGrad with typed inputs: fn(inputs, save) → { value, gradFunc }. */
+function customOp(fn: (x: tf.Tensor[], save: tf.GradSaveFunc) => { value: tf.Tensor; gradFunc: GradFn }): (...xs: tf.Tensor[]) => tf.Tensor {
+  const f = tf.customGrad(((...args: Array<tf.Tensor | tf.GradSaveFunc>) =>
+    fn(args.slice(0, -1) as tf.Tensor[], args[args.length - 1] as tf.GradSaveFunc)) as Parameters<typeof tf.customGrad>[0]);
+  return (...xs: tf.Tensor[]) => f(...xs);
+}
+
+function lastTwoTransposed(t: tf.Tensor): tf.Tensor {
+  const perm = t.shape.map((_, i) => i);
+  const r = perm.length;
+  [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
+  return tf.transpose(t, perm);
+}
+
+/**
+ * a·b (rank 2, or rank 3 batched) whose backward pass transposes explicitly: tfjs wasm only takes its fast
+ * matmul path when neither operand is flagged transposed (PLATFORM.md: 4× on MLPs).
+ */
+export function matMul<T extends tf.Tensor2D | tf.Tensor3D>(a: T, b: T): T {
+  if (a.rank !== b.rank || (a.rank !== 2 && a.rank !== 3)) {
+    throw new RangeError(`matMul: a and b must both be rank 2 or both rank 3, got ranks ${a.rank} and ${b.rank}`);
+  }
+  const f = customOp(([x, y], save) => {
+    save([x, y]);
+    return {
+      value: tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
+        tf.matMul(dy as tf.Tensor2D, lastTwoTransposed(saved[1]) as tf.Tensor2D),
+        tf.matMul(lastTwoTransposed(saved[0]) as tf.Tensor2D, dy as tf.Tensor2D),
+      ],
+    };
+  });
+  return f(a, b) as T;
+}
+
+/** x·w + b for x [..., in], w [in, out], b [out]; fast on wasm (see matMul). */
+export function dense(x: tf.Tensor, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor {
+  const inDim = w.shape[0];
+  if (x.shape[x.rank - 1] !== inDim) {
+    throw new RangeError(`dense: x's last dimension must be ${inDim} (w.shape[0]), got shape [${x.shape}]`);
+  }
+  const x2 = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, inDim]) as tf.Tensor2D;
+  let y: tf.Tensor = matMul(x2, w);
+  if (b) y = tf.add(y, b);
+  return x.rank === 2 ? y : tf.reshape(y, [...x.shape.slice(0, -1), w.shape[1]]);
+}
+
+/** Swish / SiLU: x·σ(x). */
+export function swish<T extends tf.Tensor>(x: T): T {
+  return tf.mul(x, tf.sigmoid(x)) as T;
+}
+
+/** Identity forward, zero gradient (tfjs has no stop_gradient). */
+export function stopGradient<T extends tf.Tensor>(x: T): T {
+  const f = customOp(([a]) => ({ value: tf.clone(a), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) }));
+  return f(x) as T;
+}
+
+/**
+ * Straight-through estimator: forward value of `value`, gradient passed unchanged to `through` (and none to
+ * `value`). VQ: straightThrough(quantized, z); binarisation: straightThrough(sign(x), x). Exact forward value,
+ * unlike through + sg(value − through) which rounds.
+ */
+export function straightThrough<T extends tf.Tensor>(value: T, through: T): T {
+  assertSameShape('straightThrough', value, through);
+  const f = customOp(([v]) => ({
+    value: tf.clone(v),
+    gradFunc: (dy: tf.Tensor) => [tf.zerosLike(dy), tf.clone(dy)],
+  }));
+  return f(value, through) as T;
+}
+
+function assertSameShape(op: string, a: tf.Tensor, b: tf.Tensor): void {
+  if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) {
+    throw new RangeError(`${op}: shapes must match, got [${a.shape}] and [${b.shape}]`);
+  }
+}
+
+/** A tensor of N(0,1) draws from a seeded lib/core Rng (reproducible and checkpointable, unlike tf.randomNormal). */
+export function randomNormal(shape: number[], rng: Rng): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(rng.fillNormal(new Float32Array(n)) as Float32Array, shape);
+}
+
+/** A tensor of U(0,1) draws from a seeded Rng. */
+export function randomUniform(shape: number[], rng: Rng): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = rng.uniform();
+  return tf.tensor(out, shape);
+}
+
+/** Reparameterisation trick: μ + exp(½·logσ²)·ε, ε ~ N(0, I) given (so the caller owns the randomness). */
+export function reparameterize<T extends tf.Tensor>(mu: T, logVar: T, eps: tf.Tensor): T {
+  assertSameShape('reparameterize', mu, logVar);
+  assertSameShape('reparameterize', mu, eps);
+  return tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)) as T;
+}
+
+/** One-hot of the argmax along the last axis, with an identity (straight-through) gradient. */
+export function hardOneHotStraightThrough<T extends tf.Tensor>(soft: T): T {
+  const classes = soft.shape[soft.rank - 1];
+  const f = customOp(([s]) => ({
+    value: tf.cast(tf.oneHot(tf.argMax(s, -1), classes), 'float32'),
+    gradFunc: (dy: tf.Tensor) => tf.clone(dy),
+  }));
+  return f(soft) as T;
+}
+
+/**
+ * Gumbel-softmax sample over the last axis: softmax((logits + g)/τ), g = −log(−log u), u ~ U(0,1) from `rng`.
+ * hard: the forward value is the one-hot argmax, the gradient that of the soft sample (straight-through).
+ */
+export function gumbelSoftmax<T extends tf.Tensor>(logits: T, tau: number, rng: Rng, hard = false): T {
+  assertPositive('tau', tau);
+  const n = logits.size;
+  const g = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = Math.min(Math.max(rng.uniform(), 1e-12), 1 - 1e-12); // keep both logs finite
+    g[i] = -Math.log(-Math.log(u));
+  }
+  return tf.tidy(() => {
+    const soft = tf.softmax(tf.div(tf.add(logits, tf.tensor(g, logits.shape)), tau));
+    return (hard ? hardOneHotStraightThrough(soft) : soft) as T;
+  });
+}
+
+/**
+ * Score-function (REINFORCE) surrogate: mean(sg(cost − baseline) · logProb). Its gradient is the unbiased
+ * estimate of ∇E[cost] (minimise it); the baseline lowers the variance and must not depend on the sample's action.
+ */
+export function reinforceSurrogate(logProb: tf.Tensor, cost: tf.Tensor, baseline: tf.Tensor | number = 0): tf.Scalar {
+  assertSameShape('reinforceSurrogate', logProb, cost);
+  return tf.tidy(() => tf.mean(tf.mul(stopGradient(tf.sub(cost, baseline)), logProb)) as tf.Scalar);
+}
+
+/** Exponential-moving-average baseline for reinforceSurrogate: b ← m·b + (1−m)·mean cost. */
+export class EmaBaseline {
+  value: number;
+  constructor(readonly momentum = 0.9, initial = 0) {
+    if (!(momentum >= 0 && momentum < 1)) throw new RangeError(`momentum must be in [0, 1), got ${momentum}`);
+    this.value = initial;
+  }
+  update(meanCost: number): number {
+    if (!Number.isFinite(meanCost)) throw new RangeError(`meanCost must be finite, got ${meanCost}`);
+    this.value = this.momentum * this.value + (1 - this.momentum) * meanCost;
+    return this.value;
+  }
+}
+
+export interface CodewordLookup {
+  /** codebook[indices], shape [N, D]. */
+  readonly quantized: tf.Tensor2D;
+  /** Nearest codeword per row (squared Euclidean, first on ties), int32 [N]. */
+  readonly indices: tf.Tensor1D;
+}
+
+/**
+ * Nearest-codeword lookup as ONE custom-gradient op (argMin + gather on the tape fails with int32 gradients).
+ * Gradient w.r.t. codebook: onehotᵀ·dy (scatter-add of dy into the chosen rows). Gradient w.r.t. z: ZERO by
+ * design: VQ-VAE models pass the decoder gradient to z with straightThrough(quantized, z) and pull z to the
+ * codebook with a commitment term ‖z − sg(q)‖².
+ */
+export function nearestCodewordLookup(z: tf.Tensor2D, codebook: tf.Tensor2D): CodewordLookup {
+  if (z.rank !== 2 || codebook.rank !== 2 || z.shape[1] !== codebook.shape[1]) {
+    throw new RangeError(`nearestCodewordLookup: z must be [N, D] and codebook [K, D], got [${z.shape}] and [${codebook.shape}]`);
+  }
+  const k = codebook.shape[0];
+  let kept: tf.Tensor1D | null = null;
+  const f = customOp(([zz, cb], save) => {
+    // ‖z‖² is constant per row, so argmin of ‖c‖² − 2 z·cᵀ is the nearest codeword.
+    const scores = tf.sub(tf.sum(tf.square(cb), 1), tf.mul(tf.matMul(zz as tf.Tensor2D, cb as tf.Tensor2D, false, true), 2));
+    const idx = tf.argMin(scores, 1) as tf.Tensor1D;
+    kept = tf.keep(idx);
+    save([idx]);
+    return {
+      value: tf.gather(cb, idx),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.zerosLike(zz), tf.unsortedSegmentSum(dy, saved[0] as tf.Tensor1D, k)],
+    };
+  });
+  const quantized = f(z, codebook) as tf.Tensor2D;
+  // Re-home the indices in the caller's scope (kept escaped the op's internal tidy).
+  const held = kept as unknown as tf.Tensor1D;
+  const indices = tf.clone(held);
+  held.dispose();
+  return { quantized, indices };
+}
+
+export interface VectorQuantized {
+  /** Quantised vectors, shape of z; forward = codewords, gradient passed straight through to z. */
+  readonly zq: tf.Tensor;
+  /** Codeword index per vector, int32, shape z.shape[:-1]. */
+  readonly indices: tf.Tensor;
+  /** ‖sg(z) − q‖² (mean): moves the codebook towards the encoder outputs. */
+  readonly codebookLoss: tf.Scalar;
+  /** ‖z − sg(q)‖² (mean): keeps the encoder near its codewords (weight it with β, e.g. 0.25). */
+  readonly commitmentLoss: tf.Scalar;
+}
+
+/** VQ-VAE quantiser (van den Oord et al. 2017) over the last axis of z, codebook [K, D]. */
+export function vectorQuantize(z: tf.Tensor, codebook: tf.Tensor2D): VectorQuantized {
+  const d = codebook.shape[1];
+  if (z.shape[z.rank - 1] !== d) throw new RangeError(`vectorQuantize: z's last dimension must be ${d}, got shape [${z.shape}]`);
+  const flat = tf.reshape(z, [-1, d]) as tf.Tensor2D;
+  const { quantized, indices } = nearestCodewordLookup(flat, codebook);
+  const q = tf.reshape(quantized, z.shape);
+  return {
+    zq: straightThrough(q, z),
+    indices: tf.reshape(indices, z.shape.slice(0, -1)),
+    codebookLoss: tf.mean(tf.square(tf.sub(q, stopGradient(z)))) as tf.Scalar,
+    commitmentLoss: tf.mean(tf.square(tf.sub(z, stopGradient(q)))) as tf.Scalar,
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * Adam as torch.optim.Adam (eps 1e-8, coupled weight decay: g ← g + λ·θ before the moments), with explicit,
+ * serialisable state (moments keyed by parameter name, step count) so training can be checkpointed and resumed.
+ */
+import { assertNonNegative, assertPositive, assertInRange } from '../core/index.js';
+import { tf } from './tf.js';
+import type { Params } from './layers.js';
+
+export interface AdamOptions {
+  readonly lr?: number;
+  readonly beta1?: number;
+  readonly beta2?: number;
+  readonly eps?: number;
+  /** Coupled L2 weight decay (torch Adam's weight_decay, not AdamW). */
+  readonly weightDecay?: number;
+}
+
+export interface AdamState {
+  readonly step: number;
+  /** First moments, keyed by parameter name. */
+  readonly m: Record<string, tf.Tensor>;
+  /** Second moments, keyed by parameter name. */
+  readonly v: Record<string, tf.Tensor>;
+}
+
+export class Adam {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  private t = 0;
+  private readonly m: Record<string, tf.Variable> = {};
+  private readonly v: Record<string, tf.Variable> = {};
+
+  constructor(private readonly params: Params, opts: AdamOptions = {}) {
+    this.lr = opts.lr ?? 1e-3;
+    this.beta1 = opts.beta1 ?? 0.9;
+    this.beta2 = opts.beta2 ?? 0.999;
+    this.eps = opts.eps ?? 1e-8;
+    this.weightDecay = opts.weightDecay ?? 0;
+    assertPositive('lr', this.lr);
+    assertInRange('beta1', this.beta1, 0, 0.999999);
+    assertInRange('beta2', this.beta2, 0, 0.999999999);
+    assertPositive('eps', this.eps);
+    assertNonNegative('weightDecay', this.weightDecay);
+    for (const [k, p] of Object.entries(params)) {
+      const z = tf.zerosLike(p);
+      this.m[k] = tf.variable(z, false); // a variable shares z's data; z itself must still be released
+      this.v[k] = tf.variable(z, false);
+      z.dispose();
+    }
+  }
+
+  get step(): number {
+    return this.t;
+  }
+
+  /** One update with gradients keyed by parameter name (missing names are left unchanged). */
+  apply(grads: Record<string, tf.Tensor>): void {
+    this.t += 1;
+    const bc1 = 1 - this.beta1 ** this.t;
+    const bc2 = 1 - this.beta2 ** this.t;
+    tf.tidy(() => {
+      for (const [k, g0] of Object.entries(grads)) {
+        const p = this.params[k];
+        if (!p) throw new RangeError(`gradient for unknown parameter ${JSON.stringify(k)}`);
+        const g = this.weightDecay > 0 ? tf.add(g0, tf.mul(p, this.weightDecay)) : g0;
+        const m = tf.add(tf.mul(this.m[k], this.beta1), tf.mul(g, 1 - this.beta1));
+        const v = tf.add(tf.mul(this.v[k], this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
+        this.m[k].assign(m);
+        this.v[k].assign(v);
+        // torch: denom = √v/√bc2 + eps; θ −= (lr/bc1)·m/denom
+        const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(bc2)), this.eps);
+        p.assign(tf.sub(p, tf.mul(tf.div(m, denom), this.lr / bc1)));
+      }
+    });
+  }
+
+  /** The state (tensors are the live variables: copy or save them before the next apply). */
+  getState(): AdamState {
+    return { step: this.t, m: { ...this.m }, v: { ...this.v } };
+  }
+
+  setState(state: AdamState): void {
+    if (!Number.isInteger(state.step) || state.step < 0) throw new RangeError(`state.step must be an integer >= 0, got ${state.step}`);
+    for (const k of Object.keys(this.params)) {
+      if (!state.m[k] || !state.v[k]) throw new RangeError(`optimizer state lacks moments for ${JSON.stringify(k)}`);
+      this.m[k].assign(state.m[k]);
+      this.v[k].assign(state.v[k]);
+    }
+    this.t = state.step;
+  }
+
+  dispose(): void {
+    for (const k of Object.keys(this.m)) {
+      this.m[k].dispose();
+      this.v[k].dispose();
+    }
+  }
+}

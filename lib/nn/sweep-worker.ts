@@ -1,0 +1,19 @@
+/** Child process of runSweep: receives {id, module, exportName, config}, replies {id, ok, result | error}. */
+type Request = { id: number; module: string; exportName: string; config: unknown };
+
+process.on('message', (msg: Request) => {
+  void (async () => {
+    const t0 = Date.now();
+    try {
+      const mod = (await import(msg.module)) as Record<string, unknown>;
+      const fn = mod[msg.exportName];
+      if (typeof fn !== 'function') throw new TypeError(`${msg.module} has no exported function ${JSON.stringify(msg.exportName)}`);
+      const result: unknown = await (fn as (c: unknown) => unknown)(msg.config);
+      // Round-trip through JSON now so a non-serialisable result fails here, with its config, not in the cache.
+      process.send?.({ id: msg.id, ok: true, result: JSON.parse(JSON.stringify(result ?? null)), elapsedMs: Date.now() - t0 });
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      process.send?.({ id: msg.id, ok: false, error: e.message, stack: e.stack });
+    }
+  })();
+});

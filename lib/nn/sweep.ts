@@ -1,0 +1,120 @@
+/**
+ * Sweep runner: independent configurations trained in parallel worker processes (child_process.fork, one
+ * per core by default: tfjs wasm is single-threaded, so processes are how a sweep uses every core).
+ *
+ * Worker contract: `module` (path or file: URL) exports `exportName`, an (async) function config → JSON result.
+ * Each finished result is cached as <cacheDir>/<hash>.json, hash = configHash({module, exportName, config}) with the
+ * module path relative to the project root, so a re-run skips finished configs. Failures (thrown errors, crashed
+ * workers) are reported with their config and are not cached.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { assertInteger, cacheDir as defaultCacheDir, projectRoot, writeJsonAtomic } from '../core/index.js';
+import { configHash } from './hash.js';
+
+export type SweepOutcome<C, R> =
+  | { readonly ok: true; readonly config: C; readonly hash: string; readonly result: R; readonly cached: boolean; readonly elapsedMs: number }
+  | { readonly ok: false; readonly config: C; readonly hash: string; readonly error: string; readonly stack?: string };
+
+export interface SweepOptions<C> {
+  /** Module exporting the trial function (path or file: URL). */
+  readonly module: string;
+  readonly exportName: string;
+  readonly configs: readonly C[];
+  /** Worker processes (default os.availableParallelism()). */
+  readonly workers?: number;
+  /** Result cache folder (default cacheDir('sweeps')). */
+  readonly cacheDir?: string;
+  /** Extra environment for the workers (e.g. TFJS_BACKEND). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Called as each configuration finishes (cached ones first). */
+  readonly onResult?: (o: SweepOutcome<C, unknown>) => void;
+}
+
+interface Job<C> { readonly index: number; readonly config: C; readonly hash: string }
+type WorkerReply = { id: number; ok: true; result: unknown; elapsedMs: number } | { id: number; ok: false; error: string; stack?: string };
+
+const WORKER = fileURLToPath(new URL('./sweep-worker.js', import.meta.url));
+
+function modulePath(m: string): string {
+  if (typeof m !== 'string' || m === '') throw new TypeError('module must be a non-empty path or file: URL');
+  return m.startsWith('file:') ? fileURLToPath(m) : resolve(m);
+}
+
+/** Runs every configuration (in input order in the returned array). */
+export async function runSweep<C, R = unknown>(opts: SweepOptions<C>): Promise<SweepOutcome<C, R>[]> {
+  const path = modulePath(opts.module);
+  if (!existsSync(path)) throw new RangeError(`module ${path} does not exist (build first?)`);
+  if (typeof opts.exportName !== 'string' || opts.exportName === '') throw new TypeError('exportName must be a non-empty string');
+  if (!Array.isArray(opts.configs)) throw new TypeError('configs must be an array');
+  const nWorkers = opts.workers ?? availableParallelism();
+  assertInteger('workers', nWorkers, 1);
+  const dir = opts.cacheDir ?? defaultCacheDir('sweeps');
+  const rel = relative(projectRoot(), path);
+  const idModule = isAbsolute(rel) || rel.startsWith('..') ? path : rel.split('\\').join('/');
+
+  const out: SweepOutcome<C, R>[] = new Array(opts.configs.length);
+  const pending: Job<C>[] = [];
+  opts.configs.forEach((config, index) => {
+    const hash = configHash({ module: idModule, exportName: opts.exportName, config });
+    const file = join(dir, `${hash}.json`);
+    if (existsSync(file)) {
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as { result: R; elapsedMs: number };
+      out[index] = { ok: true, config, hash, result: saved.result, cached: true, elapsedMs: saved.elapsedMs };
+      opts.onResult?.(out[index]);
+    } else {
+      pending.push({ index, config, hash });
+    }
+  });
+  if (pending.length === 0) return out;
+
+  const url = pathToFileURL(path).href;
+  const finish = (job: Job<C>, reply: WorkerReply): void => {
+    if (reply.ok) {
+      writeJsonAtomic(join(dir, `${job.hash}.json`), { module: idModule, exportName: opts.exportName, config: job.config, result: reply.result, elapsedMs: reply.elapsedMs });
+      out[job.index] = { ok: true, config: job.config, hash: job.hash, result: reply.result as R, cached: false, elapsedMs: reply.elapsedMs };
+    } else {
+      out[job.index] = { ok: false, config: job.config, hash: job.hash, error: reply.error, stack: reply.stack };
+    }
+    opts.onResult?.(out[job.index]);
+  };
+
+  const queue = pending.slice();
+  const runWorker = () => new Promise<void>((done) => {
+    let child: ChildProcess | null = null;
+    let current: Job<C> | null = null;
+    const next = () => {
+      current = queue.shift() ?? null;
+      if (!current) {
+        child?.disconnect();
+        return;
+      }
+      if (!child) child = spawn();
+      child.send({ id: current.index, module: url, exportName: opts.exportName, config: current.config });
+    };
+    const spawn = (): ChildProcess => {
+      const c = fork(WORKER, [], { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      c.on('message', (m: WorkerReply) => {
+        if (current && m.id === current.index) finish(current, m);
+        next();
+      });
+      c.on('exit', (code, signal) => {
+        child = null;
+        if (current) {
+          // A crash (out of memory, process.exit in the trial...): report it and carry on in a fresh process.
+          finish(current, { id: current.index, ok: false, error: `worker exited (code ${code}, signal ${signal}) while running this config` });
+          next();
+        }
+        if (!current && queue.length === 0) done();
+      });
+      return c;
+    };
+    next();
+    if (!current) done();
+  });
+  await Promise.all(Array.from({ length: Math.min(nWorkers, pending.length) }, runWorker));
+  return out;
+}

@@ -1,0 +1,184 @@
+/**
+ * Training loop with progress, loss history, atomic checkpoints and resume.
+ *
+ * A checkpoint directory holds `checkpoint.json` (step, loss history, Rng state, Adam step, config hash, done flag)
+ * and step-tagged weight files `params-<step>.json/.bin`, `adam-<step>.json/.bin`. Weights are written first,
+ * checkpoint.json last (atomically), then older weight files are removed: a kill at any moment leaves a
+ * consistent checkpoint. Everything random must come from the `rng` handed to `lossFn`, whose state is saved, so
+ * resuming replays exactly the batches an uninterrupted run would have drawn.
+ */
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Rng, type RngState, assertInteger, writeJsonAtomic } from '../core/index.js';
+import { tf } from './tf.js';
+import type { Params } from './layers.js';
+import { Adam, type AdamOptions } from './optim.js';
+import { saveWeights, loadWeights, loadWeightsInto } from './weights.js';
+import { configHash } from './hash.js';
+
+export interface TrainProgress {
+  readonly step: number;
+  readonly total: number;
+  readonly loss: number;
+  readonly elapsedMs: number;
+}
+
+export interface TrainOptions {
+  /** Trainable variables, updated in place. */
+  readonly params: Params;
+  readonly steps: number;
+  /** Loss of one step; draw batches/noise from `rng` only. Called inside tf.tidy + tf.variableGrads. */
+  readonly lossFn: (ctx: { step: number; rng: Rng }) => tf.Scalar;
+  readonly rng: Rng;
+  readonly optimizer?: AdamOptions;
+  /** Checkpoint/resume folder (e.g. cacheDir('runs', configHash(config))). Without it nothing is written. */
+  readonly checkpointDir?: string;
+  /** Steps between checkpoints (default: steps/10, at least 1). The final step is always checkpointed. */
+  readonly checkpointEvery?: number;
+  /** The run's identity (hyper-parameters, data choice...). Hashed together with steps and optimizer options. */
+  readonly config?: unknown;
+  readonly onProgress?: (p: TrainProgress) => void;
+  /** Steps between onProgress calls (default 1; the last step always reports). */
+  readonly progressEvery?: number;
+  /** Stop (with a checkpoint) once this step is reached: an interruption on purpose (tests, time budgets). */
+  readonly stopAtStep?: number;
+}
+
+export interface TrainResult {
+  readonly params: Params;
+  /** Loss at each step 1..stepsDone. */
+  readonly lossHistory: number[];
+  readonly stepsDone: number;
+  readonly completed: boolean;
+  /** The step training resumed from (0 for a fresh start). */
+  readonly resumedFrom: number;
+  /** True when a finished run with the same hash was loaded instead of trained. */
+  readonly fromCache: boolean;
+  readonly elapsedMs: number;
+  readonly hash: string;
+}
+
+interface CheckpointFile {
+  version: 1;
+  hash: string;
+  step: number;
+  steps: number;
+  done: boolean;
+  rng: RngState;
+  adamStep: number;
+  lossHistory: number[];
+  elapsedMs: number;
+}
+
+const CKPT = 'checkpoint.json';
+
+export async function train(opts: TrainOptions): Promise<TrainResult> {
+  assertInteger('steps', opts.steps, 1);
+  const every = opts.checkpointEvery ?? Math.max(1, Math.floor(opts.steps / 10));
+  assertInteger('checkpointEvery', every, 1);
+  const progressEvery = opts.progressEvery ?? 1;
+  assertInteger('progressEvery', progressEvery, 1);
+  const stopAt = opts.stopAtStep ?? opts.steps;
+  assertInteger('stopAtStep', stopAt, 0, opts.steps);
+  const hash = configHash({ config: opts.config ?? null, steps: opts.steps, optimizer: opts.optimizer ?? {} });
+  const names = Object.keys(opts.params);
+  if (names.length === 0) throw new RangeError('params must hold at least one variable');
+
+  const adam = new Adam(opts.params, opts.optimizer);
+  let step = 0;
+  let lossHistory: number[] = [];
+  let priorMs = 0;
+  const dir = opts.checkpointDir;
+  try {
+    const ck = dir ? readCheckpoint(dir, hash) : null;
+    if (ck && dir) {
+      restore(dir, ck, opts.params, adam, opts.rng);
+      ({ step, lossHistory, elapsedMs: priorMs } = ck);
+      if (ck.done) {
+        return { params: opts.params, lossHistory, stepsDone: step, completed: true, resumedFrom: step, fromCache: true, elapsedMs: priorMs, hash };
+      }
+    }
+    const resumedFrom = step;
+    const t0 = Date.now();
+    const byVarName = new Map(names.map((k) => [opts.params[k].name, k]));
+    const vars = names.map((k) => opts.params[k]);
+    while (step < stopAt) {
+      const s = step + 1;
+      const loss = tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => opts.lossFn({ step: s, rng: opts.rng }), vars);
+        const named: Record<string, tf.Tensor> = {};
+        for (const [vn, g] of Object.entries(grads)) named[byVarName.get(vn) as string] = g;
+        const l = value.dataSync()[0];
+        if (Number.isFinite(l)) adam.apply(named);
+        return l;
+      });
+      if (!Number.isFinite(loss)) throw new RangeError(`loss is ${loss} at step ${s}: training diverged (lower lr?)`);
+      step = s;
+      lossHistory.push(loss);
+      const elapsedMs = priorMs + Date.now() - t0;
+      if (opts.onProgress && (step % progressEvery === 0 || step === stopAt)) {
+        opts.onProgress({ step, total: opts.steps, loss, elapsedMs });
+      }
+      if (dir && (step % every === 0 || step === stopAt)) {
+        await writeCheckpoint(dir, { version: 1, hash, step, steps: opts.steps, done: step === opts.steps, rng: opts.rng.getState(), adamStep: adam.step, lossHistory, elapsedMs }, opts.params, adam);
+      }
+    }
+    return { params: opts.params, lossHistory, stepsDone: step, completed: step === opts.steps, resumedFrom, fromCache: false, elapsedMs: priorMs + Date.now() - t0, hash };
+  } finally {
+    adam.dispose();
+  }
+}
+
+function readCheckpoint(dir: string, hash: string): CheckpointFile | null {
+  const path = join(dir, CKPT);
+  if (!existsSync(path)) return null;
+  const ck = JSON.parse(readFileSync(path, 'utf8')) as CheckpointFile;
+  if (ck.hash !== hash) {
+    throw new RangeError(`checkpointDir ${dir} holds a run with another config hash (${ck.hash.slice(0, 12)}, this run ${hash.slice(0, 12)}): use a folder per config, e.g. cacheDir('runs', hash)`);
+  }
+  return ck;
+}
+
+function restore(dir: string, ck: CheckpointFile, params: Params, adam: Adam, rng: Rng): void {
+  loadWeightsInto(join(dir, `params-${ck.step}.json`), params);
+  const { tensors } = loadWeights(join(dir, `adam-${ck.step}.json`));
+  try {
+    const m: Record<string, tf.Tensor> = {};
+    const v: Record<string, tf.Tensor> = {};
+    for (const k of Object.keys(params)) {
+      m[k] = tensors[`m/${k}`];
+      v[k] = tensors[`v/${k}`];
+    }
+    adam.setState({ step: ck.adamStep, m, v });
+  } finally {
+    Object.values(tensors).forEach((t) => t.dispose());
+  }
+  rng.setState(ck.rng);
+}
+
+async function writeCheckpoint(dir: string, ck: CheckpointFile, params: Params, adam: Adam): Promise<void> {
+  await saveWeights(join(dir, `params-${ck.step}.json`), params);
+  const st = adam.getState();
+  const moments: Record<string, tf.Tensor> = {};
+  for (const k of Object.keys(st.m)) {
+    moments[`m/${k}`] = st.m[k];
+    moments[`v/${k}`] = st.v[k];
+  }
+  await saveWeights(join(dir, `adam-${ck.step}.json`), moments);
+  writeJsonAtomic(join(dir, CKPT), ck);
+  for (const f of readdirSync(dir)) {
+    const m = /^(params|adam)-(\d+)\.(json|bin)$/.exec(f);
+    if (m && Number(m[2]) !== ck.step) rmSync(join(dir, f), { force: true });
+  }
+}
+
+/** Progress callback drawing a one-line bar on stderr, only when stderr is a TTY (quiet in CI/logs/notebooks). */
+export function cliProgressBar(stream: NodeJS.WriteStream = process.stderr, width = 30): (p: TrainProgress) => void {
+  if (!stream.isTTY) return () => {};
+  return ({ step, total, loss, elapsedMs }) => {
+    const done = Math.round((width * step) / total);
+    const eta = step > 0 ? ((elapsedMs / step) * (total - step)) / 1000 : 0;
+    stream.write(`\r[${'#'.repeat(done)}${'.'.repeat(width - done)}] ${step}/${total} loss ${loss.toPrecision(4)} eta ${eta.toFixed(0)}s`);
+    if (step === total) stream.write('\n');
+  };
+}

@@ -1,0 +1,186 @@
+/**
+ * Kernels the tfjs wasm backend (4.22) lacks, registered for 'wasm' only:
+ *  - Conv2DBackpropFilter: the filter gradient of conv2d and conv2dTranspose, computed as one dilated
+ *    convolution on transposed tensors (see conv2dBackpropFilterOps).
+ *  - Conv2DBackpropInput (replaced, not missing): wasm's own is a plain loop; one stride-1 conv2d in
+ *    sub-pixel form is several times faster (see conv2dBackpropInputOps).
+ *  - UnsortedSegmentSum: the gradient of gather (embeddings, codebooks). A plain scatter-add in JS: exact,
+ *    O(rows·width), and no one-hot matrix.
+ * Each computes with ordinary tf ops (not taped: tfjs records only at kernelDepth 0) and copies its result into
+ * a fresh backend buffer (one memcpy, negligible next to the convolution). Checked against the cpu backend's
+ * kernels in test/unit/nn-wasm-kernels.test.ts.
+ */
+import { tf } from './tf.js';
+
+type TensorInfo = tf.TensorInfo;
+interface OutputBackend {
+  readSync(dataId: object): ArrayLike<number>;
+  incRef(dataId: object): void;
+  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: Float32Array | Int32Array): TensorInfo;
+}
+interface Conv2DBackpropInputAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  inputShape: [number, number, number, number];
+}
+interface Conv2DBackpropFilterAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  filterShape: [number, number, number, number];
+}
+
+/**
+ * dW[i,j,c,o] = Σ_{n,p,q} xpad[n, p·sh+i, q·sw+j, c] · dy[n,p,q,o], NHWC, no dilation (as tfjs' own kernel).
+ * Computed as ONE stride-1 convolution with the roles swapped: input xpadᵀ [Ci, Hp, Wp, N] (batch as channels),
+ * filter dyᵀ [Ho, Wo, N, Co], dilation = the forward stride; output [Ci, ≥kh, ≥kw, Co] → first kh×kw taps.
+ * (Strided slices are ~50× slower than this on tfjs wasm, so the im2col-by-slices route loses.)
+ */
+export function conv2dBackpropFilterOps(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Conv2DBackpropFilterAttrs): tf.Tensor4D {
+  if (attrs.dataFormat !== undefined && attrs.dataFormat !== 'NHWC') {
+    throw new RangeError(`Conv2DBackpropFilter: dataFormat must be NHWC, got ${attrs.dataFormat}`);
+  }
+  const [kh, kw, ci, co] = attrs.filterShape;
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+  const { top, bottom, left, right } = info.padInfo;
+  const [sh, sw] = [info.strideHeight, info.strideWidth];
+  return tf.tidy(() => {
+    const xp = top || bottom || left || right
+      ? tf.pad(x, [[0, 0], [top, Math.max(bottom, 0)], [left, Math.max(right, 0)], [0, 0]])
+      : x;
+    const xt = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D;
+    const dyt = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
+    const r = tf.conv2d(xt, dyt, 1, 'valid', 'NHWC', [sh, sw]);
+    return tf.transpose(tf.slice(r, [0, 0, 0, 0], [ci, kh, kw, co]), [1, 2, 0, 3]) as tf.Tensor4D;
+  });
+}
+
+/** Pads (positive) or crops (negative) axes 1 and 2 of an NHWC tensor. */
+function padOrCrop(x: tf.Tensor4D, top: number, bottom: number, left: number, right: number): tf.Tensor4D {
+  const padded = tf.pad(x, [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)], [0, 0]]);
+  const [n, h, w, c] = padded.shape;
+  const t = Math.max(-top, 0), b = Math.max(-bottom, 0), l = Math.max(-left, 0), r = Math.max(-right, 0);
+  return t || b || l || r ? tf.slice(padded, [0, t, l, 0], [n, h - t - b, w - l - r, c]) : padded;
+}
+
+/**
+ * dx of a forward conv2d (= conv2dTranspose's forward) as ONE stride-1 conv2d plus a depth-to-space shuffle
+ * ("sub-pixel" form): with y' = y + padTop = q·s + r, dx[y] = Σ_m dy[q − m]·W[r + m·s], i.e. for each of the s×s
+ * output phases r a correlation of dy with that phase's reversed sub-filter (M = ⌈k/s⌉ taps, zero-padded). All
+ * phases go into the output channels of one conv: no zero-inserted input, s² fewer FLOPs than the naive form,
+ * and tfjs wasm's own Conv2DBackpropInput (a plain loop) is avoided.
+ */
+export function conv2dBackpropInputOps(dy: tf.Tensor4D, filter: tf.Tensor4D, attrs: Conv2DBackpropInputAttrs): tf.Tensor4D {
+  if (attrs.dataFormat !== undefined && attrs.dataFormat !== 'NHWC') {
+    throw new RangeError(`Conv2DBackpropInput: dataFormat must be NHWC, got ${attrs.dataFormat}`);
+  }
+  const [kh, kw, ci, co] = filter.shape;
+  const [n, h, w] = attrs.inputShape;
+  const info = tf.backend_util.computeConv2DInfo(
+    attrs.inputShape, filter.shape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+  const { top, left } = info.padInfo;
+  const [sh, sw] = [info.strideHeight, info.strideWidth];
+  const [mh, mw] = [Math.ceil(kh / sh), Math.ceil(kw / sw)];
+  const [qh, qw] = [Math.ceil((h + top) / sh), Math.ceil((w + left) / sw)];
+  const [ho, wo] = [dy.shape[1], dy.shape[2]];
+  return tf.tidy(() => {
+    // Filter [mh·sh, mw·sw, ci, co] → [m, r_h, n, r_w, ci, co] → reversed taps → [m, n, co, (r_h, r_w, ci)].
+    const wp = tf.pad(filter, [[0, mh * sh - kh], [0, mw * sw - kw], [0, 0], [0, 0]]);
+    const w6 = tf.reverse(tf.reshape(wp, [mh, sh, mw, sw, ci, co]), [0, 2]);
+    const wsub = tf.reshape(tf.transpose(w6, [0, 2, 5, 1, 3, 4]), [mh, mw, co, sh * sw * ci]) as tf.Tensor4D;
+    const src = padOrCrop(dy, mh - 1, qh - ho, mw - 1, qw - wo);
+    const z = tf.conv2d(src, wsub, 1, 'valid'); // [n, qh, qw, sh·sw·ci]
+    const full = tf.reshape(tf.transpose(tf.reshape(z, [n, qh, qw, sh, sw, ci]), [0, 1, 3, 2, 4, 5]), [n, qh * sh, qw * sw, ci]);
+    return tf.slice(full, [0, top, left, 0], [n, h, w, ci]) as tf.Tensor4D;
+  });
+}
+
+function conv2dBackpropInputKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): TensorInfo {
+  const backend = args.backend as OutputBackend;
+  const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
+  const dy = aliasTensor(args.inputs.dy as TensorInfo, backend) as tf.Tensor4D;
+  const filter = aliasTensor(args.inputs.filter as TensorInfo, backend) as tf.Tensor4D;
+  try {
+    const dx = conv2dBackpropInputOps(dy, filter, attrs);
+    const values = dx.dataSync() as Float32Array;
+    dx.dispose();
+    return backend.makeOutput(attrs.inputShape.slice(), 'float32', undefined, values);
+  } finally {
+    dy.dispose();
+    filter.dispose();
+  }
+}
+
+/**
+ * A Tensor sharing a kernel input's data. The extra backend reference keeps the input's data alive when the
+ * alias is disposed (engine.makeTensorFromTensorInfo alone does not add one).
+ */
+function aliasTensor(info: TensorInfo, backend: OutputBackend): tf.Tensor {
+  backend.incRef(info.dataId);
+  return tf.engine().makeTensorFromTensorInfo(info);
+}
+
+function conv2dBackpropFilterKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): TensorInfo {
+  const backend = args.backend as OutputBackend;
+  const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
+  const x = aliasTensor(args.inputs.x as TensorInfo, backend) as tf.Tensor4D;
+  const dy = aliasTensor(args.inputs.dy as TensorInfo, backend) as tf.Tensor4D;
+  try {
+    const dw = conv2dBackpropFilterOps(x, dy, attrs);
+    const values = dw.dataSync() as Float32Array;
+    dw.dispose();
+    return backend.makeOutput(attrs.filterShape.slice(), 'float32', undefined, values);
+  } finally {
+    x.dispose();
+    dy.dispose();
+  }
+}
+
+/** out[s, ...] = Σ_{i: ids[i]=s} x[i, ...]; ids outside [0, numSegments) are dropped (TensorFlow's rule). */
+export function unsortedSegmentSumJs(
+  x: ArrayLike<number>, xShape: readonly number[], ids: ArrayLike<number>, numSegments: number, dtype: 'float32' | 'int32',
+): Float32Array | Int32Array {
+  const rows = xShape[0];
+  const width = rows === 0 ? 0 : x.length / rows;
+  if (ids.length !== rows) throw new RangeError(`segmentIds must have length ${rows} (x.shape[0]), got ${ids.length}`);
+  const out = dtype === 'int32' ? new Int32Array(numSegments * width) : new Float32Array(numSegments * width);
+  for (let r = 0; r < rows; r++) {
+    const s = ids[r];
+    if (s < 0 || s >= numSegments) continue;
+    const src = r * width;
+    const dst = s * width;
+    for (let k = 0; k < width; k++) out[dst + k] += x[src + k];
+  }
+  return out;
+}
+
+function unsortedSegmentSumKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): TensorInfo {
+  const backend = args.backend as OutputBackend;
+  const { x, segmentIds } = args.inputs as { x: TensorInfo; segmentIds: TensorInfo };
+  const numSegments = (args.attrs as { numSegments: number }).numSegments;
+  const dtype = x.dtype === 'int32' ? 'int32' : 'float32';
+  const values = unsortedSegmentSumJs(
+    backend.readSync(x.dataId), x.shape, backend.readSync(segmentIds.dataId), numSegments, dtype);
+  return backend.makeOutput([numSegments, ...x.shape.slice(1)], dtype, undefined, values);
+}
+
+let registered = false;
+
+/** Registers the missing kernels for 'wasm' (idempotent; keeps tfjs' own if a later version ships them). */
+export function registerWasmGradientKernels(): void {
+  if (registered) return;
+  if (tf.getKernel('Conv2DBackpropFilter', 'wasm') == null) {
+    tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilterKernel as tf.KernelFunc });
+  }
+  // Replaces wasm's own (slow, loop-based) kernel: conv2dTranspose forward and the input gradient of conv2d.
+  if (tf.getKernel('Conv2DBackpropInput', 'wasm') != null) tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
+  tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2dBackpropInputKernel as tf.KernelFunc });
+  if (tf.getKernel('UnsortedSegmentSum', 'wasm') == null) {
+    tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSumKernel as tf.KernelFunc });
+  }
+  registered = true;
+}

@@ -1,0 +1,112 @@
+/**
+ * The runner end to end: a real notebook is executed on the tslab kernel, its figure and table are written,
+ * it is exported to HTML and PDF, and the page is opened in headless Chromium to check that the figure is visible.
+ * A failing fixture proves the error report names the cell and the message.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from '../../lib/core/index.js';
+import { exportNotebook, findChromium, readNotebook, screenshot } from '../../lib/workbook/index.js';
+import { countColour, decodePng } from '../helpers/png.js';
+
+const root = projectRoot();
+const cli = join(root, 'bin', 'workbook.js');
+const fixture = (n: string) => join(root, 'test', 'fixtures', `${n}.ipynb`);
+const work = mkdtempSync(join(tmpdir(), 'workbook-test-'));
+
+function workbook(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 300_000 });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+const VEGA_BLUE: [number, number, number] = [76, 120, 168]; // #4c78a8, the first series colour
+
+test('run: executes a notebook with injected parameters and writes figure, table and results', () => {
+  const out = join(work, 'nb');
+  const r = workbook(['run', fixture('smoke'), '--profile', 'quick', '--param', 'points=7', '--out', out]);
+  assert.equal(r.code, 0, r.out);
+  const executed = readNotebook(join(out, 'smoke.ipynb'));
+  assert.deepEqual(executed.metadata.workbook?.parameters?.points, 7);
+  const injected = executed.cells.find((c) => c.metadata.tags?.includes('injected-parameters'));
+  assert.ok(injected, 'an injected-parameters cell');
+  const stdout = executed.cells.flatMap((c) => c.outputs ?? []).map((o) => (Array.isArray(o.text) ? o.text.join('') : (o.text ?? ''))).join('');
+  assert.match(stdout, /points=7 last=36/, 'the override reached the code');
+  assert.ok(executed.cells.every((c) => c.metadata.execution === undefined), 'no timing metadata');
+  const figs = join(root, 'build', 'quick', 'figures', 'smoke');
+  for (const f of ['parabola.vl.json', 'parabola.svg', 'parabola.png', 'parabola.csv', 'squares.csv', 'squares.md', 'results.json']) {
+    assert.ok(existsSync(join(figs, f)), `${f} written`);
+  }
+  const results = JSON.parse(readFileSync(join(figs, 'results.json'), 'utf8'));
+  assert.equal(results.values.last, 36);
+  assert.equal(results.provenance.profile, 'quick');
+  assert.equal(results.provenance.seed, 1);
+  assert.ok(results.provenance.packages['@tensorflow/tfjs']);
+  assert.ok(typeof results.provenance.wallSeconds === 'number');
+  assert.equal(readFileSync(join(figs, 'parabola.csv'), 'utf8').split('\n')[0], 'x,y,series');
+  const png = decodePng(readFileSync(join(figs, 'parabola.png')));
+  assert.ok(countColour(png, VEGA_BLUE) > 200, 'the PNG shows the line');
+});
+
+test('export: HTML shows the figure as SVG, PDF is written, and Chromium renders the figure', { skip: findChromium() ? false : 'chromium not installed' }, async () => {
+  const out = join(work, 'nb');
+  if (!existsSync(join(out, 'smoke.ipynb'))) assert.equal(workbook(['run', fixture('smoke'), '--out', out]).code, 0);
+  const ex = await exportNotebook(join(out, 'smoke.ipynb'), ['html', 'pdf'], join(work, 'export'));
+  const html = readFileSync(ex.html as string, 'utf8');
+  const svg = html.slice(html.indexOf('<svg'), html.indexOf('</svg>'));
+  assert.match(svg, /<path/, 'the SVG figure keeps its marks (not stripped by the HTML sanitiser)');
+  assert.match(html, /<table class="workbook-table">/);
+  assert.equal(readFileSync(ex.pdf as string).subarray(0, 5).toString(), '%PDF-');
+  assert.ok(statSync(ex.pdf as string).size > 10_000);
+  const shot = decodePng(readFileSync(await screenshot(ex.html as string, join(work, 'shot.png'), '1000,1100')));
+  assert.ok(countColour(shot, VEGA_BLUE) > 150, 'the figure is visible in the browser');
+});
+
+test('a failing cell stops the run and is reported with its number, source and message', () => {
+  const r = workbook(['run', fixture('fails'), '--out', join(work, 'fail')]);
+  assert.equal(r.code, 1);
+  assert.match(r.out, /fails\.ipynb: cell 3 failed/);
+  assert.match(r.out, /function explode\(n: number\)/);
+  assert.match(r.out, /Error: deliberate failure with n=1/);
+  assert.doesNotMatch(r.out, /never reached/);
+});
+
+test('bad parameters, a missing notebook and a missing Jupyter give clear errors', () => {
+  const bad = workbook(['run', fixture('smoke'), '--param', 'points=many']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.out, /parameter "points" of smoke must be a number/);
+  const unknown = workbook(['run', fixture('smoke'), '--param', 'pionts=3']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.out, /unknown parameter "pionts"/);
+  const malformed = workbook(['run', fixture('smoke'), '--param', 'points']);
+  assert.equal(malformed.code, 2);
+  assert.match(malformed.out, /--param must look like key=value/);
+  const profile = workbook(['run', fixture('smoke'), '--profile', 'huge']);
+  assert.equal(profile.code, 2);
+  assert.match(profile.out, /--profile must be one of quick, full/);
+  const missing = workbook(['run', 'no-such-notebook']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.out, /notebook "no-such-notebook" not found; available:/);
+  const noJupyter = workbook(['run', fixture('smoke')], { WORKBOOK_PYTHON: '/nonexistent/python3' });
+  assert.equal(noJupyter.code, 1);
+  assert.match(noJupyter.out, /Jupyter \(nbconvert \+ nbclient\) was not found[\s\S]*apt-get install -y jupyter-nbconvert/);
+});
+
+test('doctor reports the toolchain', () => {
+  const r = workbook(['doctor']);
+  assert.match(r.out, /\[ok {2}\] Jupyter \(nbconvert\)/);
+  assert.match(r.out, /tslab kernel/);
+  assert.match(r.out, /tfjs-node-gpu \(optional\)/);
+  assert.equal(r.code, 0, r.out);
+});
+
+test('paper notebooks are committed without outputs', () => {
+  const tracked = execFileSync('git', ['ls-files', 'notebooks/*.ipynb'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
+  for (const f of tracked) {
+    const nb = readNotebook(join(root, f));
+    assert.ok(nb.cells.every((c) => c.cell_type !== 'code' || ((c.outputs?.length ?? 0) === 0 && c.execution_count == null)), `${f} has outputs`);
+  }
+});

@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runSweep, demoTrial, type DemoTrialConfig } from '../../lib/nn/index.js';
+
+const demoModule = fileURLToPath(new URL('../../lib/nn/sweep-demo.js', import.meta.url));
+
+test('runSweep: parallel workers, results match in-process runs, failures reported, cache skips finished configs', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nn-sweep-'));
+  const configs: DemoTrialConfig[] = [
+    { a: 2, b: -1, lr: 0.1, steps: 40 },
+    { a: -0.5, b: 3, lr: 0.1, steps: 40 },
+    { a: 1, b: 1, lr: 0.1, steps: 40, fail: true },
+    { a: 0.3, b: 0.2, lr: 0.05, steps: 20 },
+  ];
+  const first = await runSweep<DemoTrialConfig, { a: number; b: number; loss: number; pid: number }>({
+    module: demoModule, exportName: 'demoTrial', configs, workers: 2, cacheDir: dir,
+  });
+  assert.equal(first.length, 4);
+  const pids = new Set<number>();
+  for (let i = 0; i < 4; i++) {
+    const o = first[i];
+    assert.deepEqual(o.config, configs[i]);
+    if (i === 2) {
+      assert.equal(o.ok, false);
+      if (!o.ok) assert.match(o.error, /asked to fail/);
+      continue;
+    }
+    assert.ok(o.ok, JSON.stringify(o));
+    if (!o.ok) continue;
+    assert.equal(o.cached, false);
+    pids.add(o.result.pid);
+    const direct = await demoTrial(configs[i]); // truth: the same trial run in this process
+    assert.equal(o.result.a, direct.a);
+    assert.equal(o.result.loss, direct.loss);
+    assert.notEqual(o.result.pid, process.pid);
+  }
+  assert.ok(pids.size >= 1 && pids.size <= 2);
+  assert.equal(readdirSync(dir).length, 3, 'only successes are cached');
+
+  const second = await runSweep({ module: demoModule, exportName: 'demoTrial', configs, workers: 2, cacheDir: dir });
+  assert.deepEqual(second.map((o) => o.ok && o.cached), [true, true, false, true]);
+
+  await assert.rejects(() => runSweep({ module: join(dir, 'nope.js'), exportName: 'x', configs: [] }), RangeError);
+  const missing = await runSweep({ module: demoModule, exportName: 'noSuchExport', configs: [{}], workers: 1, cacheDir: dir });
+  assert.ok(!missing[0].ok && /no exported function/.test(missing[0].error));
+  // A crashed worker fails only its own config; the next config runs in a fresh process.
+  const crash = await runSweep({ module: demoModule, exportName: 'demoTrial', configs: [{ ...configs[0], crash: true }, { ...configs[0], steps: 5 }], workers: 1, cacheDir: dir });
+  assert.ok(!crash[0].ok && /worker exited \(code 3/.test(crash[0].error));
+  assert.ok(crash[1].ok);
+  rmSync(dir, { recursive: true });
+});

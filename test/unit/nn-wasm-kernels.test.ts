@@ -1,0 +1,179 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { tf, initBackend, nearestCodewordLookup, vectorQuantize } from '../../lib/nn/index.js';
+import { Rng } from '../../lib/core/index.js';
+
+// Reference: tfjs' own cpu kernels (an independent implementation); candidate: wasm + the kernels lib/nn adds.
+
+before(async () => {
+  await initBackend('wasm');
+});
+
+function randn(rng: Rng, n: number): Float32Array {
+  return rng.fillNormal(new Float32Array(n)) as Float32Array;
+}
+
+async function onBackend<T>(name: 'cpu' | 'wasm', fn: () => T): Promise<T> {
+  await tf.setBackend(name);
+  const before = tf.memory().numTensors;
+  const out = fn();
+  assert.equal(tf.memory().numTensors, before, `tensor leak on ${name}`);
+  return out;
+}
+
+function assertClose(a: Float32Array, b: Float32Array, rel: number, what: string): void {
+  assert.equal(a.length, b.length, `${what}: lengths`);
+  let maxAbs = 0;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) {
+    maxAbs = Math.max(maxAbs, Math.abs(b[i]));
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+  }
+  assert.ok(maxAbs > 0, `${what}: reference is all zero`);
+  assert.ok(diff <= rel * maxAbs, `${what}: max |diff| ${diff} > ${rel} × ${maxAbs}`);
+}
+
+interface ConvCase { n: number; h: number; w: number; ci: number; co: number; k: number; s: number; pad: 'same' | 'valid' }
+const cases: ConvCase[] = [
+  { n: 2, h: 7, w: 6, ci: 3, co: 4, k: 3, s: 1, pad: 'same' },
+  { n: 2, h: 8, w: 8, ci: 3, co: 5, k: 3, s: 2, pad: 'same' },
+  { n: 1, h: 9, w: 7, ci: 2, co: 3, k: 3, s: 2, pad: 'valid' },
+  { n: 3, h: 6, w: 6, ci: 4, co: 2, k: 1, s: 1, pad: 'valid' },
+  { n: 2, h: 7, w: 7, ci: 3, co: 4, k: 4, s: 2, pad: 'same' },
+  { n: 1, h: 5, w: 8, ci: 2, co: 2, k: 5, s: 1, pad: 'same' },
+];
+
+test('conv2d gradients on wasm match cpu (strides 1/2, same/valid)', async () => {
+  for (const c of cases) {
+    const rng = new Rng(c.h * 100 + c.k * 10 + c.s);
+    const xv = randn(rng, c.n * c.h * c.w * c.ci);
+    const wv = randn(rng, c.k * c.k * c.ci * c.co);
+    const run = () => tf.tidy(() => {
+      const x = tf.tensor4d(xv, [c.n, c.h, c.w, c.ci]);
+      const w = tf.tensor4d(wv, [c.k, c.k, c.ci, c.co]);
+      const y = tf.conv2d(x, w, c.s, c.pad);
+      const r = tf.tensor(randn(new Rng(7), y.size), y.shape);
+      const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad), r)))([x, w]);
+      return [gx.dataSync().slice(), gw.dataSync().slice()] as Float32Array[];
+    });
+    const ref = await onBackend('cpu', run);
+    const got = await onBackend('wasm', run);
+    assertClose(got[0], ref[0], 1e-4, `dx ${JSON.stringify(c)}`);
+    assertClose(got[1], ref[1], 1e-4, `dW ${JSON.stringify(c)}`);
+  }
+});
+
+test('conv2dTranspose forward and gradients on wasm match cpu (same and valid)', async () => {
+  for (const c of cases) {
+    const rng = new Rng(c.w * 31 + c.co);
+    const xv = randn(rng, c.n * c.h * c.w * c.co);
+    const wv = randn(rng, c.k * c.k * c.ci * c.co);
+    const outShape: [number, number, number, number] = c.pad === 'same'
+      ? [c.n, c.h * c.s, c.w * c.s, c.ci]
+      : [c.n, (c.h - 1) * c.s + c.k, (c.w - 1) * c.s + c.k, c.ci];
+    const run = () => tf.tidy(() => {
+      const x = tf.tensor4d(xv, [c.n, c.h, c.w, c.co]);
+      const w = tf.tensor4d(wv, [c.k, c.k, c.ci, c.co]);
+      const r = tf.tensor(randn(new Rng(9), outShape.reduce((a, b) => a * b)), outShape);
+      const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, outShape, c.s, c.pad), r));
+      const [gx, gw] = tf.grads(f)([x, w]);
+      const y = tf.conv2dTranspose(x, w, outShape, c.s, c.pad);
+      return [gx.dataSync().slice(), gw.dataSync().slice(), y.dataSync().slice()] as Float32Array[];
+    });
+    const ref = await onBackend('cpu', run);
+    const got = await onBackend('wasm', run);
+    assertClose(got[0], ref[0], 1e-4, `transpose dx ${JSON.stringify(c)}`);
+    assertClose(got[1], ref[1], 1e-4, `transpose dW ${JSON.stringify(c)}`);
+    assertClose(got[2], ref[2], 1e-4, `transpose forward ${JSON.stringify(c)}`);
+  }
+});
+
+test('gather gradient (UnsortedSegmentSum) on wasm matches cpu, repeated and unused indices', async () => {
+  const rng = new Rng(3);
+  const table = randn(rng, 10 * 4);
+  const idx = new Int32Array([1, 1, 3, 9, 1, 0, 3, 3, 3, 7, 7, 2]); // rows 4,5,6,8 unused
+  for (const shape of [[12], [3, 4]]) {
+    const run = () => tf.tidy(() => {
+      const e = tf.tensor2d(table, [10, 4]);
+      const i = tf.tensor(idx, shape, 'int32');
+      const r = tf.tensor(randn(new Rng(5), 12 * 4), [...shape, 4]);
+      const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, i), r)))(e);
+      return g.dataSync().slice() as Float32Array;
+    });
+    const ref = await onBackend('cpu', run);
+    const got = await onBackend('wasm', run);
+    assertClose(got, ref, 1e-5, `gather grad, indices shape ${shape}`);
+    assert.deepEqual(Array.from(ref.slice(16, 28)), new Array(12).fill(0)); // rows 4,5,6 get no gradient
+  }
+});
+
+test('unsortedSegmentSum on wasm matches cpu (ids out of range dropped)', async () => {
+  const run = () => tf.tidy(() => tf.unsortedSegmentSum(tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [4, 2]), tf.tensor1d([2, 0, 2, 5], 'int32'), 3).dataSync().slice() as Float32Array);
+  const ref = await onBackend('cpu', run);
+  const got = await onBackend('wasm', run);
+  assert.deepEqual(Array.from(got), Array.from(ref));
+  assert.deepEqual(Array.from(ref), [3, 4, 0, 0, 6, 8]);
+});
+
+test('nearestCodewordLookup: values, indices and codebook gradient = onehotᵀ·dy, on cpu and wasm', async () => {
+  const rng = new Rng(11);
+  const n = 9, d = 3, k = 5;
+  const zv = randn(rng, n * d);
+  const cbv = randn(rng, k * d);
+  const dyv = randn(rng, n * d);
+  // Direct computation in plain JS.
+  const idxRef: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let best = -1, bd = Infinity;
+    for (let j = 0; j < k; j++) {
+      let s = 0;
+      for (let t = 0; t < d; t++) s += (zv[i * d + t] - cbv[j * d + t]) ** 2;
+      if (s < bd) { bd = s; best = j; }
+    }
+    idxRef.push(best);
+  }
+  const gRef = new Float32Array(k * d);
+  idxRef.forEach((j, i) => { for (let t = 0; t < d; t++) gRef[j * d + t] += dyv[i * d + t]; });
+  for (const b of ['cpu', 'wasm'] as const) {
+    const [q, idx, gz, gcb] = await onBackend(b, () => tf.tidy(() => {
+      const z = tf.tensor2d(zv, [n, d]);
+      const cb = tf.tensor2d(cbv, [k, d]);
+      const dy = tf.tensor2d(dyv, [n, d]);
+      const out = nearestCodewordLookup(z, cb);
+      const [g1, g2] = tf.grads((a: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(nearestCodewordLookup(a as tf.Tensor2D, c as tf.Tensor2D).quantized, dy)))([z, cb]);
+      return [out.quantized.dataSync().slice(), out.indices.dataSync().slice(), g1.dataSync().slice(), g2.dataSync().slice()];
+    }));
+    assert.deepEqual(Array.from(idx), idxRef, b);
+    for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) assert.equal(q[i * d + t], cbv[idxRef[i] * d + t]);
+    assert.ok(Array.from(gz).every((v) => v === 0), 'gradient w.r.t. z is zero');
+    assertClose(gcb as Float32Array, gRef, 1e-5, `codebook grad ${b}`);
+  }
+});
+
+test('vectorQuantize: straight-through to z, codebook and commitment gradients match their closed forms', async () => {
+  await tf.setBackend('cpu');
+  const rng = new Rng(12);
+  const zv = randn(rng, 2 * 3 * 2), cbv = randn(rng, 4 * 2), rv = randn(rng, 2 * 3 * 2);
+  const z = tf.tensor3d(zv, [2, 3, 2]);
+  const cb = tf.tensor2d(cbv, [4, 2]);
+  const r = tf.tensor3d(rv, [2, 3, 2]);
+  const vq = vectorQuantize(z, cb);
+  assert.deepEqual(vq.indices.shape, [2, 3]);
+  const idx = vq.indices.dataSync();
+  const q = Array.from(zv, (_, i) => cbv[idx[Math.floor(i / 2)] * 2 + (i % 2)]);
+  // L = Σ r·zq + codebookLoss + 0.25·commitmentLoss, n = 12 elements:
+  // ∂L/∂z = r + 0.25·2(z − q)/n ; ∂L/∂cb[k] = Σ_{i: idx=k} 2(q − z)/n.
+  const [gz, gcb] = tf.grads((a: tf.Tensor, c: tf.Tensor) => {
+    const o = vectorQuantize(a, c as tf.Tensor2D);
+    return tf.addN([tf.sum(tf.mul(o.zq, r)), o.codebookLoss, tf.mul(o.commitmentLoss, 0.25)]) as tf.Scalar;
+  })([z, cb]);
+  const gzv = gz.dataSync(), gcbv = gcb.dataSync();
+  const gcbRef = new Float32Array(8);
+  for (let i = 0; i < 12; i++) {
+    assert.ok(Math.abs(gzv[i] - (rv[i] + (0.5 * (zv[i] - q[i])) / 12)) < 1e-6, `dz[${i}]`);
+    gcbRef[idx[Math.floor(i / 2)] * 2 + (i % 2)] += (2 * (q[i] - zv[i])) / 12;
+  }
+  gcbRef.forEach((g, i) => assert.ok(Math.abs(gcbv[i] - g) < 1e-6, `dcb[${i}]`));
+  assert.deepEqual(Array.from(vq.zq.dataSync()), Array.from(new Float32Array(q)));
+  tf.dispose([z, cb, r, gz, gcb, vq.zq, vq.indices, vq.codebookLoss, vq.commitmentLoss]);
+});
