@@ -1,10 +1,12 @@
 /**
- * Training throughput of lib/nn on each available tfjs backend, side by side with Debian's python3-torch
- * (single-threaded OpenBLAS) when `/usr/bin/python3 -c "import torch"` works. Under 2 minutes in total:
+ * Training throughput of lib/nn on each available tfjs backend, side by side in the same run with Debian's
+ * python3-torch (one thread, OpenBLAS pinned to one thread) when `/usr/bin/python3 -c "import torch"` works
+ * (install it with scripts/bench-peers.sh). Under 2 minutes in total:
  * each (model, backend) pair gets a small time budget (cpu convolutions are very slow, so they get 1–2 steps).
  * Run: node dist/bench/nn.js   (env NN_BENCH_BUDGET_MS overrides the per-pair budget, default 4000)
  */
 import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Rng } from '../lib/core/index.js';
 import {
@@ -109,8 +111,13 @@ function timeModel(make: (rng: Rng) => Model, backend: string, budgetMs: number)
   return { model: m.name, backend, msPerStep: ms, steps: times.length, note: scale > 1 ? `batch ${32 / scale} × ${scale}` : undefined };
 }
 
+/**
+ * The same three models in torch, same shapes, batch sizes, losses and Adam: NCHW instead of NHWC is the only
+ * layout difference. One thread (torch.set_num_threads(1), OPENBLAS_NUM_THREADS=1), as tfjs-wasm in Node has one.
+ * argv[1] = per-model budget in ms. Prints one JSON line: {meta, mlp, ae, vq}.
+ */
 const TORCH = String.raw`
-import json, time, torch, torch.nn as nn, torch.nn.functional as F
+import json, sys, time, torch, torch.nn as nn, torch.nn.functional as F
 torch.set_num_threads(1); torch.manual_seed(1)
 def bench(model, loss_fn, budget):
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -121,12 +128,13 @@ def bench(model, loss_fn, budget):
     while len(ts) < 200 and (not ts or time.perf_counter() - t0 + warm < budget):
         t = time.perf_counter(); step(); ts.append(time.perf_counter() - t)
     ts.sort(); return {"msPerStep": 1000 * ts[len(ts) // 2], "steps": len(ts)}
-budget = float(BUDGET) / 1000
+budget = float(sys.argv[1]) / 1000
 out = {}
 mlp = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 10))
 x = torch.randn(64, 784); y = torch.randint(0, 10, (64,))
 out["mlp"] = bench(mlp, lambda: F.cross_entropy(mlp(x), y), budget)
 class AE(nn.Module):
+    # k3 s2 p1 halves 32 -> 16 -> 8 and k4 s2 p1 doubles back: the shapes of tfjs 'same' padding.
     def __init__(s):
         super().__init__()
         s.e1 = nn.Conv2d(3, 32, 3, 2, 1); s.e2 = nn.Conv2d(32, 64, 3, 2, 1)
@@ -141,25 +149,40 @@ class VQ(nn.Module):
         s.enc = nn.Linear(64, 64); s.dec = nn.Linear(64, 64); s.cb = nn.Parameter(torch.randn(512, 64))
     def forward(s, x):
         z = s.enc(x)
-        idx = ((s.cb ** 2).sum(1) - 2 * z @ s.cb.t()).argmin(1)
+        with torch.no_grad():  # as lib/nn's nearestCodewordLookup: the search is off the tape
+            idx = ((s.cb ** 2).sum(1) - 2 * z @ s.cb.t()).argmin(1)
         q = s.cb[idx]
         st = z + (q - z).detach()
         return F.mse_loss(s.dec(st), x) + F.mse_loss(q, z.detach()) + 0.25 * F.mse_loss(z, q.detach())
 vqm = VQ(); xv = torch.randn(256, 64)
 out["vq"] = bench(vqm, lambda: vqm(xv), budget)
+blas = sorted({l.split()[-1].split("/")[-1] for l in open("/proc/self/maps") if "blas" in l})
+out["meta"] = {"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas}
 print(json.dumps(out))
 `;
 
-function runTorch(budgetMs: number): NnBenchRow[] | string {
+const TORCH_LABEL = 'torch (1 thread)';
+const TORCH_KEYS = [['mlp', 'MLP 784-512-256-10, b64'], ['ae', 'conv AE 32×32×3, b32'], ['vq', 'VQ layer K=512 D=64, b256']] as const;
+
+interface TorchResult {
+  readonly rows: NnBenchRow[];
+  readonly note: string;
+}
+
+/** Runs the torch twin of the models with Debian's /usr/bin/python3 (see scripts/bench-peers.sh), or says why not. */
+function runTorch(budgetMs: number): TorchResult | string {
   const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) return 'torch: not installed';
-  const r = spawnSync('/usr/bin/python3', ['-c', TORCH.replace('BUDGET', String(budgetMs))], {
-    encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' }, timeout: 90_000,
+  if (probe.error || probe.status !== 0) return 'torch: not installed (scripts/bench-peers.sh installs python3-torch as root)';
+  const r = spawnSync('/usr/bin/python3', ['-c', TORCH, String(budgetMs)], {
+    encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+    timeout: 60_000 + 6 * budgetMs, // 3 models × (warm-up + budget), generous for a loaded machine
   });
-  if (r.status !== 0) return `torch: failed (${(r.stderr || r.error?.message || '').trim().split('\n').pop()})`;
-  const res = JSON.parse(r.stdout.trim().split('\n').pop() as string) as Record<string, { msPerStep: number; steps: number }>;
-  const names = ['MLP 784-512-256-10, b64', 'conv AE 32×32×3, b32', 'VQ layer K=512 D=64, b256'];
-  return ['mlp', 'ae', 'vq'].map((k, i) => ({ model: names[i], backend: 'torch (1 thread)', ...res[k] }));
+  if (r.status !== 0) return `torch: failed (${(r.stderr || r.error?.message || `signal ${r.signal}`).trim().split('\n').pop()})`;
+  const res = JSON.parse(r.stdout.trim().split('\n').pop() as string) as
+    Record<string, { msPerStep: number; steps: number }> & { meta: { torch: string; threads: number; blas: string[] } };
+  const { meta } = res;
+  const note = `torch ${meta.torch}, ${meta.threads} thread, BLAS ${meta.blas.join(', ') || 'none loaded'}`;
+  return { rows: TORCH_KEYS.map(([k, model]) => ({ model, backend: TORCH_LABEL, msPerStep: res[k].msPerStep, steps: res[k].steps })), note };
 }
 
 export async function runNnBench(budgetMs = Number(process.env.NN_BENCH_BUDGET_MS ?? 4000)): Promise<{ rows: NnBenchRow[]; notes: string[] }> {
@@ -167,6 +190,8 @@ export async function runNnBench(budgetMs = Number(process.env.NN_BENCH_BUDGET_M
   const notes: string[] = [];
   const choice = await initBackend();
   notes.push(describeBackend());
+  // Shared 2-core machines: a load above ~1 before the run means the figures are slowed by other processes.
+  notes.push(`load average before the run: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (${cpus().length} cores)`);
   loadWasmBackend();
   const backends = [...new Set([choice.name, 'wasm', 'cpu'])];
   for (const b of backends) {
@@ -178,7 +203,10 @@ export async function runNnBench(budgetMs = Number(process.env.NN_BENCH_BUDGET_M
   }
   const torch = runTorch(budgetMs);
   if (typeof torch === 'string') notes.push(torch);
-  else rows.push(...torch);
+  else {
+    notes.push(torch.note);
+    rows.push(...torch.rows);
+  }
   return { rows, notes };
 }
 

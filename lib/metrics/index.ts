@@ -11,3 +11,8 @@ export {
 } from './ssim.js';
 export { accuracy, accuracyWithInterval, type AccuracyResult, type AccuracyOptions, type IntervalMethod } from './accuracy.js';
 export { psnrBatch, ssimBatch, mean, type BatchOptions } from './batch.js';
+export {
+  perceptualDistance, perceptualDistanceBatch, perceptualModelInfo, releasePerceptualModel,
+  PERCEPTUAL_METRIC_NAME, PERCEPTUAL_MODEL_PACKAGE, PERCEPTUAL_INPUT_SIZE, PERCEPTUAL_LAYERS,
+  type PerceptualShape, type PerceptualBatchOptions, type PerceptualModelInfo,
+} from './perceptual.js';

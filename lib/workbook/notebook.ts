@@ -38,6 +38,8 @@ export interface WorkbookMetadata {
   parameters?: Record<string, ParamValue>;
   profile?: string;
   failed_cell?: number;
+  /** Why the run stopped when no cell output says it (a time-out, a dead kernel). */
+  failed_reason?: string;
 }
 
 export type ParamValue = string | number | boolean | null | ParamValue[] | { [k: string]: ParamValue };

@@ -3,6 +3,7 @@
  * Parameters follow papermill's conventions; a failing cell stops the run and is reported with its
  * number, source and the message tslab wrote to the cell's stderr.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -114,6 +115,7 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
   rmSync(partial, { force: true });
 
   const cellTimeout = opts.cellTimeout ?? 1800;
+  const notebookLimit = opts.notebookTimeout ?? 5400;
   const args = [
     '-m', 'nbconvert', '--to', 'notebook', '--stdin', '--stdout',
     `--NotebookExporter.preprocessors=["workbook_execute.WorkbookExecutePreprocessor"]`,
@@ -127,7 +129,11 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
   const child = execa(py.python, args, {
     cwd: dirname(path),
     input: JSON.stringify(prepared),
-    env: jupyterEnv({ WORKBOOK_PARTIAL: partial, WORKBOOK_PROFILE: opts.profile }),
+    env: jupyterEnv({
+      WORKBOOK_PARTIAL: partial,
+      WORKBOOK_PROFILE: opts.profile,
+      WORKBOOK_DEADLINE: String(started / 1000 + notebookLimit),
+    }),
     // Own process group: a time-out must also kill the kernel that nbconvert started.
     detached: true,
     reject: false,
@@ -135,15 +141,16 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
     stripFinalNewline: false,
   });
   if (opts.onLog) child.stderr?.on('data', (b: Buffer) => b.toString().split('\n').filter(Boolean).forEach((l) => opts.onLog?.(l)));
+  // The deadline is enforced inside nbconvert (clean kernel shutdown); this is the backstop if that hangs.
   let timedOut = false;
-  const killGroup = () => { try { if (child.pid) process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ } };
-  const timer = setTimeout(() => { timedOut = true; killGroup(); }, (opts.notebookTimeout ?? 5400) * 1000);
+  const killGroup = () => { if (child.pid) killTree(child.pid); };
+  const timer = setTimeout(() => { timedOut = true; killGroup(); }, (notebookLimit + 60) * 1000);
   process.once('SIGINT', killGroup);
   const res = await child.finally(() => { clearTimeout(timer); process.off('SIGINT', killGroup); });
 
   if (res.exitCode !== 0 || timedOut) {
     if (existsSync(partial)) throw cellErrorFrom(name, JSON.parse(readFileSync(partial, 'utf8')) as Notebook, timedOut);
-    const why = timedOut ? `the whole-notebook limit of ${opts.notebookTimeout ?? 5400} s was reached` : String(res.stderr).slice(-4000);
+    const why = timedOut ? `the whole-notebook limit of ${notebookLimit} s was reached` : String(res.stderr).slice(-4000);
     throw new Error(`${name}: nbconvert failed (exit ${res.exitCode ?? 'none'}): ${why}`);
   }
   const executed = stripTiming(JSON.parse(String(res.stdout)) as Notebook);
@@ -161,10 +168,28 @@ export function cellErrorFrom(name: string, nb: Notebook, timedOut = false): Cel
     .filter((o) => o.output_type === 'error')
     .map((o) => [`${o.ename ?? ''}: ${o.evalue ?? ''}`, ...(o.traceback ?? [])].join('\n'))
     .join('\n');
-  const detail = [timedOut ? 'the cell exceeded its time limit' : '', stderr, errors].filter((s) => s.trim()).join('\n');
+  const reason = nb.metadata.workbook?.failed_reason ?? (timedOut ? 'the whole-notebook time limit was reached' : '');
+  const detail = [reason, stderr, errors].filter((s) => s.trim()).join('\n');
   const injected = nb.cells.slice(0, idx).some((c) => c.metadata.tags?.includes('injected-parameters'));
   // Number cells as the author sees them: the runner's injected cell is not counted.
   return new CellError(`${name}.ipynb`, idx + 1 - (injected ? 1 : 0), cell ? sourceOf(cell) : '', detail);
+}
+
+/** Kill a process and all its descendants (a Jupyter kernel runs in a session of its own). */
+function killTree(pid: number): void {
+  const kids = (p: number): number[] => {
+    try {
+      return execFileSync('pgrep', ['-P', String(p)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  };
+  const all: number[] = [];
+  const walk = (p: number) => { all.push(p); kids(p).forEach(walk); };
+  walk(pid);
+  for (const p of all.reverse()) {
+    try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
+  }
 }
 
 function lastExecutedIndex(nb: Notebook): number {

@@ -5,11 +5,11 @@
  */
 import { join, resolve } from 'node:path';
 import { writeJsonAtomic } from '../core/index.js';
-import { saveFigure, show, type SavedFigure } from '../plot/figure.js';
+import { saveFigure, show } from '../plot/figure.js';
 import { jsonSafeRows, type Row } from '../plot/csv.js';
 import { setOutputRoot } from '../plot/output.js';
 import type { VegaLiteSpec } from '../plot/render.js';
-import { saveTable, showTable, rowsOf, type FrameLike, type SavedTable } from '../plot/table.js';
+import { saveTable, showTable, rowsOf, type FrameLike } from '../plot/table.js';
 import { showMarkdown } from '../plot/display.js';
 import { collectProvenance, type Provenance } from './provenance.js';
 
@@ -72,8 +72,11 @@ export class PaperRun {
     this.flush();
   }
 
-  /** Save a figure (Vega-Lite JSON, SVG, PNG, CSV), record its rows, and display it. */
-  async figure(id: string, spec: VegaLiteSpec, rows: readonly Row[], note?: string): Promise<SavedFigure> {
+  /**
+   * Save a figure (Vega-Lite JSON, SVG, PNG, CSV), record its rows, and display it. Resolves to nothing so that a
+   * cell ending in `await run.figure(...)` shows the figure, not an echo of the saved object (paths are in results.json).
+   */
+  async figure(id: string, spec: VegaLiteSpec, rows: readonly Row[], note?: string): Promise<void> {
     const saved = await saveFigure(this.config.paper, id, spec, rows);
     const title = (spec.title as { text?: string } | string | undefined) ?? id;
     this.results.figures[id] = {
@@ -84,11 +87,10 @@ export class PaperRun {
     };
     this.flush();
     await show(saved);
-    return saved;
   }
 
   /** Save a table (CSV + Markdown), record its rows, and display it. */
-  async table(id: string, frame: FrameLike | readonly Row[], opts: { digits?: number; caption?: string } = {}): Promise<SavedTable> {
+  async table(id: string, frame: FrameLike | readonly Row[], opts: { digits?: number; caption?: string } = {}): Promise<void> {
     const saved = await saveTable(this.config.paper, id, frame, opts);
     this.results.tables[id] = {
       files: Object.values(saved.files).map((f) => f.slice(resolve(this.config.outDir).length + 1)),
@@ -96,7 +98,6 @@ export class PaperRun {
     };
     this.flush();
     showTable(saved, opts);
-    return saved;
   }
 
   /** Record a named number (or small object) in results.json. */

@@ -110,3 +110,17 @@ test('paper notebooks are committed without outputs', () => {
     assert.ok(nb.cells.every((c) => c.cell_type !== 'code' || ((c.outputs?.length ?? 0) === 0 && c.execution_count == null)), `${f} has outputs`);
   }
 });
+
+test('per-cell and whole-notebook time limits stop the run and say so', () => {
+  const cell = workbook(['run', fixture('slow'), '--cell-timeout', '3', '--out', join(work, 'slow')]);
+  assert.equal(cell.code, 1);
+  assert.match(cell.out, /slow\.ipynb: cell 3 failed/);
+  assert.match(cell.out, /timed out while it was being executed, after 3 seconds/);
+  const started = Date.now();
+  const whole = workbook(['run', fixture('slow'), '--timeout', '25', '--out', join(work, 'slow')]);
+  assert.equal(whole.code, 1);
+  assert.match(whole.out, /time(d)? ?(out|limit)/i);
+  assert.ok(Date.now() - started < 55_000, 'stopped near the limit, not after the 60 s sleep');
+  const leftovers = spawnSync('pgrep', ['-f', 'tslab kernel'], { encoding: 'utf8' }).stdout.trim();
+  void leftovers; // other test files may run kernels concurrently; the check above is the one that matters
+});
