@@ -1,0 +1,102 @@
+/**
+ * Dense row-major matrices and the argument checks shared by the information-theory solvers.
+ * Every check throws a RangeError naming the argument, so bad input never turns into a NaN rate.
+ */
+import { toProbabilityVector, assertPositive } from '../core/index.js';
+
+/** Row-major dense matrix: entry (i, j) is `data[i * cols + j]`. */
+export interface DenseMatrix {
+  data: Float64Array;
+  rows: number;
+  cols: number;
+}
+
+/** A distortion (or probability) matrix: `number[][]` (rows = source letters x) or a DenseMatrix. */
+export type DistortionMatrix = readonly (readonly number[])[] | DenseMatrix;
+
+/** Probability vectors are accepted as plain arrays or typed arrays. */
+export type ProbabilityVector = ArrayLike<number>;
+
+function isDense(m: unknown): m is DenseMatrix {
+  return typeof m === 'object' && m !== null && (m as DenseMatrix).data instanceof Float64Array;
+}
+
+/** Copy any accepted matrix form into a fresh DenseMatrix with finite entries (checked). */
+export function toDenseMatrix(name: string, m: DistortionMatrix): DenseMatrix {
+  if (isDense(m)) {
+    const { rows, cols, data } = m;
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1 || data.length !== rows * cols) {
+      throw new RangeError(`${name} must have integer rows, cols >= 1 and data.length = rows*cols`);
+    }
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) {
+        throw new RangeError(`${name}[${Math.floor(i / cols)}][${i % cols}] must be finite, got ${data[i]}`);
+      }
+    }
+    return { rows, cols, data: Float64Array.from(data) };
+  }
+  if (!Array.isArray(m) || m.length === 0) throw new RangeError(`${name} must be a non-empty number[][] or {data, rows, cols}`);
+  const rows = m.length;
+  const cols = Array.isArray(m[0]) ? m[0].length : 0;
+  if (cols === 0) throw new RangeError(`${name} must have non-empty rows`);
+  const data = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    const r = m[i];
+    if (!Array.isArray(r) || r.length !== cols) throw new RangeError(`${name}[${i}] must have length ${cols}`);
+    for (let j = 0; j < cols; j++) {
+      const v = r[j];
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`${name}[${i}][${j}] must be finite, got ${String(v)}`);
+      data[i * cols + j] = v;
+    }
+  }
+  return { rows, cols, data };
+}
+
+/** A distortion matrix: finite, >= 0, with `rows` matching the source alphabet. */
+export function toDistortion(name: string, m: DistortionMatrix, rows: number, square = false): DenseMatrix {
+  const d = toDenseMatrix(name, m);
+  if (d.rows !== rows) throw new RangeError(`${name} must have ${rows} rows (one per source letter), has ${d.rows}`);
+  if (square && d.cols !== d.rows) throw new RangeError(`${name} must be square (Y = X), is ${d.rows}x${d.cols}`);
+  for (let i = 0; i < d.data.length; i++) {
+    if (d.data[i] < 0) throw new RangeError(`${name}[${Math.floor(i / d.cols)}][${i % d.cols}] must be >= 0, got ${d.data[i]}`);
+  }
+  return d;
+}
+
+export function toProb(name: string, p: ProbabilityVector): Float64Array {
+  return toProbabilityVector(name, p, 1e-9);
+}
+
+/** A row-stochastic matrix (each row a probability vector within 1e-9). */
+export function toStochastic(name: string, m: DistortionMatrix): DenseMatrix {
+  const s = toDenseMatrix(name, m);
+  for (let i = 0; i < s.rows; i++) {
+    let sum = 0;
+    for (let j = 0; j < s.cols; j++) {
+      const v = s.data[i * s.cols + j];
+      if (v < 0) throw new RangeError(`${name}[${i}][${j}] must be a probability >= 0, got ${v}`);
+      sum += v;
+    }
+    if (Math.abs(sum - 1) > 1e-9) throw new RangeError(`${name}[${i}] must sum to 1 (within 1e-9), sums to ${sum}`);
+  }
+  return s;
+}
+
+export function checkPositive(name: string, v: unknown): number {
+  assertPositive(name, v);
+  return v as number;
+}
+
+/** Optional positive integer with a default. */
+export function optInt(name: string, v: unknown, dflt: number, min = 1): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${String(v)}`);
+  return v;
+}
+
+/** Optional positive tolerance with a default. */
+export function optTol(name: string, v: unknown, dflt: number): number {
+  if (v === undefined) return dflt;
+  assertPositive(name, v);
+  return v as number;
+}
