@@ -99,20 +99,27 @@ export function conv2dBackpropInputOps(dy: tf.Tensor4D, filter: tf.Tensor4D, att
   });
 }
 
-function conv2dBackpropInputKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): TensorInfo {
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+
+/** Run a kernel as tfjs ops on aliases of its two inputs and hand the result back as a backend output. */
+function opsKernel(args: KernelArgs, names: [string, string], shape: number[], op: (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor): TensorInfo {
   const backend = args.backend as OutputBackend;
-  const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
-  const dy = aliasTensor(args.inputs.dy as TensorInfo, backend) as tf.Tensor4D;
-  const filter = aliasTensor(args.inputs.filter as TensorInfo, backend) as tf.Tensor4D;
+  const a = aliasTensor(args.inputs[names[0]] as TensorInfo, backend) as tf.Tensor4D;
+  const b = aliasTensor(args.inputs[names[1]] as TensorInfo, backend) as tf.Tensor4D;
   try {
-    const dx = conv2dBackpropInputOps(dy, filter, attrs);
-    const values = dx.dataSync() as Float32Array;
-    dx.dispose();
-    return backend.makeOutput(attrs.inputShape.slice(), 'float32', undefined, values);
+    const out = op(a, b);
+    const values = out.dataSync() as Float32Array;
+    out.dispose();
+    return backend.makeOutput(shape.slice(), 'float32', undefined, values);
   } finally {
-    dy.dispose();
-    filter.dispose();
+    a.dispose();
+    b.dispose();
   }
+}
+
+function conv2dBackpropInputKernel(args: KernelArgs): TensorInfo {
+  const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
+  return opsKernel(args, ['dy', 'filter'], attrs.inputShape, (dy, filter) => conv2dBackpropInputOps(dy, filter, attrs));
 }
 
 /**
@@ -124,20 +131,9 @@ function aliasTensor(info: TensorInfo, backend: OutputBackend): tf.Tensor {
   return tf.engine().makeTensorFromTensorInfo(info);
 }
 
-function conv2dBackpropFilterKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): TensorInfo {
-  const backend = args.backend as OutputBackend;
+function conv2dBackpropFilterKernel(args: KernelArgs): TensorInfo {
   const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
-  const x = aliasTensor(args.inputs.x as TensorInfo, backend) as tf.Tensor4D;
-  const dy = aliasTensor(args.inputs.dy as TensorInfo, backend) as tf.Tensor4D;
-  try {
-    const dw = conv2dBackpropFilterOps(x, dy, attrs);
-    const values = dw.dataSync() as Float32Array;
-    dw.dispose();
-    return backend.makeOutput(attrs.filterShape.slice(), 'float32', undefined, values);
-  } finally {
-    x.dispose();
-    dy.dispose();
-  }
+  return opsKernel(args, ['x', 'dy'], attrs.filterShape, (x, dy) => conv2dBackpropFilterOps(x, dy, attrs));
 }
 
 /** out[s, ...] = Σ_{i: ids[i]=s} x[i, ...]; ids outside [0, numSegments) are dropped (TensorFlow's rule). */
