@@ -7,6 +7,8 @@ export interface Channel {
   type?: 'quantitative' | 'nominal' | 'ordinal' | 'temporal';
   scale?: Record<string, unknown>;
   sort?: string[] | null;
+  /** Vega-Lite axis properties (e.g. `{ values: [0, 2, 5, 10] }` for explicit ticks). */
+  axis?: Record<string, unknown>;
 }
 
 export interface LineChartOptions {
@@ -29,6 +31,7 @@ function encodeChannel(c: Channel, fallback: Channel['type']): Record<string, un
   const enc: Record<string, unknown> = { field: c.field, type: c.type ?? fallback, title: c.title ?? c.field };
   if (c.scale) enc.scale = c.scale;
   if (c.sort !== undefined) enc.sort = c.sort;
+  if (c.axis) enc.axis = c.axis;
   return enc;
 }
 

@@ -1,5 +1,5 @@
 export { startRun, PaperRun, type RunConfig, type Claim, type ResultsFile } from './session.js';
-export { progress, type Progress, type ProgressOptions } from './progress.js';
+export { progress, stageProgress, type Progress, type ProgressOptions, type StepReport } from './progress.js';
 export { runNotebook, resolveNotebook, listNotebooks, figuresRootFor, parametersFor, CellError, PROFILES, type Profile, type RunOptions, type RunResult } from './runner.js';
 export { exportNotebook, exportHtml, htmlToPdf, screenshot, EXPORT_FORMATS, type ExportFormat } from './export.js';
 export { runChecks, formatChecks, fixProblems, aptPackages, type Check } from './doctor.js';

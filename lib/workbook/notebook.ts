@@ -121,6 +121,10 @@ export function validateParameters(nbName: string, nb: Notebook, params: Record<
   }
 }
 
+function typeAnnotation(v: ParamValue): string {
+  return typeof v === 'string' ? ': string' : typeof v === 'number' ? ': number' : typeof v === 'boolean' ? ': boolean' : '';
+}
+
 function tsLiteral(v: ParamValue): string {
   if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
   return JSON.stringify(v);
@@ -134,7 +138,9 @@ export function injectParameters(nb: Notebook, params: Record<string, ParamValue
   const out: Notebook = structuredClone(nb);
   out.cells = out.cells.filter((c) => !c.metadata.tags?.includes('injected-parameters'));
   const { index } = declaredParameters(out);
-  const lines = Object.entries(params).map(([k, v]) => `const ${k} = ${tsLiteral(v)};`);
+  // Widened types: `const profile = "full"` would have the literal type "full", and TypeScript then rejects
+  // `profile === 'quick'` in the notebook as a comparison that can never be true.
+  const lines = Object.entries(params).map(([k, v]) => `const ${k}${typeAnnotation(v)} = ${tsLiteral(v)};`);
   const cell: NotebookCell = {
     cell_type: 'code',
     id: 'injected-parameters',

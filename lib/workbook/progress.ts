@@ -77,3 +77,28 @@ export function progress(total: number, label = 'progress', opts: ProgressOption
     },
   };
 }
+
+/** What a training loop reports (lib/nn's TrainProgress has this shape). */
+export interface StepReport {
+  readonly step: number;
+  readonly total: number;
+  readonly loss?: number;
+}
+
+/**
+ * A callback for multi-stage work (`(stage, report?) => void`): one in-place progress display per stage, created
+ * when the stage first reports, showing the step and the current loss.
+ */
+export function stageProgress(label: string, opts: ProgressOptions = {}): (stage: string, report?: StepReport) => void {
+  let current: { stage: string; bar: Progress; total: number } | null = null;
+  return (stage, report) => {
+    if (!report) return;
+    if (!current || current.stage !== stage || current.total !== report.total) {
+      current?.bar.done();
+      current = { stage, bar: progress(report.total, `${label}: ${stage}`, opts), total: report.total };
+    }
+    const status = report.loss === undefined ? undefined : `loss ${report.loss.toPrecision(4)}`;
+    current.bar.tick(report.step - current.bar.count, status);
+    if (report.step >= report.total) current.bar.done(status);
+  };
+}

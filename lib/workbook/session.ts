@@ -4,13 +4,14 @@
  * atomically after each figure or table, so an interrupted run keeps what it finished.
  */
 import { join, resolve } from 'node:path';
-import { writeJsonAtomic } from '../core/index.js';
+import { writeFileAtomic, writeJsonAtomic } from '../core/index.js';
 import { saveFigure, show } from '../plot/figure.js';
 import { jsonSafeRows, type Row } from '../plot/csv.js';
 import { setOutputRoot } from '../plot/output.js';
 import type { VegaLiteSpec } from '../plot/render.js';
 import { saveTable, showTable, rowsOf, type FrameLike } from '../plot/table.js';
-import { showMarkdown } from '../plot/display.js';
+import { displayBundle, showMarkdown } from '../plot/display.js';
+import { outputPath } from '../plot/output.js';
 import { collectProvenance, type Provenance } from './provenance.js';
 
 export interface RunConfig {
@@ -98,6 +99,20 @@ export class PaperRun {
     };
     this.flush();
     showTable(saved, opts);
+  }
+
+  /**
+   * Save a picture that is not a chart (e.g. an image grid) as `<id>.png` and `<id>.svg`, record it, and display it
+   * with its caption. The caption goes into results.json as the figure's title.
+   */
+  async image(id: string, picture: { png: Uint8Array; svg: string }, caption: string): Promise<void> {
+    const files = { png: outputPath(this.config.paper, id, 'png'), svg: outputPath(this.config.paper, id, 'svg') };
+    writeFileAtomic(files.png, picture.png);
+    writeFileAtomic(files.svg, picture.svg);
+    this.results.figures[id] = { files: Object.values(files).map((f) => f.slice(resolve(this.config.outDir).length + 1)), spec_title: caption, rows: [] };
+    this.flush();
+    displayBundle({ 'image/svg+xml': picture.svg, 'image/png': Buffer.from(picture.png).toString('base64'), 'text/plain': `<image: ${caption}>` });
+    showMarkdown(`*${caption}*`);
   }
 
   /** Record a named number (or small object) in results.json. */

@@ -20,7 +20,9 @@ function declaredNames(code: string): Set<string> {
   return names;
 }
 
-/** Shorthand properties in object literals (imports and destructuring declarations removed first). */
+/** Shorthand properties in object literals: an identifier alone between `{`/`,` and `,`/`}` whose innermost
+ *  open bracket is a brace (so call arguments and array items do not count). Imports, destructuring
+ *  declarations, comments and strings are removed first. */
 export function shorthandNames(code: string): string[] {
   const body = code
     .replace(/^import[^;]*;/gm, '')
@@ -28,12 +30,22 @@ export function shorthandNames(code: string): string[] {
     .replace(/\/\/.*$/gm, '')
     .replace(/`(?:[^`\\]|\\.)*`|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, '""');
   const out: string[] = [];
-  for (const m of body.matchAll(/[{,]\s*([A-Za-z_$][\w$]*)\s*(?=[,}])/g)) out.push(m[1]);
+  const stack: string[] = [];
+  const tokens = body.match(/[A-Za-z_$][\w$]*|\.\.\.|[{}()[\],]|[^\s\w${}()[\],]+/g) ?? [];
+  tokens.forEach((t, i) => {
+    if (t === '{' || t === '(' || t === '[') stack.push(t);
+    else if (t === '}' || t === ')' || t === ']') stack.pop();
+    else if (/^[A-Za-z_$]/.test(t) && stack[stack.length - 1] === '{') {
+      const prev = tokens[i - 1], next = tokens[i + 1];
+      if ((prev === '{' || prev === ',') && (next === ',' || next === '}')) out.push(t);
+    }
+  });
   return out;
 }
 
 test('the lint finds shorthand properties (self-check)', () => {
   assert.deepEqual(shorthandNames("f({ a, b: 1, c });\nimport { x, y } from 'z';\nconst { p, q } = o;"), ['a', 'c']);
+  assert.deepEqual(shorthandNames("g(p, q, { r: [s, t], u });\nh({ ...v, w: x(y, z) });"), ['u']);
 });
 
 for (const path of listNotebooks()) {

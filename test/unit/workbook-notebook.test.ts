@@ -50,8 +50,8 @@ test('injectParameters inserts one tagged cell after the parameters cell and rec
   const cell = twice.cells[2];
   assert.deepEqual(cell.metadata.tags, ['injected-parameters']);
   const src = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
-  assert.match(src, /const steps = 9;/);
-  assert.match(src, /const name = "x\\"y";/);
+  assert.match(src, /const steps: number = 9;/);
+  assert.match(src, /const name: string = "x\\"y";/);
   assert.deepEqual(twice.metadata.workbook?.parameters, { steps: 9, name: 'x"y' });
   assert.equal(twice.metadata.workbook?.profile, 'full');
   assert.equal(nb().cells.length, 3, 'input is not mutated');

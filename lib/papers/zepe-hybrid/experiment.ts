@@ -1,0 +1,287 @@
+/**
+ * ZEPE §V-B / Fig. 3: the hybrid semantic–classical link, measured. The semantic link sends the class z and the
+ * receiver generates x̂ ~ generator(z); the classical link sends Ax (d numbers); the receiver forms
+ * x̃ = AᵀA x + (I − AᵀA) x̂. A is fitted on TRAIN residuals x − x̂, everything is evaluated on TEST images.
+ * The paper only shows pictures; here we report distortion (MSE, PSNR, SSIM) and perception-side numbers:
+ * - MNIST: accuracy (95 % Wilson interval) of a separately trained MLP classifier on x̃, the sent class as truth;
+ *   a Fréchet distance between Gaussian fits of that classifier's penultimate features, x̃ vs held-out real test
+ *   digits (a Fréchet distance in the features of our MNIST classifier — not FID); a per-pixel-statistics distance.
+ * - Photos (no labels, no classifier): PSNR/SSIM and the per-pixel-statistics distance only.
+ * The 'original' row (real test images vs the disjoint real reference) is the floor of both distances.
+ */
+import { Rng, assertInteger, assertOneOf } from '../../core/index.js';
+import { accuracy, ssimBatch } from '../../metrics/index.js';
+import type { TrainProgress } from '../../nn/index.js';
+import {
+  combine, fitResidualBases, frechetDistance, gaussianFit, pixelStatsDistance, projectionFor, PROJECTION_MODES,
+  type ProjectionMode, type ResidualBases,
+} from './linalg.js';
+import {
+  classify, dimOf, ensureBackend, generate, loadHybridData, trainClassifier, trainConditionalVae, HYBRID_DATASETS,
+  type Classifier, type ConditionalVae, type HybridDataset, type ImageRows, type LatentPrior, type Likelihood, type TrainSummary,
+} from './models.js';
+
+export type HybridProfile = 'quick' | 'full';
+
+export interface HybridExperimentOptions {
+  readonly dataset: HybridDataset;
+  /** Classical-link dimensions d (0 = generator only, n = lossless). */
+  readonly ds: readonly number[];
+  /** Test images evaluated. */
+  readonly nTest: number;
+  /** Further test images, disjoint from those, as the "real" reference for distribution distances. */
+  readonly nRef: number;
+  /** Training images whose residuals fit A. */
+  readonly nFit: number;
+  readonly seed: number;
+  readonly modes?: readonly ProjectionMode[];
+  readonly cvae: {
+    readonly latentDim: number; readonly hidden: number; readonly steps: number; readonly batchSize: number; readonly lr: number;
+    readonly likelihood?: Likelihood; readonly sigma?: number; readonly prior?: LatentPrior;
+  };
+  /** MNIST only. */
+  readonly classifier?: { readonly hidden?: readonly [number, number]; readonly steps: number; readonly batchSize: number; readonly lr: number };
+  /** Test images shown in the grid, and the d values of its x̃ columns (mode: gridMode, default 'per-class'). */
+  readonly gridCount?: number;
+  readonly gridDs?: readonly number[];
+  readonly gridMode?: ProjectionMode;
+  /** Clip x̃ to [0, 1] before every metric (default true): a receiver displays valid pixels; clipping never adds MSE. */
+  readonly clip?: boolean;
+  readonly cacheDir?: string;
+  readonly onProgress?: (stage: string, p?: TrainProgress) => void;
+}
+
+export interface HybridMetrics {
+  mse: number;
+  /** 10·log10(1/MSE) of the mean MSE over the test images (maxValue 1); Infinity when lossless. */
+  psnr: number;
+  ssim: number;
+  /** Classifier accuracy on x̃ with the transmitted class as truth (MNIST), and its 95 % Wilson interval. */
+  accuracy: number | null;
+  accuracyLo: number | null;
+  accuracyHi: number | null;
+  /** Fréchet distance between Gaussian fits of the classifier's penultimate features, x̃ vs real reference (not FID). */
+  featureFrechet: number | null;
+  /** Per-pixel-statistics distance (diagonal-Gaussian Fréchet, per pixel) of x̃ vs the real reference. */
+  pixelDistance: number;
+}
+
+export interface HybridRow extends HybridMetrics {
+  dataset: HybridDataset;
+  /** 'per-class' | 'pooled'; 'original' for the real test images themselves (the floor of every distance). */
+  mode: ProjectionMode | 'original';
+  /** Classical-link dimension (null for 'original'). */
+  d: number | null;
+  /** d / n: real numbers sent per pixel value over the classical link. */
+  ratio: number | null;
+}
+
+export interface HybridGrid {
+  /** rows × columns of images (x, x̂, x̃ at gridDs), values in [0, 1]; feed to renderImageGrid. */
+  readonly images: Float32Array[][];
+  readonly columnLabels: string[];
+  readonly rowLabels: string[];
+  readonly width: number;
+  readonly height: number;
+  readonly channels: 1 | 3;
+}
+
+export interface HybridExperimentResult {
+  readonly rows: HybridRow[];
+  readonly grid: HybridGrid;
+  /** describeBackend() at run time. */
+  readonly backend: string;
+  readonly cvae: TrainSummary;
+  readonly classifier: TrainSummary | null;
+  readonly n: number;
+  readonly nFit: number;
+  readonly nTest: number;
+  readonly nRef: number;
+  readonly seconds: { readonly training: number; readonly fitting: number; readonly evaluation: number; readonly total: number };
+  /** Training residuals per class (per-class mode) and how each basis was computed. */
+  readonly fit: { readonly mode: ProjectionMode; readonly method: string; readonly counts: Record<string, number> }[];
+}
+
+/** Settings for the two profiles; quick runs in well under a minute here, full in a few minutes. */
+export function hybridProfile(dataset: HybridDataset, profile: HybridProfile, seed = 1): HybridExperimentOptions {
+  assertOneOf('dataset', dataset, HYBRID_DATASETS);
+  assertOneOf('profile', profile, ['quick', 'full'] as const);
+  const quick = profile === 'quick';
+  if (dataset === 'mnist') {
+    return {
+      dataset, seed, ds: [0, 2, 5, 10, 20, 50, 100, 200, 784],
+      nTest: quick ? 500 : 2000, nRef: quick ? 500 : 2000, nFit: quick ? 2000 : 12000,
+      cvae: quick ? { latentDim: 8, hidden: 256, steps: 400, batchSize: 64, lr: 2e-3 } : { latentDim: 16, hidden: 400, steps: 3000, batchSize: 64, lr: 1e-3 },
+      classifier: quick ? { hidden: [256, 128], steps: 400, batchSize: 64, lr: 2e-3 } : { hidden: [256, 128], steps: 2000, batchSize: 64, lr: 1e-3 },
+      gridCount: 6, gridDs: [5, 20, 100, 200],
+    };
+  }
+  return {
+    dataset, seed, ds: [0, 4, 16, 64, 256, 3072],
+    nTest: quick ? 300 : 800, nRef: quick ? 300 : 780, nFit: quick ? 600 : 1500,
+    cvae: quick ? { latentDim: 16, hidden: 128, steps: 250, batchSize: 64, lr: 2e-3 } : { latentDim: 32, hidden: 256, steps: 2000, batchSize: 64, lr: 1e-3 },
+    gridCount: 4, gridDs: [16, 64, 256], modes: ['pooled'],
+  };
+}
+
+function gatherRows(src: ImageRows, idx: ArrayLike<number>): ImageRows {
+  const d = dimOf(src);
+  const x = new Float32Array(idx.length * d);
+  const y = new Uint8Array(idx.length);
+  for (let k = 0; k < idx.length; k++) {
+    x.set(src.x.subarray(idx[k] * d, (idx[k] + 1) * d), k * d);
+    y[k] = src.y[idx[k]];
+  }
+  return { ...src, x, y, n: idx.length };
+}
+
+/** x̃ for every row: per-row A from the bases (by the row's class); d = n gives x itself. */
+export function hybridReconstruct(bases: ResidualBases, x: Float32Array, xhat: Float32Array, z: ArrayLike<number>, d: number, clip = true): Float32Array {
+  const n = bases.n;
+  assertInteger('d', d, 0, n);
+  const out = new Float32Array(x.length);
+  const cache = new Map<number, Float64Array>();
+  for (let s = 0; s < z.length; s++) {
+    const xs = x.subarray(s * n, (s + 1) * n);
+    if (d === n) {
+      out.set(xs, s * n); // AᵀA = I for any orthonormal A with d = n
+      continue;
+    }
+    const key = bases.mode === 'pooled' ? -1 : z[s];
+    let a = cache.get(key);
+    if (!a) cache.set(key, (a = projectionFor(bases, z[s], d)));
+    const r = combine(xs, xhat.subarray(s * n, (s + 1) * n), a, n);
+    for (let i = 0; i < n; i++) out[s * n + i] = clip ? Math.min(1, Math.max(0, r[i])) : r[i];
+  }
+  return out;
+}
+
+interface Reference {
+  readonly x: Float32Array;
+  readonly featMean?: Float64Array;
+  readonly featCov?: ReturnType<typeof gaussianFit>['cov'];
+}
+
+function measure(
+  data: ImageRows, xt: Float32Array, x: Float32Array, ref: Reference, cls: Classifier | null,
+): HybridMetrics {
+  const n = dimOf(data);
+  let se = 0;
+  for (let i = 0; i < x.length; i++) se += (xt[i] - x[i]) ** 2;
+  const mse = se / x.length;
+  const ssims = ssimBatch(xt, x, { n: data.n, width: data.width, height: data.height, channels: data.channels, maxValue: 1 });
+  const ssim = ssims.reduce((s, v) => s + v, 0) / ssims.length;
+  let acc: ReturnType<typeof accuracy> | null = null;
+  let featureFrechet: number | null = null;
+  if (cls && ref.featMean && ref.featCov) {
+    const { labels, features } = classify(cls, xt);
+    acc = accuracy(labels, data.y, { method: 'wilson' });
+    const fit = gaussianFit(features, cls.featureDim);
+    featureFrechet = frechetDistance(fit.mean, fit.cov, ref.featMean, ref.featCov);
+  }
+  return {
+    mse, psnr: mse === 0 ? Infinity : 10 * Math.log10(1 / mse), ssim,
+    accuracy: acc?.accuracy ?? null, accuracyLo: acc?.ci95[0] ?? null, accuracyHi: acc?.ci95[1] ?? null,
+    featureFrechet, pixelDistance: pixelStatsDistance(xt, ref.x, n),
+  };
+}
+
+function checkOptions(o: HybridExperimentOptions, n: number, testCount: number): void {
+  assertOneOf('dataset', o.dataset, HYBRID_DATASETS);
+  if (!Array.isArray(o.ds) || o.ds.length === 0) throw new RangeError('ds must be a non-empty array of dimensions');
+  o.ds.forEach((d, i) => assertInteger(`ds[${i}]`, d, 0, n));
+  for (const m of o.modes ?? PROJECTION_MODES) assertOneOf('modes', m, PROJECTION_MODES);
+  assertInteger('nTest', o.nTest, 2, testCount);
+  assertInteger('nRef', o.nRef, 2, testCount - o.nTest);
+  assertInteger('nFit', o.nFit, 2);
+  assertInteger('seed', o.seed);
+  (o.gridDs ?? []).forEach((d, i) => assertInteger(`gridDs[${i}]`, d, 0, n));
+  if (o.gridMode !== undefined) assertOneOf('gridMode', o.gridMode, PROJECTION_MODES);
+}
+
+/** Runs the whole experiment: train/load models, fit A on train residuals, evaluate every (mode, d) on test images. */
+export async function hybridExperiment(o: HybridExperimentOptions): Promise<HybridExperimentResult> {
+  assertOneOf('dataset', o.dataset, HYBRID_DATASETS);
+  const t0 = Date.now();
+  const backend = await ensureBackend();
+  const test = loadHybridData(o.dataset, 'test');
+  const train = loadHybridData(o.dataset, 'train');
+  const n = dimOf(test);
+  checkOptions(o, n, test.n);
+  const nFit = Math.min(o.nFit, train.n);
+  const modes = o.modes ?? (o.dataset === 'mnist' ? PROJECTION_MODES : ['pooled' as const]);
+  const clip = o.clip ?? true;
+  const progress = o.onProgress ?? (() => {});
+
+  progress('training the conditional VAE');
+  const model: ConditionalVae = await trainConditionalVae({ dataset: o.dataset, seed: o.seed, cacheDir: o.cacheDir && `${o.cacheDir}/zepe-cvae`, ...o.cvae, onProgress: (p) => progress('cvae', p) });
+  let cls: Classifier | null = null;
+  if (o.dataset === 'mnist') {
+    if (!o.classifier) throw new RangeError('classifier settings are required for dataset "mnist"');
+    progress('training the classifier');
+    cls = await trainClassifier({ ...o.classifier, seed: o.seed + 1000, cacheDir: o.cacheDir && `${o.cacheDir}/zepe-classifier`, onProgress: (p) => progress('classifier', p) });
+  }
+  const t1 = Date.now();
+
+  // Residuals on a seeded train subset; every random draw below forks from one Rng so runs repeat exactly.
+  const rng = new Rng(o.seed + 7);
+  const fitRows = gatherRows(train, rng.fork().permutation(train.n).slice(0, nFit));
+  const fitHat = generate(model, fitRows.y, rng.fork());
+  const maxD = Math.max(0, ...o.ds.filter((d) => d < n), ...(o.gridDs ?? []).filter((d) => d < n));
+  progress('fitting projections');
+  const bases = new Map(modes.map((mode) => [mode, fitResidualBases({ x: fitRows.x, xhat: fitHat, labels: fitRows.y, n, mode, maxD })] as const));
+  const t2 = Date.now();
+
+  progress('evaluating');
+  const perm = rng.fork().permutation(test.n);
+  const evalRows = gatherRows(test, perm.slice(0, o.nTest));
+  const refRows = gatherRows(test, perm.slice(o.nTest, o.nTest + o.nRef));
+  const evalHat = generate(model, evalRows.y, rng.fork());
+  const ref: Reference = { x: refRows.x, ...(cls ? referenceFeatures(cls, refRows.x) : {}) };
+  const rows: HybridRow[] = [];
+  const base = { dataset: o.dataset };
+  rows.push({ ...base, mode: 'original', d: null, ratio: null, ...measure(evalRows, evalRows.x, evalRows.x, ref, cls) });
+  for (const mode of modes) {
+    const b = bases.get(mode) as ResidualBases;
+    for (const d of o.ds) {
+      const xt = d === 0 ? clipped(evalHat, clip) : hybridReconstruct(b, evalRows.x, evalHat, evalRows.y, d, clip);
+      rows.push({ ...base, mode, d, ratio: d / n, ...measure(evalRows, xt, evalRows.x, ref, cls) });
+    }
+  }
+  const gridMode = o.gridMode ?? modes[0];
+  const grid = buildGrid(evalRows, evalHat, bases.get(gridMode) ?? (bases.values().next().value as ResidualBases), o.gridCount ?? 6, o.gridDs ?? [], clip);
+  const t3 = Date.now();
+  const fit = [...bases.values()].map((b) => ({
+    mode: b.mode,
+    method: [...new Set([...b.byClass.values()].map((p) => p.method))].join('+'),
+    counts: Object.fromEntries([...b.counts].map(([k, v]) => [k === -1 ? 'all' : String(k), v])),
+  }));
+  return {
+    rows, grid, backend, cvae: model.training, classifier: cls?.training ?? null, n, nFit, nTest: o.nTest, nRef: o.nRef, fit,
+    seconds: { training: (t1 - t0) / 1000, fitting: (t2 - t1) / 1000, evaluation: (t3 - t2) / 1000, total: (t3 - t0) / 1000 },
+  };
+}
+
+function clipped(x: Float32Array, clip: boolean): Float32Array {
+  return clip ? x.map((v) => Math.min(1, Math.max(0, v))) : x;
+}
+
+function referenceFeatures(cls: Classifier, x: Float32Array): { featMean: Float64Array; featCov: ReturnType<typeof gaussianFit>['cov'] } {
+  const fit = gaussianFit(classify(cls, x).features, cls.featureDim);
+  return { featMean: fit.mean, featCov: fit.cov };
+}
+
+function buildGrid(data: ImageRows, xhat: Float32Array, bases: ResidualBases, count: number, ds: readonly number[], clip: boolean): HybridGrid {
+  assertInteger('gridCount', count, 1, data.n);
+  const n = dimOf(data);
+  const sub = gatherRows(data, Array.from({ length: count }, (_, i) => i));
+  const hat = xhat.slice(0, count * n);
+  const cols = ds.map((d) => hybridReconstruct(bases, sub.x, hat, sub.y, d, clip));
+  const images = Array.from({ length: count }, (_, r) => [
+    sub.x.slice(r * n, (r + 1) * n), clipped(hat.slice(r * n, (r + 1) * n), clip), ...cols.map((c) => c.slice(r * n, (r + 1) * n)),
+  ]);
+  return {
+    images, columnLabels: ['x', 'x̂ (d = 0)', ...ds.map((d) => `x̃, d = ${d}`)],
+    rowLabels: Array.from(sub.y, (z) => (data.classes > 1 ? `z = ${z}` : 'photo')), width: data.width, height: data.height, channels: data.channels,
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * A minimal PNG encoder (8-bit greyscale or RGB, filter 0, zlib from node:zlib) and an image-grid renderer, so a
+ * notebook can show the hybrid reconstructions and save them as figures/zepe/fig3_grid.png without node-canvas.
+ */
+import { deflateSync } from 'node:zlib';
+import { assertInteger, assertOneOf } from '../../core/index.js';
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+/** CRC-32 (ISO 3309, as PNG chunks use it). */
+export function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, data.length);
+  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
+  out.set(data, 8);
+  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+  return out;
+}
+
+export const PNG_SIGNATURE = Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]);
+
+/** Encodes 8-bit pixels (row-major, interleaved; channels 1 = grey, 3 = RGB) as a PNG file. */
+export function encodePng(pixels: Uint8Array, width: number, height: number, channels: 1 | 3): Uint8Array {
+  assertInteger('width', width, 1);
+  assertInteger('height', height, 1);
+  assertOneOf('channels', channels, [1, 3]);
+  if (pixels.length !== width * height * channels) {
+    throw new RangeError(`pixels must hold width·height·channels = ${width * height * channels} bytes, got ${pixels.length}`);
+  }
+  const ihdr = new Uint8Array(13);
+  const v = new DataView(ihdr.buffer);
+  v.setUint32(0, width);
+  v.setUint32(4, height);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = channels === 1 ? 0 : 2; // colour type: greyscale / truecolour
+  const stride = width * channels;
+  const raw = new Uint8Array(height * (stride + 1)); // each scanline: filter byte 0 (None) + pixels
+  for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
+  const parts = [PNG_SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', new Uint8Array(0))];
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+export interface ImageGridOptions {
+  /** rows × columns of images, each width·height·channels values in [0, 1] (clipped). */
+  readonly images: ReadonlyArray<ReadonlyArray<ArrayLike<number>>>;
+  readonly width: number;
+  readonly height: number;
+  readonly channels: 1 | 3;
+  /** Integer upscaling (nearest neighbour) of every image. Default 2. */
+  readonly scale?: number;
+  /** Pixels between images (before scaling is not applied to it). Default 2. */
+  readonly gap?: number;
+  /** Gap grey level in [0, 1]. Default 1 (white). */
+  readonly background?: number;
+}
+
+export interface RenderedGrid {
+  readonly png: Uint8Array;
+  /** An SVG embedding the PNG as a data URI (for tslab.display.svg / HTML export). */
+  readonly svg: string;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Renders a grid of grey or RGB images into one PNG (and an SVG wrapping it). */
+export function renderImageGrid(o: ImageGridOptions): RenderedGrid {
+  const { width: w, height: h, channels: ch } = o;
+  assertInteger('width', w, 1);
+  assertInteger('height', h, 1);
+  assertOneOf('channels', ch, [1, 3]);
+  const scale = o.scale ?? 2;
+  const gap = o.gap ?? 2;
+  assertInteger('scale', scale, 1, 64);
+  assertInteger('gap', gap, 0, 1000);
+  const rows = o.images.length;
+  if (rows === 0) throw new RangeError('images must hold at least one row');
+  const cols = Math.max(...o.images.map((r) => r.length));
+  if (cols === 0) throw new RangeError('images rows must hold at least one image');
+  const W = cols * w * scale + (cols + 1) * gap;
+  const H = rows * h * scale + (rows + 1) * gap;
+  const bg = Math.round(255 * Math.min(1, Math.max(0, o.background ?? 1)));
+  const px = new Uint8Array(W * H * ch).fill(bg);
+  o.images.forEach((row, r) => {
+    row.forEach((img, c) => {
+      if (img.length !== w * h * ch) throw new RangeError(`images[${r}][${c}] must hold ${w * h * ch} values, got ${img.length}`);
+      const x0 = gap + c * (w * scale + gap);
+      const y0 = gap + r * (h * scale + gap);
+      for (let y = 0; y < h * scale; y++) {
+        for (let x = 0; x < w * scale; x++) {
+          const src = (Math.floor(y / scale) * w + Math.floor(x / scale)) * ch;
+          const dst = ((y0 + y) * W + x0 + x) * ch;
+          for (let k = 0; k < ch; k++) {
+            const v = img[src + k];
+            px[dst + k] = Number.isFinite(v) ? Math.round(255 * Math.min(1, Math.max(0, v))) : 0;
+          }
+        }
+      }
+    });
+  });
+  const png = encodePng(px, W, H, ch);
+  const uri = `data:image/png;base64,${Buffer.from(png).toString('base64')}`;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">`
+    + `<image width="${W}" height="${H}" style="image-rendering:pixelated" href="${uri}" xlink:href="${uri}"/></svg>`;
+  return { png, svg, width: W, height: H };
+}

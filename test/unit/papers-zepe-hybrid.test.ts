@@ -1,0 +1,312 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32 as zlibCrc32, inflateSync } from 'node:zlib';
+import {
+  symmetricEigen, secondMoment, principalDirections, fitResidualBases, projectionFor, hybridProjection, combine,
+  frechetDistance, pixelStatsDistance, renderImageGrid, encodePng, crc32, trainConditionalVae, generate, hybridProfile,
+  hybridExperiment, type ImageRows, type SymMatrix,
+} from '../../lib/papers/zepe-hybrid.js';
+import { initBackend } from '../../lib/nn/index.js';
+import { Rng } from '../../lib/core/index.js';
+
+/** A random orthogonal matrix as a product of Householder reflections (rows orthonormal), built in the test. */
+function randomOrthogonal(n: number, rng: Rng): Float64Array {
+  const q = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) q[i * n + i] = 1;
+  for (let r = 0; r < n; r++) {
+    const v = Float64Array.from({ length: n }, () => rng.normal());
+    const vv = v.reduce((s, x) => s + x * x, 0);
+    for (let i = 0; i < n; i++) {
+      let dot = 0;
+      for (let j = 0; j < n; j++) dot += q[i * n + j] * v[j];
+      for (let j = 0; j < n; j++) q[i * n + j] -= (2 * dot * v[j]) / vv;
+    }
+  }
+  return q;
+}
+
+/** Σ = Qᵀ diag(λ) Q: the rows of Q are its eigenvectors. */
+function fromEigen(q: Float64Array, lambda: number[]): SymMatrix {
+  const n = lambda.length;
+  const data = new Float64Array(n * n);
+  for (let k = 0; k < n; k++) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) data[i * n + j] += lambda[k] * q[k * n + i] * q[k * n + j];
+  return { data, n };
+}
+
+const dot = (a: ArrayLike<number>, b: ArrayLike<number>, n: number, ia = 0, ib = 0) => {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += a[ia + i] * b[ib + i];
+  return s;
+};
+
+/** Brute-force top eigenvector by power iteration (many steps, no shortcuts). */
+function powerIteration(m: SymMatrix, iters = 5000): { value: number; vector: Float64Array } {
+  const { n, data } = m;
+  let v = Float64Array.from({ length: n }, (_, i) => 1 + i / n);
+  let value = 0;
+  for (let t = 0; t < iters; t++) {
+    const w = new Float64Array(n);
+    for (let i = 0; i < n; i++) w[i] = dot(data, v, n, i * n);
+    const norm = Math.sqrt(dot(w, w, n));
+    value = dot(v, w, n) / dot(v, v, n);
+    v = w.map((x) => x / norm);
+  }
+  return { value, vector: v };
+}
+
+test('symmetricEigen recovers a spectrum and eigenvectors built by hand', () => {
+  const n = 7;
+  const q = randomOrthogonal(n, new Rng(3));
+  const lambda = [9, 5, 4, 2.5, 1, 0.25, -0.5];
+  const e = symmetricEigen(fromEigen(q, lambda));
+  assert.ok(e.converged);
+  lambda.forEach((l, k) => assert.ok(Math.abs(e.values[k] - l) < 1e-12, `λ${k}: ${e.values[k]} vs ${l}`));
+  for (let k = 0; k < n; k++) assert.ok(Math.abs(Math.abs(dot(e.vectors, q, n, k * n, k * n)) - 1) < 1e-10, `vector ${k}`);
+});
+
+test('symmetricEigen top pair matches brute-force power iteration on a random SPD matrix', () => {
+  const n = 12;
+  const rng = new Rng(5);
+  const b = Float64Array.from({ length: n * n }, () => rng.normal());
+  const m = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) m[i * n + j] += b[k * n + i] * b[k * n + j];
+  const e = symmetricEigen({ data: m, n });
+  const p = powerIteration({ data: m, n });
+  assert.ok(Math.abs(e.values[0] - p.value) < 1e-9 * p.value);
+  assert.ok(Math.abs(Math.abs(dot(e.vectors, p.vector, n)) - 1) < 1e-8);
+});
+
+test('principalDirections: covariance path finds the known principal axes of sampled residuals', () => {
+  const n = 5;
+  const rng = new Rng(11);
+  const q = randomOrthogonal(n, rng);
+  const sd = [3, 2, 1, 0.5, 0.25];
+  const N = 20000;
+  const rows = new Float64Array(N * n);
+  for (let s = 0; s < N; s++) for (let k = 0; k < n; k++) {
+    const c = sd[k] * rng.normal();
+    for (let i = 0; i < n; i++) rows[s * n + i] += c * q[k * n + i];
+  }
+  const p = principalDirections(rows, n, 3);
+  assert.equal(p.method, 'covariance');
+  for (let k = 0; k < 3; k++) {
+    assert.ok(Math.abs(Math.abs(dot(p.vectors, q, n, k * n, k * n)) - 1) < 0.01, `axis ${k}`);
+    assert.ok(Math.abs(p.values[k] / sd[k] ** 2 - 1) < 0.05, `variance ${k}: ${p.values[k]}`);
+  }
+});
+
+test('principalDirections: Gram path (N < n) matches power iteration on the brute-force second moment', () => {
+  const n = 12, N = 5;
+  const rng = new Rng(13);
+  const rows = Float64Array.from({ length: N * n }, () => rng.normal());
+  const m = new Float64Array(n * n);
+  for (let s = 0; s < N; s++) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m[i * n + j] += (rows[s * n + i] * rows[s * n + j]) / N;
+  const p = principalDirections(rows, n, n);
+  assert.equal(p.method, 'gram');
+  assert.equal(p.rank, N);
+  const top = powerIteration({ data: m, n });
+  assert.ok(Math.abs(p.values[0] - top.value) < 1e-9 * top.value);
+  assert.ok(Math.abs(Math.abs(dot(p.vectors, top.vector, n)) - 1) < 1e-8);
+  // All n rows orthonormal, completion included.
+  for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) {
+    assert.ok(Math.abs(dot(p.vectors, p.vectors, n, a * n, b * n) - (a === b ? 1 : 0)) < 1e-10, `rows ${a},${b}`);
+  }
+});
+
+/** Synthetic "images": class-dependent x, x̂ = x + structured noise. */
+function synthetic(N: number, n: number, seed: number) {
+  const rng = new Rng(seed);
+  const x = new Float64Array(N * n);
+  const xhat = new Float64Array(N * n);
+  const labels = new Uint8Array(N);
+  for (let s = 0; s < N; s++) {
+    labels[s] = s % 3;
+    const a = rng.normal(), b = rng.normal();
+    for (let i = 0; i < n; i++) {
+      x[s * n + i] = rng.uniform();
+      xhat[s * n + i] = x[s * n + i] + (i % 3 === labels[s] ? a : 0.2 * b) + 0.05 * rng.normal();
+    }
+  }
+  return { x, xhat, labels };
+}
+
+test('hybridProjection/combine: d = n returns x exactly, AᵀA is a symmetric idempotent projector, explicit formula', () => {
+  const n = 9;
+  for (const N of [60, 12]) { // per-class: 20 rows > n (covariance path), 4 rows < n (Gram path + completion)
+    const { x, xhat, labels } = synthetic(N, n, N);
+    for (const mode of ['per-class', 'pooled'] as const) {
+      const full = hybridProjection({ x, xhat, labels, n, mode, d: n });
+      for (let s = 0; s < N; s++) {
+        const a = full.get(mode === 'pooled' ? -1 : labels[s]) as Float64Array;
+        const r = combine(x.subarray(s * n, (s + 1) * n), xhat.subarray(s * n, (s + 1) * n), a, n);
+        for (let i = 0; i < n; i++) assert.ok(Math.abs(r[i] - x[s * n + i]) < 1e-12, `${mode} N=${N} row ${s}`);
+      }
+      const d = 4;
+      const a = (hybridProjection({ x, xhat, labels, n, mode, d }).values().next().value) as Float64Array;
+      assert.equal(a.length, d * n);
+      const p = new Float64Array(n * n); // P = AᵀA, built explicitly
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < d; k++) p[i * n + j] += a[k * n + i] * a[k * n + j];
+      let trace = 0;
+      for (let i = 0; i < n; i++) {
+        trace += p[i * n + i];
+        for (let j = 0; j < n; j++) {
+          assert.ok(Math.abs(p[i * n + j] - p[j * n + i]) < 1e-12, 'symmetric');
+          let pp = 0;
+          for (let k = 0; k < n; k++) pp += p[i * n + k] * p[k * n + j];
+          assert.ok(Math.abs(pp - p[i * n + j]) < 1e-12, 'idempotent');
+        }
+      }
+      assert.ok(Math.abs(trace - d) < 1e-12, 'rank d');
+      // combine() = AᵀA x + (I − AᵀA) x̂ with the explicit matrices.
+      const xs = x.subarray(0, n), hs = xhat.subarray(0, n);
+      const got = combine(xs, hs, a, n);
+      for (let i = 0; i < n; i++) {
+        let want = hs[i];
+        for (let j = 0; j < n; j++) want += p[i * n + j] * (xs[j] - hs[j]);
+        assert.ok(Math.abs(got[i] - want) < 1e-12);
+      }
+    }
+  }
+});
+
+test('MSE is non-increasing in d and equals the tail eigenvalue sum on the training residuals', () => {
+  const n = 8, N = 90;
+  const { x, xhat, labels } = synthetic(N, n, 21);
+  for (const mode of ['per-class', 'pooled'] as const) {
+    const bases = fitResidualBases({ x, xhat, labels, n, mode });
+    let prev = Infinity;
+    for (let d = 0; d <= n; d++) {
+      let se = 0;
+      for (let s = 0; s < N; s++) {
+        const r = combine(x.subarray(s * n, (s + 1) * n), xhat.subarray(s * n, (s + 1) * n), projectionFor(bases, labels[s], d), n);
+        for (let i = 0; i < n; i++) se += (r[i] - x[s * n + i]) ** 2;
+      }
+      assert.ok(se <= prev + 1e-9, `${mode} d=${d}`);
+      prev = se;
+      // Eckart–Young: residual energy left = Σ_{k ≥ d} λ_k (per group, weighted by its size).
+      let tail = 0;
+      for (const [key, dirs] of bases.byClass) {
+        const all = symmetricEigen(secondMoment(residualRows(x, xhat, labels, n, mode === 'pooled' ? null : key), n)).values;
+        for (let k = d; k < n; k++) tail += all[k] * (bases.counts.get(key) as number);
+        assert.equal(dirs.k, n);
+      }
+      assert.ok(Math.abs(se - tail) < 1e-9 * Math.max(1, tail), `${mode} d=${d}: ${se} vs ${tail}`);
+    }
+    assert.ok(prev < 1e-20);
+  }
+});
+
+function residualRows(x: Float64Array, xhat: Float64Array, labels: Uint8Array, n: number, key: number | null): Float64Array {
+  const out: number[] = [];
+  for (let s = 0; s < labels.length; s++) if (key === null || labels[s] === key) for (let i = 0; i < n; i++) out.push(x[s * n + i] - xhat[s * n + i]);
+  return Float64Array.from(out);
+}
+
+test('frechetDistance and pixelStatsDistance match closed forms', () => {
+  // Commuting covariances: ‖Δμ‖² + Σ (√a_i − √b_i)².
+  const m1 = Float64Array.from([0, 1]), m2 = Float64Array.from([2, 1]);
+  const c1 = { data: Float64Array.from([4, 0, 0, 1]), n: 2 }, c2 = { data: Float64Array.from([1, 0, 0, 9]), n: 2 };
+  assert.ok(Math.abs(frechetDistance(m1, c1, m2, c2) - (4 + 1 + 4)) < 1e-12);
+  // Rotated versions of the same Gaussian pair: the distance is rotation invariant.
+  const q = randomOrthogonal(2, new Rng(2));
+  const rot = (c: SymMatrix) => fromEigen(q, [c.data[0], c.data[3]]);
+  const rm = (m: Float64Array) => Float64Array.from([0, 1], (i) => q[i] * m[0] + q[2 + i] * m[1]); // Qᵀm
+  assert.ok(Math.abs(frechetDistance(rm(m1), rot(c1), rm(m2), rot(c2)) - 9) < 1e-9);
+  assert.ok(frechetDistance(m1, c1, m1, c1) < 1e-12);
+  // Two pixels; a: means (0.5, 0), sds (0.5, 0); b: means (0.5, 1), sds (0, 0) → ((0 + 0.25) + (1 + 0)) / 2.
+  const a = [0, 0, 1, 0], b = [0.5, 1, 0.5, 1];
+  assert.ok(Math.abs(pixelStatsDistance(a, b, 2) - 0.625) < 1e-12);
+});
+
+test('renderImageGrid: a valid PNG of the right size whose pixels decode back', () => {
+  const grey = (v: number) => new Float32Array(6).fill(v); // 3×2 images
+  const g = renderImageGrid({ images: [[grey(0), grey(1)], [grey(0.5)]], width: 3, height: 2, channels: 1, scale: 2, gap: 1 });
+  assert.equal(g.width, 2 * 3 * 2 + 3);
+  assert.equal(g.height, 2 * 2 * 2 + 3);
+  const png = g.png;
+  assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
+  const view = new DataView(png.buffer, png.byteOffset);
+  assert.equal(view.getUint32(8), 13);
+  assert.equal(Buffer.from(png.subarray(12, 16)).toString('latin1'), 'IHDR');
+  assert.equal(view.getUint32(16), g.width);
+  assert.equal(view.getUint32(20), g.height);
+  assert.equal(png[24], 8);
+  assert.equal(png[25], 0);
+  assert.equal(view.getUint32(29), zlibCrc32(png.subarray(12, 29)), 'IHDR CRC (node:zlib crc32)');
+  assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926); // the CRC-32 check value
+  const idatLen = view.getUint32(33);
+  assert.equal(Buffer.from(png.subarray(37, 41)).toString('latin1'), 'IDAT');
+  const raw = inflateSync(png.subarray(41, 41 + idatLen));
+  const stride = g.width + 1;
+  assert.equal(raw.length, g.height * stride);
+  const at = (x: number, y: number) => raw[y * stride + 1 + x];
+  assert.equal(at(0, 0), 255); // gap (white background)
+  assert.equal(at(1, 1), 0); // first image, black
+  assert.equal(at(1 + 6 + 1, 1), 255); // second image, white
+  assert.equal(at(1, 1 + 4 + 1), 128); // second row, grey 0.5
+  assert.equal(at(1 + 6 + 1, 1 + 4 + 1), 255); // missing cell: background
+  assert.match(g.svg, /^<svg[^>]+width="15" height="11"[^>]*>.*data:image\/png;base64,iVBORw0KGgo/);
+  assert.throws(() => encodePng(new Uint8Array(5), 2, 2, 1), /pixels/);
+});
+
+test('tiny conditional VAE: loss decreases, cache reload, generate() shape, range and determinism', async () => {
+  await initBackend('wasm');
+  const dir = mkdtempSync(join(tmpdir(), 'zepe-hybrid-'));
+  try {
+    // Synthetic 6×6 "digits": class c lights row c (plus noise); 3 classes.
+    const rng = new Rng(1);
+    const N = 300, n = 36;
+    const x = new Float32Array(N * n), y = new Uint8Array(N);
+    for (let s = 0; s < N; s++) {
+      y[s] = s % 3;
+      for (let i = 0; i < n; i++) x[s * n + i] = Math.floor(i / 6) === 2 * y[s] ? 0.9 : 0.1 * rng.uniform();
+    }
+    const data: ImageRows = { x, y, n: N, width: 6, height: 6, channels: 1, classes: 3 };
+    const opts = { dataset: 'mnist' as const, latentDim: 2, hidden: 32, steps: 80, batchSize: 32, lr: 5e-3, seed: 4, cacheDir: dir, data };
+    const m = await trainConditionalVae(opts);
+    const h = m.training.lossHistory;
+    assert.equal(h.length, 80);
+    const avg = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+    assert.ok(avg(h.slice(-10)) < 0.7 * avg(h.slice(0, 10)), `loss ${avg(h.slice(0, 10))} → ${avg(h.slice(-10))}`);
+    const again = await trainConditionalVae(opts);
+    assert.ok(again.training.fromCache);
+    const z = Uint8Array.from([0, 1, 2, 2]);
+    const g1 = generate(again, z, new Rng(9));
+    assert.equal(g1.length, z.length * n);
+    assert.ok(g1.every((v) => v >= 0 && v <= 1));
+    assert.deepEqual(generate(again, z, new Rng(9)), g1);
+    assert.notDeepEqual(generate(again, z, new Rng(10)), g1);
+    // After training, class 2 should light row 4 more than row 0.
+    const row = (img: number, r: number) => avg(Array.from(g1.subarray(img * n + r * 6, img * n + r * 6 + 6)));
+    assert.ok(row(2, 4) > row(2, 0) + 0.2, `row4 ${row(2, 4)} row0 ${row(2, 0)}`);
+    assert.throws(() => generate(again, [3], new Rng(1)), /z\[0\]/);
+    // Aggregate-posterior sampling: one diagonal Gaussian per class, positive spreads, valid images.
+    assert.deepEqual([...again.aggregate.keys()].sort(), [0, 1, 2]);
+    for (const g of again.aggregate.values()) assert.ok(g.std.every((v) => v > 0 && Number.isFinite(v)));
+    const ga = generate(again, z, new Rng(9), 'aggregate');
+    assert.ok(ga.every((v) => v >= 0 && v <= 1));
+    assert.ok(row(0, 0) > 0.5 && avg(Array.from(ga.subarray(0, 6))) > 0.5, 'class 0 lights row 0');
+    assert.throws(() => generate(again, z, new Rng(9), 'uniform' as 'standard'), (e: Error) => e instanceof RangeError && /prior/.test(e.message));
+    await assert.rejects(() => trainConditionalVae({ ...opts, dataset: 'cifar' as 'mnist' }), (e: Error) => e instanceof RangeError && /dataset/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('bad arguments throw RangeError naming the argument', async () => {
+  const n = 4;
+  const { x, xhat, labels } = synthetic(12, n, 1);
+  assert.throws(() => hybridProjection({ x, xhat, labels, n, mode: 'pooled', d: -1 }), (e: Error) => e instanceof RangeError && /\bd\b/.test(e.message));
+  assert.throws(() => hybridProjection({ x, xhat, labels, n, mode: 'pooled', d: n + 1 }), (e: Error) => e instanceof RangeError && /\bd\b/.test(e.message));
+  assert.throws(() => hybridProjection({ x, xhat, labels, n, mode: 'both' as 'pooled', d: 1 }), (e: Error) => e instanceof RangeError && /mode/.test(e.message));
+  const bases = fitResidualBases({ x, xhat, labels, n, mode: 'per-class', maxD: 2 });
+  assert.throws(() => projectionFor(bases, 0, 3), (e: Error) => e instanceof RangeError && /\bd\b/.test(e.message));
+  assert.throws(() => projectionFor(bases, 0, 5), (e: Error) => e instanceof RangeError && /\bd\b/.test(e.message));
+  assert.throws(() => hybridProfile('cifar' as 'mnist', 'quick'), (e: Error) => e instanceof RangeError && /dataset/.test(e.message));
+  assert.throws(() => hybridProfile('mnist', 'medium' as 'quick'), (e: Error) => e instanceof RangeError && /profile/.test(e.message));
+  await assert.rejects(() => hybridExperiment({ ...hybridProfile('mnist', 'quick'), dataset: 'svhn' as 'mnist' }), (e: Error) => e instanceof RangeError && /dataset/.test(e.message));
+  assert.throws(() => combine([1, 2], [1, 2], [1, 0, 0], 2), RangeError);
+});
