@@ -134,7 +134,7 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
       WORKBOOK_PROFILE: opts.profile,
       WORKBOOK_DEADLINE: String(started / 1000 + notebookLimit),
     }),
-    // Own process group: a time-out must also kill the kernel that nbconvert started.
+    // Own process group, so a Ctrl-C in the terminal reaches only us; killTree then takes nbconvert and its kernel down.
     detached: true,
     reject: false,
     maxBuffer: 512 * 1024 * 1024,
