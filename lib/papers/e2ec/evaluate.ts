@@ -1,0 +1,153 @@
+/**
+ * Evaluation as the authors' `eval_model` (NOTES §C5): stochastic encoding of the test digits, BSC, decoding.
+ * Rate is reported both as the bits actually sent (l + 1) and as the authors' code prints it (l, one bit low).
+ * Plus Fig. 2(e) block importance and Fig. 2(f) embedding geometry.
+ */
+import { Rng } from '../../core/index.js';
+import { accuracyWithInterval } from '../../metrics/index.js';
+import { tf, type Params } from '../../nn/index.js';
+import type { E2ecConfig } from './config.js';
+import type { Digits } from './data.js';
+import { CLASSES, bscValid, crossEntropy, decode, encode, sampleCode, selector, truncate } from './model.js';
+
+export interface SemanticMetrics {
+  /** Mean number of bits sent per digit (l + 1). */
+  rateBits: number;
+  /** 1.96·s/√n of the sent length. */
+  rateHalfWidth: number;
+  /** Mean CE (nats) of the decoder's class posterior. */
+  ce: number;
+  accuracy: number;
+  accuracyLo: number;
+  accuracyHi: number;
+  /** 1.96·sqrt(p(1 − p)/n), the paper's ± (normal interval). */
+  accuracyHalfWidth: number;
+  n: number;
+}
+
+export interface E2ecEval extends SemanticMetrics {
+  /** The authors' printed rate E[l] = rateBits − 1. */
+  rateBitsAuthors: number;
+  /** Count of digits sent with length 1..N (index 0 is length 1). */
+  lengthHistogram: number[];
+  lengthStd: number;
+}
+
+interface Encoded {
+  /** B × 2N decoder selectors of every test digit (after the channel). */
+  readonly a: Float32Array;
+  readonly lengths: Int32Array;
+}
+
+function encodeAll(p: Params, cfg: E2ecConfig, data: Digits, rng: Rng, chunk = 1000): Encoded {
+  const n = cfg.maxLength;
+  const a = new Float32Array(data.n * 2 * n);
+  const lengths = new Int32Array(data.n);
+  for (let s = 0; s < data.n; s += chunk) {
+    const m = Math.min(chunk, data.n - s);
+    const [pi, bp] = tf.tidy(() => {
+      const out = encode(p, cfg, tf.tensor2d(data.x.subarray(s * 784, (s + m) * 784), [m, 784]));
+      return [tf.softmax(out.lenLogits).dataSync(), tf.sigmoid(out.bitLogits).dataSync()];
+    });
+    const code = sampleCode(pi, bp, m, n, rng);
+    const rx = bscValid(truncate(code.content, code.lengths, n), cfg.eps, rng);
+    a.set(selector(rx, n), s * 2 * n);
+    lengths.set(code.lengths, s);
+  }
+  return { a, lengths };
+}
+
+/** Decodes selectors (optionally with some bit positions' embeddings removed) → mean CE and correct count. */
+function decodeAll(p: Params, n: number, a: Float32Array, y: Uint8Array, dropPositions: readonly number[] = [], chunk = 2000): { ce: number; correct: number } {
+  const count = y.length;
+  let ce = 0;
+  let correct = 0;
+  const sel = dropPositions.length ? Float32Array.from(a) : a;
+  if (dropPositions.length) {
+    for (let b = 0; b < count; b++) for (const i of dropPositions) { sel[b * 2 * n + 2 * i] = 0; sel[b * 2 * n + 2 * i + 1] = 0; }
+  }
+  for (let s = 0; s < count; s += chunk) {
+    const m = Math.min(chunk, count - s);
+    const ys = y.subarray(s, s + m);
+    const [c, pred] = tf.tidy(() => {
+      const { logits } = decode(p, tf.tensor2d(sel.subarray(s * 2 * n, (s + m) * 2 * n), [m, 2 * n]));
+      const oh = tf.oneHot(tf.tensor1d(ys, 'int32'), CLASSES) as tf.Tensor2D;
+      return [tf.sum(crossEntropy(logits, oh)).dataSync()[0], tf.argMax(logits, 1).dataSync()];
+    });
+    ce += c;
+    for (let i = 0; i < m; i++) if (pred[i] === ys[i]) correct++;
+  }
+  return { ce: ce / count, correct };
+}
+
+export function semanticMetrics(rates: ArrayLike<number>, ce: number, correct: number, n: number): SemanticMetrics {
+  let m = 0;
+  for (let i = 0; i < rates.length; i++) m += rates[i];
+  m /= rates.length;
+  let v = 0;
+  for (let i = 0; i < rates.length; i++) v += (rates[i] - m) ** 2;
+  const sd = rates.length > 1 ? Math.sqrt(v / (rates.length - 1)) : 0;
+  const acc = accuracyWithInterval(correct, n);
+  return {
+    rateBits: m, rateHalfWidth: (1.96 * sd) / Math.sqrt(rates.length), ce, n,
+    accuracy: acc.accuracy, accuracyLo: acc.ci95[0], accuracyHi: acc.ci95[1], accuracyHalfWidth: acc.halfWidth,
+  };
+}
+
+export interface BlockImportance {
+  /** Block k covers bit positions 4k+1 … 4k+4 (1-based). */
+  block: number;
+  accuracy: number;
+  accuracyDrop: number;
+  ce: number;
+  ceIncrease: number;
+}
+
+export interface EmbeddingGeometry {
+  /** ‖v_i^(1) − v_i^(0)‖₂ for i = 1..N. */
+  distance: number[];
+  /** max_i |⟨v_i^(0), v_i^(1)⟩| (raw inner product). */
+  maxCrossInner: number;
+}
+
+export interface FullEval {
+  readonly metrics: E2ecEval;
+  readonly importance: BlockImportance[];
+}
+
+/** Stochastic evaluation on `data`, plus per-4-bit-block importance on the same sampled codes. */
+export function evaluateE2ec(p: Params, cfg: E2ecConfig, data: Digits, seed: number, blockSize = 4): FullEval {
+  const n = cfg.maxLength;
+  const enc = encodeAll(p, cfg, data, new Rng(seed));
+  const base = decodeAll(p, n, enc.a, data.y);
+  const sm = semanticMetrics(enc.lengths, base.ce, base.correct, data.n);
+  const hist = new Array<number>(n).fill(0);
+  enc.lengths.forEach((l) => { hist[l - 1] += 1; });
+  const lengthStd = Math.sqrt(Math.max(0, hist.reduce((s, c, i) => s + c * (i + 1 - sm.rateBits) ** 2, 0) / data.n));
+  const importance: BlockImportance[] = [];
+  for (let k = 0; k * blockSize < n; k++) {
+    const pos = Array.from({ length: Math.min(blockSize, n - k * blockSize) }, (_, j) => k * blockSize + j);
+    const r = decodeAll(p, n, enc.a, data.y, pos);
+    importance.push({ block: k + 1, accuracy: r.correct / data.n, accuracyDrop: sm.accuracy - r.correct / data.n, ce: r.ce, ceIncrease: r.ce - base.ce });
+  }
+  return { metrics: { ...sm, rateBitsAuthors: sm.rateBits - 1, lengthHistogram: hist, lengthStd }, importance };
+}
+
+/** Fig. 2(f) geometry of the bit embeddings (rows 2i, 2i+1 of `emb`). */
+export function embeddingGeometry(emb: Float32Array | number[], n: number, d: number): EmbeddingGeometry {
+  const distance: number[] = [];
+  let maxCrossInner = 0;
+  for (let i = 0; i < n; i++) {
+    let dist2 = 0;
+    let dot = 0;
+    for (let k = 0; k < d; k++) {
+      const v0 = emb[2 * i * d + k];
+      const v1 = emb[(2 * i + 1) * d + k];
+      dist2 += (v1 - v0) ** 2;
+      dot += v0 * v1;
+    }
+    distance.push(Math.sqrt(dist2));
+    maxCrossInner = Math.max(maxCrossInner, Math.abs(dot));
+  }
+  return { distance, maxCrossInner };
+}

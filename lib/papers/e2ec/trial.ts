@@ -1,0 +1,183 @@
+/**
+ * One trained-and-evaluated configuration: the function runSweep's workers call. Models are checkpointed under
+ * cacheDir('models', 'e2ec', <config hash>), so an interrupted sweep resumes and a finished one is only loaded.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Rng, assertInteger, assertPositive, cacheDir, writeJsonAtomic } from '../../core/index.js';
+import { tf, configHash, describeBackend, initBackend, train, type Params } from '../../nn/index.js';
+import { validateE2ec, d2jsccConfig, rdboConfig, type AnyConfig, type D2jsccConfig, type E2ecConfig, type RdboConfig } from './config.js';
+import { StepBatches, mnistNormalised, type Digits } from './data.js';
+import { d2jsccForward, d2jsccLoss, initD2jscc, initRdbo, rdboForward, rdboLoss } from './baselines.js';
+import { embeddingGeometry, evaluateE2ec, semanticMetrics, type BlockImportance, type E2ecEval, type EmbeddingGeometry, type SemanticMetrics } from './evaluate.js';
+import { CLASSES, crossEntropy, e2ecSurrogate, initE2ec, type StepStats } from './model.js';
+
+export interface HistoryPoint extends StepStats { step: number }
+
+export interface TrainInfo {
+  steps: number;
+  epochs: number;
+  seconds: number;
+  msPerStep: number;
+  fromCache: boolean;
+  backend: string;
+}
+
+export interface E2ecTrialResult {
+  kind: 'e2ec';
+  config: E2ecConfig;
+  train: TrainInfo;
+  history: HistoryPoint[];
+  eval: E2ecEval;
+  importance: BlockImportance[];
+  embedInit: EmbeddingGeometry;
+  embedFinal: EmbeddingGeometry;
+}
+
+export interface BaselineTrialResult {
+  kind: 'd2jscc' | 'rdbo';
+  config: D2jsccConfig | RdboConfig;
+  train: TrainInfo;
+  /** rateBits: d (d2-JSCC) or Î(X;Z)/ln 2 on the test set (RDBO). */
+  eval: SemanticMetrics;
+}
+
+export type TrialResult = E2ecTrialResult | BaselineTrialResult;
+
+type LossFn = (x: tf.Tensor2D, y: Uint8Array, rng: Rng, step: number) => tf.Scalar;
+
+interface Phase { readonly dir: string; readonly config: unknown; readonly steps: number; readonly offset: number; readonly lr: number }
+
+/** One train() call: steps offset+1 … offset+steps, history saved beside its checkpoints (and restored on resume). */
+async function trainPhase(cfg: AnyConfig, ph: Phase, params: Params, rng: Rng, batches: StepBatches, lossFn: LossFn, history?: HistoryPoint[]) {
+  const histPath = join(ph.dir, 'history.json');
+  const every = Math.max(1, Math.floor(ph.steps / 10));
+  const res = await train({
+    params, steps: ph.steps, rng, config: ph.config, checkpointDir: ph.dir, checkpointEvery: every,
+    optimizer: { lr: ph.lr, weightDecay: cfg.weightDecay },
+    lossFn: ({ step, rng: r }) => {
+      const { x, y } = batches.batch(ph.offset + step);
+      return lossFn(tf.tensor2d(x, [cfg.batchSize, 784]), y, r, ph.offset + step);
+    },
+    progressEvery: every,
+    onProgress: () => { if (history) writeJsonAtomic(histPath, history); },
+  });
+  if (history && res.resumedFrom > 0 && existsSync(histPath)) {
+    const upTo = ph.offset + res.resumedFrom;
+    const saved = (JSON.parse(readFileSync(histPath, 'utf8')) as HistoryPoint[]).filter((h) => h.step <= upTo);
+    const fresh = history.filter((h) => h.step > upTo);
+    history.splice(0, history.length, ...saved, ...fresh);
+  }
+  return res;
+}
+
+/**
+ * Trains `steps` at `lr`, then (fineTuneSteps > 0) continues at fineTuneLr with a fresh Adam. The first phase is
+ * cached under the hash of the config without the fine-tune fields, so adding a fine-tune reuses a trained model.
+ */
+async function fit(cfg: AnyConfig, params: Params, rng: Rng, lossFn: LossFn, history?: HistoryPoint[]): Promise<TrainInfo> {
+  const data = mnistNormalised('train', cfg.trainCount, cfg.seed);
+  const batches = new StepBatches(data, cfg.batchSize, cfg.seed);
+  const { fineTuneSteps = 0, fineTuneLr = cfg.lr / 10, ...first } = cfg;
+  assertInteger('fineTuneSteps', fineTuneSteps, 0);
+  assertPositive('fineTuneLr', fineTuneLr);
+  const dir1 = cacheDir('models', 'e2ec', configHash(first).slice(0, 24));
+  const r1 = await trainPhase(cfg, { dir: dir1, config: first, steps: cfg.steps, offset: 0, lr: cfg.lr }, params, rng, batches, lossFn, history);
+  let ms = r1.elapsedMs;
+  let fromCache = r1.fromCache;
+  if (fineTuneSteps > 0) {
+    const dir2 = cacheDir('models', 'e2ec', configHash(cfg).slice(0, 24));
+    const r2 = await trainPhase(cfg, { dir: dir2, config: cfg, steps: fineTuneSteps, offset: cfg.steps, lr: fineTuneLr }, params, rng, batches, lossFn, history);
+    ms += r2.elapsedMs;
+    fromCache = fromCache && r2.fromCache;
+  }
+  const total = cfg.steps + fineTuneSteps;
+  return {
+    steps: total, epochs: (total * cfg.batchSize) / data.n, seconds: ms / 1000,
+    msPerStep: ms / total, fromCache, backend: describeBackend(),
+  };
+}
+
+async function e2ecTrial(cfg: E2ecConfig): Promise<E2ecTrialResult> {
+  validateE2ec(cfg);
+  const rng = new Rng(cfg.seed);
+  const p = initE2ec(cfg, rng);
+  const embedInit = embeddingGeometry(p.emb.dataSync() as Float32Array, cfg.maxLength, cfg.embedDim);
+  const history: HistoryPoint[] = [];
+  const info = await fit(cfg, p, rng, (x, y, r, step) =>
+    e2ecSurrogate(p, cfg, x, y, r, step % cfg.logEvery === 0 || step === 1 ? (s) => history.push({ step, ...s }) : undefined), history);
+  const test = mnistNormalised('test', cfg.testCount, cfg.seed);
+  const ev = evaluateE2ec(p, cfg, test, cfg.seed + 1);
+  const embedFinal = embeddingGeometry(p.emb.dataSync() as Float32Array, cfg.maxLength, cfg.embedDim);
+  tf.dispose(Object.values(p));
+  return { kind: 'e2ec', config: cfg, train: info, history, eval: ev.metrics, importance: ev.importance, embedInit, embedFinal };
+}
+
+function evalBaseline(test: Digits, chunk: number, step: (x: tf.Tensor2D, y: Uint8Array) => { ce: number; pred: ArrayLike<number>; rate: number }): { ce: number; correct: number; rates: number[] } {
+  let ce = 0;
+  let correct = 0;
+  const rates: number[] = [];
+  for (let s = 0; s + chunk <= test.n; s += chunk) {
+    const y = test.y.subarray(s, s + chunk);
+    tf.engine().startScope(); // tidy only returns tensors; this scope frees everything the step made
+    let r: { ce: number; pred: ArrayLike<number>; rate: number };
+    try {
+      r = step(tf.tensor2d(test.x.subarray(s * 784, (s + chunk) * 784), [chunk, 784]), y);
+    } finally {
+      tf.engine().endScope();
+    }
+    ce += r.ce * chunk;
+    for (let i = 0; i < chunk; i++) if (r.pred[i] === y[i]) correct++;
+    rates.push(r.rate);
+  }
+  const n = rates.length * chunk;
+  return { ce: ce / n, correct, rates };
+}
+
+async function baselineTrial(cfg: D2jsccConfig | RdboConfig): Promise<BaselineTrialResult> {
+  const rng = new Rng(cfg.seed);
+  const test = mnistNormalised('test', cfg.testCount, cfg.seed);
+  const evalRng = new Rng(cfg.seed + 1);
+  if (cfg.kind === 'd2jscc') {
+    const c = d2jsccConfig(cfg);
+    const p = initD2jscc(c, rng);
+    const info = await fit(c, p, rng, (x, y, r) => d2jsccLoss(p, c, x, y, r));
+    const chunk = gcdChunk(test.n, 1000);
+    const r = evalBaseline(test, chunk, (x, y) => {
+      const logits = d2jsccForward(p, c, x, evalRng, false);
+      return { ce: meanCe(logits, y), pred: tf.argMax(logits, 1).dataSync(), rate: c.d };
+    });
+    tf.dispose(Object.values(p));
+    return { kind: 'd2jscc', config: c, train: info, eval: semanticMetrics(r.rates, r.ce, r.correct, r.rates.length * chunk) };
+  }
+  const c = rdboConfig(cfg);
+  const p = initRdbo(c, rng);
+  const info = await fit(c, p, rng, (x, y, r) => rdboLoss(p, c, x, y, r));
+  // Î depends on the batch size (capped at log B per dimension): estimate it with the training batch size.
+  const chunk = c.batchSize;
+  const r = evalBaseline(test, chunk, (x, y) => {
+    const { logits, mi } = rdboForward(p, c, x, evalRng);
+    return { ce: meanCe(logits, y), pred: tf.argMax(logits, 1).dataSync(), rate: mi.dataSync()[0] / Math.LN2 };
+  });
+  tf.dispose(Object.values(p));
+  const m = semanticMetrics(r.rates, r.ce, r.correct, r.rates.length * chunk);
+  return { kind: 'rdbo', config: c, train: info, eval: m };
+}
+
+function gcdChunk(n: number, max: number): number {
+  for (let c = Math.min(max, n); c > 1; c--) if (n % c === 0) return c;
+  return 1;
+}
+
+function meanCe(logits: tf.Tensor2D, y: Uint8Array): number {
+  const oh = tf.oneHot(tf.tensor1d(y, 'int32'), CLASSES) as tf.Tensor2D;
+  return tf.mean(crossEntropy(logits, oh)).dataSync()[0];
+}
+
+/** runSweep entry point: trains (or loads) one configuration and evaluates it on the test digits. */
+export async function runTrial(cfg: AnyConfig): Promise<TrialResult> {
+  await initBackend();
+  if (cfg.kind === 'e2ec') return e2ecTrial(cfg);
+  if (cfg.kind === 'd2jscc' || cfg.kind === 'rdbo') return baselineTrial(cfg);
+  throw new RangeError(`config.kind must be 'e2ec', 'd2jscc' or 'rdbo', got ${JSON.stringify((cfg as { kind?: unknown }).kind)}`);
+}

@@ -1,0 +1,190 @@
+/**
+ * E2EC model pieces against independent truth: counting, the channel's reach, the score-function gradient
+ * against the exact gradient, the MI estimator against its closed-form limit and tf's autodiff, the paper's
+ * published intervals, and argument checks.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Rng } from '../../lib/core/index.js';
+import { tf, reinforceSurrogate } from '../../lib/nn/index.js';
+import {
+  e2ecConfig, d2jsccConfig, rdboConfig, sampleCode, truncate, bscValid, selector, semanticMetrics, embeddingGeometry,
+  mixtureMi, mixtureMiJs, layerNorm, initLayerNorm, runTrial, type BaselineTrialResult,
+} from '../../lib/papers/e2ec/index.js';
+
+test('a length pmf concentrated on index l sends l + 1 bits; truncation keeps exactly those bits', () => {
+  const n = 6;
+  const pi = new Float32Array(3 * n);
+  [0, 2, 5].forEach((l, b) => { pi[b * n + l] = 1; });
+  const bits = new Float32Array(3 * n).fill(1); // every content bit is 1
+  const code = sampleCode(pi, bits, 3, n, new Rng(1));
+  assert.deepEqual(Array.from(code.lengths), [1, 3, 6]);
+  const t = truncate(code.content, code.lengths, n);
+  assert.deepEqual(Array.from(t), [1, -1, -1, -1, -1, -1, 1, 1, 1, -1, -1, -1, 1, 1, 1, 1, 1, 1]);
+  // sum of valid positions = total bits sent = Σ (l + 1)
+  assert.equal(Array.from(t).filter((v) => v >= 0).length, 1 + 3 + 6);
+});
+
+test('sampled lengths follow the categorical pmf (mean of l + 1 within 4 standard errors)', () => {
+  const n = 4;
+  const probs = [0.1, 0.2, 0.3, 0.4];
+  const rows = 20000;
+  const pi = new Float32Array(rows * n);
+  for (let b = 0; b < rows; b++) pi.set(probs, b * n);
+  const code = sampleCode(pi, new Float32Array(rows * n).fill(0.5), rows, n, new Rng(7));
+  const mean = code.lengths.reduce((s, v) => s + v, 0) / rows;
+  const exact = probs.reduce((s, p, l) => s + p * (l + 1), 0); // 3.0
+  const sd = Math.sqrt(probs.reduce((s, p, l) => s + p * (l + 1 - exact) ** 2, 0));
+  assert.ok(Math.abs(mean - exact) < (4 * sd) / Math.sqrt(rows), `mean ${mean} vs ${exact}`);
+});
+
+test('the BSC flips only transmitted bits, at rate ε (binomial 4σ bound)', () => {
+  const n = 10;
+  const rows = 4000;
+  const lengths = new Int32Array(rows).fill(3);
+  const code = truncate(new Uint8Array(rows * n), lengths, n); // 3 zeros then −1
+  const eps = 0.2;
+  const rx = bscValid(code, eps, new Rng(3));
+  let flips = 0;
+  for (let b = 0; b < rows; b++) {
+    for (let i = 0; i < n; i++) {
+      const v = rx[b * n + i];
+      if (i >= 3) assert.equal(v, -1, 'truncated positions stay −1');
+      else if (v === 1) flips++;
+    }
+  }
+  const m = rows * 3;
+  assert.ok(Math.abs(flips / m - eps) < 4 * Math.sqrt((eps * (1 - eps)) / m), `flip rate ${flips / m}`);
+  assert.deepEqual(Array.from(bscValid(code, 0, new Rng(1))), Array.from(code), 'ε = 0 is the identity');
+});
+
+test('the decoder input sums exactly the received bits\' embeddings', () => {
+  const n = 3;
+  const d = 2;
+  const emb = [1, 2, 10, 20, 100, 200, 1000, 2000, 5, 6, 50, 60]; // rows v1^0, v1^1, v2^0, v2^1, v3^0, v3^1
+  const rx = Int8Array.from([1, 0, -1]);
+  const p = { emb: tf.variable(tf.tensor2d(emb, [2 * n, d])) } as Record<string, tf.Variable>;
+  const a = tf.tensor2d(selector(rx, n), [1, 2 * n]);
+  const xhat = tf.matMul(a, p.emb).dataSync();
+  assert.deepEqual(Array.from(xhat), [10 + 100, 20 + 200]); // v1^(1) + v2^(0); position 3 not sent
+  tf.dispose([a, p.emb]);
+});
+
+test('the score-function surrogate\'s gradient matches the exact gradient of E[cost] (categorical, 3 actions)', () => {
+  const theta = tf.variable(tf.tensor1d([0.3, -0.2, 0.5]));
+  const cost = [2, -1, 0.5];
+  const n = 3;
+  const rows = 40000;
+  const g = tf.tidy(() => {
+    const f = () => {
+      const logits = tf.mul(tf.ones([rows, 1]), tf.expandDims(theta, 0));
+      const logPi = tf.logSoftmax(logits);
+      const pi = tf.exp(logPi).dataSync();
+      const code = sampleCode(pi, new Float32Array(rows * n), rows, n, new Rng(11));
+      const oh = tf.oneHot(tf.tensor1d(Array.from(code.lengths, (v) => v - 1), 'int32'), n);
+      const c = tf.tensor1d(Array.from(code.lengths, (v) => cost[v - 1]));
+      return reinforceSurrogate(tf.sum(tf.mul(logPi, oh), 1), c, 0);
+    };
+    return tf.grad(() => f())(theta);
+  });
+  const est = g.dataSync();
+  const th = theta.dataSync();
+  const z = Array.from(th).reduce((s, v) => s + Math.exp(v), 0);
+  const pi = Array.from(th, (v) => Math.exp(v) / z);
+  const ec = pi.reduce((s, p, a) => s + p * cost[a], 0);
+  const exact = pi.map((p, a) => p * (cost[a] - ec)); // ∂E[c]/∂θ_a = π_a (c_a − E[c])
+  exact.forEach((e, a) => assert.ok(Math.abs(est[a] - e) < 0.03, `action ${a}: ${est[a]} vs exact ${e}`));
+  tf.dispose([theta, g]);
+});
+
+test('the MI estimator tends to d·log B for well separated, sharp Gaussians, and its gradient matches autodiff', () => {
+  const bsz = 8;
+  const d = 3;
+  const mu = Float32Array.from({ length: bsz * d }, (_, i) => 10 * (i % bsz) + i);
+  const sigma = new Float32Array(bsz * d).fill(1e-3);
+  const r = mixtureMiJs(mu, mu, sigma, bsz, d);
+  assert.ok(Math.abs(r.value - d * Math.log(bsz)) < 1e-6, `${r.value} vs ${d * Math.log(bsz)}`);
+
+  const rng = new Rng(5);
+  const zv = Float32Array.from({ length: bsz * d }, () => rng.normal());
+  const mv = Float32Array.from({ length: bsz * d }, () => rng.normal());
+  const sv = Float32Array.from({ length: bsz * d }, () => 0.5 + rng.uniform());
+  const [z, m, s] = [zv, mv, sv].map((v) => tf.tensor2d(v, [bsz, d]));
+  const reference = (zz: tf.Tensor, mm: tf.Tensor, ss: tf.Tensor) => {
+    const u = tf.div(tf.sub(tf.expandDims(zz, 1), tf.expandDims(mm, 0)), tf.expandDims(ss, 0));
+    const logN = tf.sub(tf.mul(tf.square(u), -0.5), tf.add(tf.log(tf.expandDims(ss, 0)), 0.5 * Math.log(2 * Math.PI)));
+    const own = tf.sub(tf.mul(tf.square(tf.div(tf.sub(zz, mm), ss)), -0.5), tf.add(tf.log(ss), 0.5 * Math.log(2 * Math.PI)));
+    return tf.mean(tf.sum(tf.sub(own, tf.sub(tf.logSumExp(logN, 1), Math.log(bsz))), 1));
+  };
+  const ours = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => mixtureMi(a as tf.Tensor2D, b as tf.Tensor2D, c as tf.Tensor2D))([z, m, s]);
+  const ref = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => reference(a, b, c) as tf.Scalar)([z, m, s]);
+  assert.ok(Math.abs(mixtureMi(z as tf.Tensor2D, m as tf.Tensor2D, s as tf.Tensor2D).dataSync()[0] - reference(z, m, s).dataSync()[0]) < 1e-4);
+  ours.forEach((g, i) => {
+    const a = g.dataSync();
+    const b = ref[i].dataSync();
+    for (let j = 0; j < a.length; j++) assert.ok(Math.abs(a[j] - b[j]) < 1e-4, `input ${i}[${j}]: ${a[j]} vs ${b[j]}`);
+  });
+});
+
+test('LayerNorm rows have mean 0 and variance 1/(1 + eps/var) (eps = 1e-5)', () => {
+  const p = {} as Record<string, tf.Variable>;
+  initLayerNorm(p, 'ln', 4);
+  const y = layerNorm(p, 'ln', tf.tensor2d([[1, 2, 3, 4], [0, 0, 0, 8]])).arraySync() as number[][];
+  for (const [row, v] of [[y[0], 1.25], [y[1], 12]] as const) {
+    const mean = row.reduce((s, x) => s + x, 0) / 4;
+    const varr = row.reduce((s, x) => s + (x - mean) ** 2, 0) / 4;
+    assert.ok(Math.abs(mean) < 1e-6);
+    assert.ok(Math.abs(varr - v / (v + 1e-5)) < 1e-5, `${varr}`);
+  }
+});
+
+test('the 95 % interval reproduces the paper\'s ± at n = 10,000 (97.97 ± 0.28, 92.64 ± 0.51, 95.56 ± 0.40)', () => {
+  for (const [acc, pm] of [[0.9797, 0.28], [0.9264, 0.51], [0.9556, 0.40]]) {
+    const m = semanticMetrics([1, 2], 0, Math.round(acc * 10000), 10000);
+    assert.equal(Number((100 * m.accuracyHalfWidth).toFixed(2)), pm);
+  }
+  // rate ± is 1.96·s/√n of the sent lengths: lengths {1, 3} alternate → s = 1.0003
+  const m = semanticMetrics(Array.from({ length: 10000 }, (_, i) => (i % 2 ? 3 : 1)), 0, 1, 10000);
+  assert.ok(Math.abs(m.rateBits - 2) < 1e-12);
+  assert.ok(Math.abs(m.rateHalfWidth - 1.96 * Math.sqrt(10000 / 9999) / 100) < 1e-9);
+});
+
+test('embedding geometry: distances and the max cross inner product', () => {
+  const g = embeddingGeometry([1, 0, 0, 1, 2, 2, -1, 3], 2, 2); // v1^0=(1,0) v1^1=(0,1) v2^0=(2,2) v2^1=(-1,3)
+  assert.deepEqual(g.distance.map((x) => Number(x.toFixed(6))), [Number(Math.SQRT2.toFixed(6)), Number(Math.sqrt(10).toFixed(6))]);
+  assert.equal(g.maxCrossInner, 4);
+});
+
+test('bad configurations throw RangeErrors naming the argument', () => {
+  assert.throws(() => e2ecConfig({ maxLength: 0 }), (e: Error) => e instanceof RangeError && /maxLength/.test(e.message));
+  assert.throws(() => e2ecConfig({ maxLength: 2.5 }), (e: Error) => e instanceof RangeError && /maxLength/.test(e.message));
+  assert.throws(() => e2ecConfig({ eps: 0.6 }), (e: Error) => e instanceof RangeError && /eps/.test(e.message));
+  assert.throws(() => e2ecConfig({ eps: -0.1 }), (e: Error) => e instanceof RangeError && /eps/.test(e.message));
+  assert.throws(() => e2ecConfig({ lambda: -1e-3 }), (e: Error) => e instanceof RangeError && /lambda/.test(e.message));
+  assert.throws(() => e2ecConfig({ baseline: 'aux', grounding: false }), (e: Error) => e instanceof RangeError && /grounding/.test(e.message));
+  assert.throws(() => e2ecConfig({ baseline: 'leaveOneOut', samples: 1 }), (e: Error) => e instanceof RangeError && /samples/.test(e.message));
+  assert.throws(() => d2jsccConfig({ d: 7 }), (e: Error) => e instanceof RangeError && /\bd\b/.test(e.message));
+  assert.throws(() => rdboConfig({ beta: -1 }), (e: Error) => e instanceof RangeError && /beta/.test(e.message));
+  assert.doesNotThrow(() => e2ecConfig({ eps: 0.5, lambda: 0, maxLength: 1 }));
+});
+
+test('d2-JSCC sends exactly d bits per digit; a tiny E2EC run trains, counts l + 1 and one bit less for the authors', async () => {
+  process.env.SEMCOM_CACHE = mkdtempSync(join(tmpdir(), 'e2ec-test-'));
+  const tiny = { steps: 3, batchSize: 16, trainCount: 200, testCount: 100, logEvery: 1, hidden: [16, 16] as [number, number] };
+  const r = (await runTrial(d2jsccConfig({ ...tiny, d: 12 }))) as BaselineTrialResult;
+  assert.equal(r.eval.rateBits, 12);
+  assert.equal(r.eval.rateHalfWidth, 0);
+  const e = await runTrial(e2ecConfig({ ...tiny, maxLength: 8, embedDim: 8, contentHidden: [16, 16] }));
+  assert.equal(e.kind, 'e2ec');
+  if (e.kind !== 'e2ec') return;
+  const hist = e.eval.lengthHistogram;
+  assert.equal(hist.reduce((s, c) => s + c, 0), 100);
+  assert.ok(Math.abs(e.eval.rateBits - hist.reduce((s, c, i) => s + c * (i + 1), 0) / 100) < 1e-9);
+  assert.ok(Math.abs(e.eval.rateBitsAuthors - (e.eval.rateBits - 1)) < 1e-12);
+  assert.equal(e.importance.length, 2, 'two 4-bit blocks at N = 8');
+  assert.equal(e.history.length, 3);
+});
