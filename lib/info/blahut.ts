@@ -41,28 +41,25 @@ export interface BlahutArimotoOptions {
 
 /** e^{-β (d − min_y d)} row by row: the row shift cancels in Q(y|x) and in c(y), and keeps large β finite. */
 export function baKernel(d: DenseMatrix, beta: number): Float64Array {
+  return rowShiftedMap(d, (v, mn) => Math.exp(-beta * (v - mn)));
+}
+
+/** K[x, y] = f(d[x, y], min_y d[x, ·]), row by row. */
+function rowShiftedMap(d: DenseMatrix, f: (v: number, rowMin: number) => number): Float64Array {
   const { rows, cols, data } = d;
   const K = new Float64Array(rows * cols);
   for (let x = 0; x < rows; x++) {
     const o = x * cols;
     let mn = Infinity;
     for (let y = 0; y < cols; y++) mn = Math.min(mn, data[o + y]);
-    for (let y = 0; y < cols; y++) K[o + y] = Math.exp(-beta * (data[o + y] - mn));
+    for (let y = 0; y < cols; y++) K[o + y] = f(data[o + y], mn);
   }
   return K;
 }
 
 /** Indicator kernel of the row minimisers: the β → ∞ limit of baKernel. */
 function argminKernel(d: DenseMatrix): Float64Array {
-  const { rows, cols, data } = d;
-  const K = new Float64Array(rows * cols);
-  for (let x = 0; x < rows; x++) {
-    const o = x * cols;
-    let mn = Infinity;
-    for (let y = 0; y < cols; y++) mn = Math.min(mn, data[o + y]);
-    for (let y = 0; y < cols; y++) K[o + y] = data[o + y] === mn ? 1 : 0;
-  }
-  return K;
+  return rowShiftedMap(d, (v, mn) => (v === mn ? 1 : 0));
 }
 
 /** BA iterations on a given kernel, then the exact rate/distortion of the final channel. */
