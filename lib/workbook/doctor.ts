@@ -80,6 +80,19 @@ function tfjsChecks(): Check[] {
   return checks;
 }
 
+/** JPEG / HEVC command-line tools of the separate-coding baselines (lib/codecs). */
+async function codecCheck(): Promise<Check> {
+  const { codecToolStatus } = await import('../codecs/index.js');
+  const status = codecToolStatus();
+  const missing = status.filter((t) => !t.ok);
+  const packages = [...new Set(missing.map((t) => t.package))];
+  return {
+    name: 'codec tools (JPEG / HEVC baselines)', ok: missing.length === 0, required: false,
+    detail: missing.length === 0 ? status.map((t) => t.tool).join(', ') : `missing: ${missing.map((t) => t.tool).join(', ')}`,
+    fix: missing.length === 0 ? undefined : `apt-get install -y ${packages.join(' ')}`,
+  };
+}
+
 interface DataStatusEntry { name: string; ok: boolean; detail: string; fix?: string }
 
 async function dataChecks(): Promise<Check[]> {
@@ -93,7 +106,7 @@ async function dataChecks(): Promise<Check[]> {
 }
 
 export async function runChecks(): Promise<Check[]> {
-  return [nodeCheck(), jupyterCheck(), kernelCheck(), chromiumCheck(), ...tfjsChecks(), ...(await dataChecks())];
+  return [nodeCheck(), jupyterCheck(), kernelCheck(), chromiumCheck(), ...tfjsChecks(), await codecCheck(), ...(await dataChecks())];
 }
 
 export function formatChecks(checks: Check[]): string {

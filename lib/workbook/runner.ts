@@ -145,8 +145,10 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
   let timedOut = false;
   const killGroup = () => { if (child.pid) killTree(child.pid); };
   const timer = setTimeout(() => { timedOut = true; killGroup(); }, (notebookLimit + 60) * 1000);
-  process.once('SIGINT', killGroup);
-  const res = await child.finally(() => { clearTimeout(timer); process.off('SIGINT', killGroup); });
+  // Ctrl-C, `kill` and a closed terminal all take the kernel down with us (its group is not ours, see above).
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  signals.forEach((s) => process.once(s, killGroup));
+  const res = await child.finally(() => { clearTimeout(timer); signals.forEach((s) => process.off(s, killGroup)); });
 
   if (res.exitCode !== 0 || timedOut) {
     if (existsSync(partial)) throw cellErrorFrom(name, JSON.parse(readFileSync(partial, 'utf8')) as Notebook, timedOut);

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,4 +123,32 @@ test('per-cell and whole-notebook time limits stop the run and say so', () => {
   assert.ok(Date.now() - started < 55_000, 'stopped near the limit, not after the 60 s sleep');
   const leftovers = spawnSync('pgrep', ['-f', 'tslab kernel'], { encoding: 'utf8' }).stdout.trim();
   void leftovers; // other test files may run kernels concurrently; the check above is the one that matters
+});
+
+/** All descendants of `pid` (pid, command) from one `ps` snapshot. */
+function descendants(pid: number): { pid: number; cmd: string }[] {
+  const rows = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' }).split('\n').filter(Boolean)
+    .map((l) => l.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/)).filter((m): m is RegExpMatchArray => m !== null)
+    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), cmd: m[3] }));
+  const out: { pid: number; cmd: string }[] = [];
+  const walk = (p: number) => rows.filter((r) => r.ppid === p).forEach((r) => { out.push(r); walk(r.pid); });
+  walk(pid);
+  return out;
+}
+
+const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+
+test('SIGTERM to the runner takes nbconvert and the tslab kernel down with it', async () => {
+  const child = spawn(process.execPath, [cli, 'run', fixture('slow'), '--out', join(work, 'term')], { cwd: root, stdio: 'ignore' });
+  const exited = new Promise<void>((res) => child.once('exit', () => res()));
+  let tree: { pid: number; cmd: string }[] = [];
+  for (let i = 0; i < 120 && !tree.some((p) => p.cmd.includes('tslab kernel')); i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    tree = descendants(child.pid ?? -1);
+  }
+  assert.ok(tree.some((p) => p.cmd.includes('tslab kernel')), `the kernel started: ${JSON.stringify(tree)}`);
+  child.kill('SIGTERM');
+  await exited;
+  for (let i = 0; i < 20 && tree.some((p) => alive(p.pid)); i++) await new Promise((r) => setTimeout(r, 250));
+  assert.deepEqual(tree.filter((p) => alive(p.pid)).map((p) => p.cmd), [], 'no process of the run survives');
 });

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Rng } from '../../lib/core/index.js';
 import { tf, reinforceSurrogate } from '../../lib/nn/index.js';
 import {
+  lengthClassInformation,
   e2ecConfig, d2jsccConfig, rdboConfig, sampleCode, truncate, bscValid, selector, semanticMetrics, embeddingGeometry,
   mixtureMi, mixtureMiJs, layerNorm, initLayerNorm, runTrial, type BaselineTrialResult,
 } from '../../lib/papers/e2ec/index.js';
@@ -157,6 +158,19 @@ test('embedding geometry: distances and the max cross inner product', () => {
   const g = embeddingGeometry([1, 0, 0, 1, 2, 2, -1, 3], 2, 2); // v1^0=(1,0) v1^1=(0,1) v2^0=(2,2) v2^1=(-1,3)
   assert.deepEqual(g.distance.map((x) => Number(x.toFixed(6))), [Number(Math.SQRT2.toFixed(6)), Number(Math.sqrt(10).toFixed(6))]);
   assert.equal(g.maxCrossInner, 4);
+});
+
+test('I(L; Y) of the sent length and the class: log2 10 when the length names the class, ~0 when independent', () => {
+  const labels = Array.from({ length: 1000 }, (_, i) => i % 10);
+  // Length = class + 3: the length carries the whole class, H(Y) = log2 10 for balanced classes.
+  assert.ok(Math.abs(lengthClassInformation(labels.map((y) => y + 3), labels, 64) - Math.log2(10)) < 1e-12);
+  // Two classes per length: exactly one bit of the class is lost, I = log2 10 − 1.
+  assert.ok(Math.abs(lengthClassInformation(labels.map((y) => 1 + (y >> 1)), labels, 8) - (Math.log2(10) - 1)) < 1e-12);
+  // Lengths drawn independently of the class: the plug-in estimate is only its small-sample bias (< 0.3 bits here).
+  const rng = new Rng(3);
+  const iid = lengthClassInformation(labels.map(() => 1 + rng.int(8)), labels, 8);
+  assert.ok(iid >= 0 && iid < 0.3, `independent lengths gave ${iid} bits`);
+  assert.throws(() => lengthClassInformation([1, 2], [0], 8), /equal size/);
 });
 
 test('bad configurations throw RangeErrors naming the argument', () => {

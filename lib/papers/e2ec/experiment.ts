@@ -43,6 +43,8 @@ export interface PlannedConfigs {
   readonly table1: { block: 'epsilon' | 'N'; value: number; config: E2ecConfig }[];
   readonly lambdas: { lambda: number; config: E2ecConfig }[];
   readonly ablation: { variant: string; config: E2ecConfig }[];
+  /** The ε block of Table I again with the other trunk layout (shared ↔ separate length-net trunk). */
+  readonly trunk: { eps: number; config: E2ecConfig }[];
   readonly d2jscc: AnyConfig[];
   readonly rdbo: AnyConfig[];
   /** The default model: N = 64, ε = 0.1, λ = 1e-6 (the paper's defaults). */
@@ -64,9 +66,10 @@ export function planConfigs(plan: ExperimentPlan): PlannedConfigs {
     { variant: 'no variance-reduction baseline', config: e2ecConfig({ ...ab, baseline: 'none' }) },
     { variant: 'no grounding (batch-mean baseline)', config: e2ecConfig({ ...ab, grounding: false, baseline: 'batchMean' }) },
   ];
+  const trunk = plan.epsilons.map((eps) => ({ eps, config: e2ecConfig({ ...plan.e2ec, eps, sharedTrunk: !main.sharedTrunk }) }));
   const b = plan.baselines;
   return {
-    table1, lambdas, ablation, main,
+    table1, lambdas, ablation, trunk, main,
     d2jscc: plan.ds.map((d) => d2jsccConfig({ ...b, d })),
     rdbo: plan.betas.map((beta) => rdboConfig({ ...b, beta })),
   };
@@ -187,6 +190,19 @@ export function ablationRows(results: readonly TrialResult[], planned: PlannedCo
   const label = `default: K = ${planned.main.samples}, baseline ${planned.main.baseline}`;
   for (const h of main.history) if (h.step <= steps) curves.push({ variant: label, step: h.step, distortion: h.distortion, rate: h.rate });
   return { table, curves };
+}
+
+/**
+ * Trunk layout against ε: rate, accuracy and I(L; Y) for the ε block of Table I with the length net on its own trunk
+ * (the authors' layout) and on a trunk shared with the auxiliary classifier branch.
+ */
+export function trunkRows(results: readonly TrialResult[], planned: PlannedConfigs): { trunk: string; eps: number; rate_bits: number; accuracy: number; length_class_bits: number }[] {
+  const label = (shared: boolean) => (shared ? 'shared with the auxiliary branch' : 'separate (authors)');
+  const own = planned.table1.filter((t) => t.block === 'epsilon').map((t) => ({ eps: t.value, config: t.config }));
+  return [...own, ...planned.trunk].map(({ eps, config }) => {
+    const r = resultFor<E2ecTrialResult>(results, config).eval;
+    return { trunk: label(config.sharedTrunk), eps, rate_bits: r.rateBits, accuracy: r.accuracy, length_class_bits: r.lengthClassBits };
+  });
 }
 
 /** Information-plane chart (Vega-Lite): a line per λ drawn in training order, markers at logged steps. */

@@ -14,13 +14,13 @@ export {
 } from './model.js';
 export { initD2jscc, d2jsccForward, d2jsccLoss, initRdbo, rdboForward, rdboLoss } from './baselines.js';
 export {
-  evaluateE2ec, semanticMetrics, embeddingGeometry,
+  evaluateE2ec, semanticMetrics, embeddingGeometry, lengthClassInformation,
   type SemanticMetrics, type E2ecEval, type BlockImportance, type EmbeddingGeometry, type FullEval,
 } from './evaluate.js';
 export { mnistNormalised, StepBatches, type Digits } from './data.js';
 export { runTrial, type TrialResult, type E2ecTrialResult, type BaselineTrialResult, type HistoryPoint, type TrainInfo } from './trial.js';
 export {
   PAPER_TABLE1, PAPER_CROSS_INNER, planConfigs, runConfigs, resultFor, table1Rows, table1Comparison, fig2aRows,
-  trajectoryRows, lengthHistogramRows, lengthSpreadRows, embeddingRows, ablationRows, infoPlaneSpec,
+  trajectoryRows, lengthHistogramRows, lengthSpreadRows, embeddingRows, ablationRows, trunkRows, infoPlaneSpec,
   type ExperimentPlan, type PlannedConfigs,
 } from './experiment.js';
