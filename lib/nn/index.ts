@@ -28,3 +28,4 @@ export { canonicalJson, configHash } from './hash.js';
 export { train, cliProgressBar, type TrainOptions, type TrainResult, type TrainProgress } from './train.js';
 export { runSweep, type SweepOptions, type SweepOutcome } from './sweep.js';
 export { demoTrial, type DemoTrialConfig } from './sweep-demo.js';
+export { setCancellationCheck, throwIfCancelled } from './cancel.js';

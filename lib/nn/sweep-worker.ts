@@ -1,5 +1,13 @@
 /** Child process of runSweep: receives {id, module, exportName, config}, replies {id, ok, result | error}. */
+import { setCancellationCheck } from './cancel.js';
+
 type Request = { id: number; module: string; exportName: string; config: unknown };
+
+// A worker outlives a killed parent (SIGKILL, a crashed kernel) unless it notices: training loops poll this check
+// and stop at the next step (their checkpoints make the run resumable); an idle worker exits on 'disconnect'.
+const parent = process.ppid;
+setCancellationCheck(() => (process.ppid !== parent ? `the sweep's parent process ${parent} is gone` : null));
+process.on('disconnect', () => process.exit(0));
 
 process.on('message', (msg: Request) => {
   void (async () => {
@@ -12,6 +20,7 @@ process.on('message', (msg: Request) => {
       // Round-trip through JSON now so a non-serialisable result fails here, with its config, not in the cache.
       process.send?.({ id: msg.id, ok: true, result: JSON.parse(JSON.stringify(result ?? null)), elapsedMs: Date.now() - t0 });
     } catch (err) {
+      if (process.ppid !== parent) process.exit(0);
       const e = err instanceof Error ? err : new Error(String(err));
       process.send?.({ id: msg.id, ok: false, error: e.message, stack: e.stack });
     }

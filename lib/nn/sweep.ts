@@ -96,7 +96,7 @@ export async function runSweep<C, R = unknown>(opts: SweepOptions<C>): Promise<S
       child.send({ id: current.index, module: url, exportName: opts.exportName, config: current.config });
     };
     const spawn = (): ChildProcess => {
-      const c = fork(WORKER, [], { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const c = fork(WORKER, [], { env: { ...process.env, ...opts.env }, execArgv: workerExecArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       c.on('message', (m: WorkerReply) => {
         if (current && m.id === current.index) finish(current, m);
         next();
@@ -116,5 +116,18 @@ export async function runSweep<C, R = unknown>(opts: SweepOptions<C>): Promise<S
     if (!current) done();
   });
   await Promise.all(Array.from({ length: Math.min(nWorkers, pending.length) }, runWorker));
+  return out;
+}
+
+/** The parent's Node flags minus those that only make sense for the parent's own entry point (`node -e`, `--input-type`). */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '-e' || a === '--eval' || a === '-p' || a === '--print') { i++; continue; }
+    if (a.startsWith('--input-type') || a.startsWith('--eval=') || a.startsWith('--print=')) continue;
+    out.push(a);
+  }
   return out;
 }

@@ -15,6 +15,7 @@ import type { Params } from './layers.js';
 import { Adam, type AdamOptions } from './optim.js';
 import { saveWeights, loadWeights, loadWeightsInto } from './weights.js';
 import { configHash } from './hash.js';
+import { throwIfCancelled } from './cancel.js';
 
 export interface TrainProgress {
   readonly step: number;
@@ -103,6 +104,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const byVarName = new Map(names.map((k) => [opts.params[k].name, k]));
     const vars = names.map((k) => opts.params[k]);
     while (step < stopAt) {
+      throwIfCancelled(); // resumable: the last checkpoint is kept
       const s = step + 1;
       const loss = tf.tidy(() => {
         const { value, grads } = tf.variableGrads(() => opts.lossFn({ step: s, rng: opts.rng }), vars);

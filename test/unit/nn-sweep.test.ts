@@ -53,3 +53,29 @@ test('runSweep: parallel workers, results match in-process runs, failures report
   assert.ok(crash[1].ok);
   rmSync(dir, { recursive: true });
 });
+
+test('a sweep worker stops within seconds when its parent is killed (SIGKILL), even inside a long loop', async () => {
+  const { spawn, execFileSync } = await import('node:child_process');
+  const dir = mkdtempSync(join(tmpdir(), 'nn-sweep-orphan-'));
+  const index = fileURLToPath(new URL('../../lib/nn/index.js', import.meta.url));
+  const script = `import { runSweep } from ${JSON.stringify(index)};
+    await runSweep({ module: ${JSON.stringify(demoModule)}, exportName: 'demoTrial', workers: 1, cacheDir: ${JSON.stringify(dir)},
+      configs: [{ a: 1, b: 0, lr: 0.01, steps: 1e9, startedFile: ${JSON.stringify(join(dir, 'started'))} }] });`;
+  const parent = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'ignore' });
+  const workerPids = (): number[] => execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' }).split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number)).filter(([, pp]) => pp === parent.pid).map(([p]) => p);
+  let workers: number[] = [];
+  for (let i = 0; i < 60 && workers.length === 0; i++) { await new Promise((r) => setTimeout(r, 250)); workers = workerPids(); }
+  assert.equal(workers.length, 1, 'the worker started');
+  const { existsSync } = await import('node:fs');
+  for (let i = 0; i < 120 && !existsSync(join(dir, 'started')); i++) await new Promise((r) => setTimeout(r, 250));
+  assert.ok(existsSync(join(dir, 'started')), 'the worker entered its loop');
+  await new Promise((r) => setTimeout(r, 300));
+  parent.kill('SIGKILL');
+  const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+  for (let i = 0; i < 40 && alive(workers[0]); i++) await new Promise((r) => setTimeout(r, 250));
+  const survived = alive(workers[0]);
+  if (survived) process.kill(workers[0], 'SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(survived, false, 'the orphaned worker exited');
+});
