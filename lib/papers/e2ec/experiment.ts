@@ -123,6 +123,7 @@ export function table1Comparison(results: readonly TrialResult[], planned: Plann
       'paper ACC (%)': paper?.accuracy ?? '—',
       'ΔACC (pp)': paper ? Number((pct(r.accuracy) - paper.accuracy).toFixed(2)) : '—',
       'CE (nats)': Number(r.ce.toFixed(4)),
+      'I(L; Y) (bits)': Number(r.lengthClassBits.toFixed(3)),
     };
   });
 }
