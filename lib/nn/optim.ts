@@ -2,7 +2,7 @@
  * Adam as torch.optim.Adam (eps 1e-8, coupled weight decay: g ← g + λ·θ before the moments), with explicit,
  * serialisable state (moments keyed by parameter name, step count) so training can be checkpointed and resumed.
  */
-import { assertNonNegative, assertPositive, assertInRange } from '../core/index.js';
+import { assertInteger, assertNonNegative, assertPositive, assertInRange } from '../core/index.js';
 import { tf } from './tf.js';
 import type { Params } from './layers.js';
 
@@ -13,6 +13,11 @@ export interface AdamOptions {
   readonly eps?: number;
   /** Coupled L2 weight decay (torch Adam's weight_decay, not AdamW). */
   readonly weightDecay?: number;
+  /**
+   * Linear learning-rate warm-up: step t uses lr·min(1, t/warmupSteps) (0 = none). Large first steps can push a
+   * saturating output (tanh) past the point where its gradient vanishes, leaving pixels dead for good.
+   */
+  readonly warmupSteps?: number;
 }
 
 export interface AdamState {
@@ -29,6 +34,7 @@ export class Adam {
   readonly beta2: number;
   readonly eps: number;
   readonly weightDecay: number;
+  readonly warmupSteps: number;
   private t = 0;
   private readonly m: Record<string, tf.Variable> = {};
   private readonly v: Record<string, tf.Variable> = {};
@@ -39,7 +45,9 @@ export class Adam {
     this.beta2 = opts.beta2 ?? 0.999;
     this.eps = opts.eps ?? 1e-8;
     this.weightDecay = opts.weightDecay ?? 0;
+    this.warmupSteps = opts.warmupSteps ?? 0;
     assertPositive('lr', this.lr);
+    assertInteger('warmupSteps', this.warmupSteps, 0);
     assertInRange('beta1', this.beta1, 0, 0.999999);
     assertInRange('beta2', this.beta2, 0, 0.999999999);
     assertPositive('eps', this.eps);
@@ -61,6 +69,7 @@ export class Adam {
     this.t += 1;
     const bc1 = 1 - this.beta1 ** this.t;
     const bc2 = 1 - this.beta2 ** this.t;
+    const lr = this.warmupSteps > 0 ? this.lr * Math.min(1, this.t / this.warmupSteps) : this.lr;
     tf.tidy(() => {
       for (const [k, g0] of Object.entries(grads)) {
         const p = this.params[k];
@@ -72,7 +81,7 @@ export class Adam {
         this.v[k].assign(v);
         // torch: denom = √v/√bc2 + eps; θ −= (lr/bc1)·m/denom
         const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(bc2)), this.eps);
-        p.assign(tf.sub(p, tf.mul(tf.div(m, denom), this.lr / bc1)));
+        p.assign(tf.sub(p, tf.mul(tf.div(m, denom), lr / bc1)));
       }
     });
   }

@@ -90,12 +90,12 @@ test('saveWeights on a tf.LayersModel: reloaded model predicts identically', asy
   rmSync(dir, { recursive: true });
 });
 
-test('Adam matches a float64 transcription of torch.optim.Adam (coupled weight decay)', async () => {
+for (const warmupSteps of [0, 4]) test(`Adam matches a float64 transcription of torch.optim.Adam (coupled weight decay, warm-up ${warmupSteps})`, async () => {
   await tf.setBackend('cpu');
   const lr = 0.05, b1 = 0.9, b2 = 0.999, eps = 1e-8, wd = 0.1;
   const x0 = [1.0, -2.0, 0.5];
   const p: Params = { x: tf.variable(tf.tensor1d(x0)) };
-  const opt = new Adam(p, { lr, weightDecay: wd });
+  const opt = new Adam(p, { lr, weightDecay: wd, warmupSteps });
   // loss = Σ c_i x_i² → grad 2 c_i x_i
   const c = [1, 3, 0.5];
   const x = x0.slice(), m = [0, 0, 0], v = [0, 0, 0];
@@ -108,7 +108,8 @@ test('Adam matches a float64 transcription of torch.optim.Adam (coupled weight d
       m[i] = b1 * m[i] + (1 - b1) * gi;
       v[i] = b2 * v[i] + (1 - b2) * gi * gi;
       const denom = Math.sqrt(v[i]) / Math.sqrt(1 - b2 ** t) + eps;
-      x[i] -= (lr / (1 - b1 ** t)) * (m[i] / denom);
+      const lrT = warmupSteps > 0 ? lr * Math.min(1, t / warmupSteps) : lr;
+      x[i] -= (lrT / (1 - b1 ** t)) * (m[i] / denom);
     }
   }
   const got = p.x.dataSync();

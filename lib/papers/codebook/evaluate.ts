@@ -1,0 +1,289 @@
+/**
+ * Evaluation of a trained codebook-paper VQ-VAE over the paper's channel (NOTES §D, Fig. 1): test patches →
+ * indices → m bits each → (optionally rate-1/2 LDPC) → Gray 64-QAM → Rayleigh fading (receiver CSI) → hard or
+ * LLR demapping → indices → codewords → decoder. Per SNR: PSNR and the perceptual distance of the images, the
+ * measured bit/index error rates, and the channel-induced latent distortion three ways — eq. (18) analytic
+ * (exact Hamming form and approximation 17), a BSC(ε) simulation, and the 64-QAM chain itself.
+ */
+import { Rng, assertInteger } from '../../core/index.js';
+import { ieee80211nLdpc, transmitIndices, type LinkOptions } from '../../channels/index.js';
+import { loadPhotoPatches } from '../../data/index.js';
+import { perceptualDistanceBatch, psnrBatch } from '../../metrics/index.js';
+import type { Params } from '../../nn/index.js';
+import { designEpsilon, indexBits, latentsPerImage, type VqModelConfig } from './config.js';
+import { decodeIndices, encodeIndices, codebookOf } from './model.js';
+import { indexCounts } from './losses.js';
+import {
+  channelDistortion, channelDistortionOf, quantize, simulateBscDistortion, usageStats, weightedMeanSpread,
+  type SimulatedDistortion,
+} from './analysis.js';
+
+export interface EvalSettings {
+  readonly snrsDb: readonly number[];
+  /** Test patches evaluated (evenly spaced over the test split, i.e. over its photos). */
+  readonly testCount: number;
+  /** The first this-many of them also get the perceptual distance (first channel draw only: it is slow). */
+  readonly perceptualCount: number;
+  /** Independent channel realisations per SNR. */
+  readonly draws: number;
+  /** Training patches whose indices give the index pmf p_k of the analysis and the usage histogram. */
+  readonly usageCount: number;
+  /** Test patches kept as pictures, and the SNRs they are shown at. */
+  readonly sampleCount: number;
+  readonly sampleSnrsDb: readonly number[];
+  /** Also send the indices through rate-1/2 LDPC (IEEE 802.11n, n = 648; twice the channel symbols), one draw per SNR. */
+  readonly codedVq: boolean;
+  readonly seed: number;
+}
+
+export function validateEval(e: EvalSettings): void {
+  if (!Array.isArray(e.snrsDb) || e.snrsDb.length === 0) throw new RangeError('snrsDb must be a non-empty array of SNRs (dB)');
+  e.snrsDb.forEach((s, i) => { if (!Number.isFinite(s)) throw new RangeError(`snrsDb[${i}] must be finite, got ${s}`); });
+  assertInteger('testCount', e.testCount, 2);
+  assertInteger('perceptualCount', e.perceptualCount, 0, e.testCount);
+  assertInteger('draws', e.draws, 1);
+  assertInteger('usageCount', e.usageCount, 1);
+  assertInteger('sampleCount', e.sampleCount, 0, e.testCount);
+  if (!Array.isArray(e.sampleSnrsDb)) throw new RangeError('sampleSnrsDb must be an array of SNRs (dB)');
+  if (typeof e.codedVq !== 'boolean') throw new TypeError(`codedVq must be a boolean, got ${String(e.codedVq)}`);
+}
+
+/** `count` test patches spread evenly over the test split (so over its photos), flat count×P×P×3 in [0, 1]. */
+export function testImages(patchSize: number, count: number): Float32Array {
+  const set = loadPhotoPatches({ split: 'test', patchSize });
+  return spread(set.x, set.n, patchSize, count, 'testCount');
+}
+
+/** `count` training patches spread evenly over the train split. */
+export function trainImages(patchSize: number, count: number): Float32Array {
+  const set = loadPhotoPatches({ split: 'train', patchSize });
+  return spread(set.x, set.n, patchSize, Math.min(count, set.n), 'usageCount');
+}
+
+function spread(x: Float32Array, n: number, patchSize: number, count: number, name: string): Float32Array {
+  assertInteger(name, count, 1, n);
+  const size = patchSize * patchSize * 3;
+  const out = new Float32Array(count * size);
+  for (let i = 0; i < count; i++) {
+    const j = Math.floor((i * n) / count);
+    out.set(x.subarray(j * size, (j + 1) * size), i * size);
+  }
+  return out;
+}
+
+/** Channel symbols per image of the uncoded VQ link: N·m bits on 6-bit 64-QAM symbols (the matched budget). */
+export function vqSymbolsPerImage(cfg: Pick<VqModelConfig, 'K' | 'patchSize'>): number {
+  return (latentsPerImage(cfg) * indexBits(cfg.K)) / 6;
+}
+
+export interface Interval { readonly mean: number; readonly lo: number; readonly hi: number }
+
+/** Mean with a 95 % normal interval (1.96·s/√n). */
+export function meanInterval(values: ArrayLike<number>): Interval {
+  const n = values.length;
+  if (n === 0) throw new RangeError('values must be non-empty');
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(values[i])) throw new RangeError(`values[${i}] must be finite, got ${values[i]}`);
+    s += values[i];
+  }
+  const mean = s / n;
+  if (n === 1) return { mean, lo: mean, hi: mean };
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (values[i] - mean) ** 2;
+  const half = (1.96 * Math.sqrt(v / (n - 1))) / Math.sqrt(n);
+  return { mean, lo: mean - half, hi: mean + half };
+}
+
+export interface SnrPoint {
+  readonly snrDb: number;
+  /** Closed-form ε of uncoded Gray 64-QAM over Rayleigh (NOTES §D3) and the chain's measured BER. */
+  readonly eps: number;
+  readonly ber: number;
+  readonly indexErrorRate: number;
+  /** Mean per-image PSNR (dB) over images × draws, interval over images (draw-averaged). */
+  readonly psnr: Interval;
+  /** Perceptual distance on the first perceptualCount images, first draw (null when perceptualCount = 0). */
+  readonly perceptual: Interval | null;
+  /** eq. (18) per latent vector: exact Hamming form and the random-labelling approximation. */
+  readonly dchExact: number;
+  readonly dchApprox: number;
+  /** ‖e_k − e_ĵ‖² measured: over BSC(ε) and over the 64-QAM Rayleigh chain. */
+  readonly dchBsc: SimulatedDistortion;
+  readonly dchChain: SimulatedDistortion;
+  /** ‖z − e_ĵ‖² over the chain (the total of eq. 20). */
+  readonly dtotChain: number;
+}
+
+export interface CodedPoint {
+  readonly snrDb: number;
+  readonly ber: number;
+  readonly indexErrorRate: number;
+  readonly failedCodewordRate: number;
+  readonly psnr: Interval;
+}
+
+export interface VqEvaluation {
+  readonly n: number;
+  readonly symbolsPerImage: number;
+  readonly clean: { readonly psnr: Interval; readonly perceptual: Interval | null; readonly dq: number };
+  /** Total variance of the test latents per vector, E‖z − z̄‖² (the unit of the normalised distortions). */
+  readonly latentVariance: number;
+  readonly usage: {
+    readonly countsTrain: number[];
+    readonly countsTest: number[];
+    readonly perplexityTrain: number;
+    readonly perplexityTest: number;
+    readonly deadTrain: number;
+    readonly deadTest: number;
+  };
+  /** Σ_k p_k d̄_k with the training pmf (D_ch ≈ P_e·this). */
+  readonly meanSpread: number;
+  readonly points: SnrPoint[];
+  readonly coded: CodedPoint[];
+  /** The codebook (K×D, rounded to 6 significant digits). */
+  readonly codebook: number[];
+  /** Pictures: base64 of 8-bit RGB, count×P×P×3, the originals and one per sample SNR (key 'clean' = no channel). */
+  readonly samples: { readonly originals: string; readonly bySnr: Record<string, string> };
+  readonly seconds: number;
+}
+
+export function toBase64Rgb(x: Float32Array): string {
+  return Buffer.from(Uint8Array.from(x, (v) => Math.round(255 * Math.min(1, Math.max(0, v))))).toString('base64');
+}
+
+export function fromBase64Rgb(s: string): Float32Array {
+  return Float32Array.from(Buffer.from(s, 'base64'), (v) => v / 255);
+}
+
+/** E‖z − z̄‖² per vector of n×D latents. */
+export function latentVariance(latents: Float32Array, D: number): number {
+  const n = latents.length / D;
+  const mean = new Float64Array(D);
+  for (let i = 0; i < n; i++) for (let d = 0; d < D; d++) mean[d] += latents[i * D + d] / n;
+  let v = 0;
+  for (let i = 0; i < n; i++) for (let d = 0; d < D; d++) v += (latents[i * D + d] - mean[d]) ** 2;
+  return v / n;
+}
+
+function perImagePsnr(x: Float32Array, y: Float32Array, n: number, P: number): Float64Array {
+  return psnrBatch(x, y, { n, width: P, height: P, channels: 3 });
+}
+
+async function perceptual(x: Float32Array, y: Float32Array, count: number, P: number): Promise<Interval | null> {
+  if (count === 0) return null;
+  const size = P * P * 3;
+  const clip = (a: Float32Array) => a.subarray(0, count * size).map((v) => Math.min(1, Math.max(0, v)));
+  return meanInterval(await perceptualDistanceBatch(clip(x), clip(y), { n: count, width: P, height: P, channels: 3 }));
+}
+
+function totalDistortion(latents: Float32Array, received: ArrayLike<number>, codebook: Float32Array, D: number): number {
+  let s = 0;
+  for (let i = 0; i < received.length; i++) {
+    for (let d = 0; d < D; d++) s += (latents[i * D + d] - codebook[received[i] * D + d]) ** 2;
+  }
+  return s / received.length;
+}
+
+/** Runs the whole evaluation of one trained model (see the module comment). */
+export async function evaluateVq(p: Params, cfg: VqModelConfig, e: EvalSettings): Promise<VqEvaluation> {
+  validateEval(e);
+  const t0 = Date.now();
+  const P = cfg.patchSize;
+  const m = indexBits(cfg.K);
+  const n = e.testCount;
+  const x = testImages(P, n);
+  const { indices, latents } = encodeIndices(p, cfg, x, n);
+  const cb = codebookOf(p).dataSync() as Float32Array;
+  const usage = trainImages(P, e.usageCount);
+  const trainIdx = encodeIndices(p, cfg, usage, usage.length / (P * P * 3)).indices;
+  const countsTrain = indexCounts(trainIdx, cfg.K);
+  const countsTest = indexCounts(indices, cfg.K);
+  // eq. (18) is checked against simulations of the TEST indices, so it uses their pmf; the training pmf feeds eq. (21).
+  const pmf = countsTest.map((c) => c / indices.length);
+  const clean = decodeIndices(p, cfg, indices, n);
+  const cleanPsnr = perImagePsnr(x, clean, n, P);
+  const dq = quantize(latents, cb, cfg.K, cfg.D).dq;
+  const ut = usageStats(countsTrain);
+  const us = usageStats(countsTest);
+  const samples = { originals: toBase64Rgb(x.subarray(0, e.sampleCount * P * P * 3)), bySnr: { clean: toBase64Rgb(clean.subarray(0, e.sampleCount * P * P * 3)) } as Record<string, string> };
+  const points: SnrPoint[] = [];
+  const coded: CodedPoint[] = [];
+  for (const [si, snrDb] of e.snrsDb.entries()) {
+    points.push(await snrPoint(p, cfg, e, { x, indices, latents, cb, pmf, m, snrDb, si, samples }));
+    if (e.codedVq) coded.push(codedPoint(p, cfg, e, x, indices, m, snrDb, si));
+  }
+  return {
+    n, symbolsPerImage: vqSymbolsPerImage(cfg),
+    clean: { psnr: meanInterval(cleanPsnr), perceptual: await perceptual(x, clean, e.perceptualCount, P), dq },
+    latentVariance: latentVariance(latents, cfg.D),
+    usage: {
+      countsTrain: Array.from(countsTrain), countsTest: Array.from(countsTest),
+      perplexityTrain: ut.perplexity, perplexityTest: us.perplexity, deadTrain: ut.dead, deadTest: us.dead,
+    },
+    meanSpread: weightedMeanSpread(cb, cfg.K, cfg.D, countsTrain.map((c) => c / trainIdx.length)),
+    points, coded,
+    codebook: Array.from(cb, (v) => Number(v.toPrecision(6))),
+    samples, seconds: (Date.now() - t0) / 1000,
+  };
+}
+
+interface PointInput {
+  readonly x: Float32Array;
+  readonly indices: Int32Array;
+  readonly latents: Float32Array;
+  readonly cb: Float32Array;
+  readonly pmf: Float64Array;
+  readonly m: number;
+  readonly snrDb: number;
+  readonly si: number;
+  readonly samples: { bySnr: Record<string, string> };
+}
+
+/** Channel draws share seeds across models (common random numbers): seed + 1000·SNR index + draw. */
+function drawRng(e: EvalSettings, si: number, draw: number, salt = 0): Rng {
+  return new Rng(e.seed + 1000 * si + draw + 100000 * salt);
+}
+
+async function snrPoint(p: Params, cfg: VqModelConfig, e: EvalSettings, a: PointInput): Promise<SnrPoint> {
+  const P = cfg.patchSize;
+  const n = e.testCount;
+  const eps = designEpsilon(a.snrDb);
+  const link: LinkOptions = { M: 64, snrDb: a.snrDb, channel: 'rayleigh' };
+  const psnrSum = new Float64Array(n);
+  const sent: number[] = [];
+  const got: number[] = [];
+  let bitErrors = 0, bits = 0, dtot = 0;
+  let perc: Interval | null = null;
+  for (let r = 0; r < e.draws; r++) {
+    const rx = transmitIndices(a.indices, a.m, link, drawRng(e, a.si, r));
+    bitErrors += rx.bitErrors;
+    bits += rx.bits.length;
+    const y = decodeIndices(p, cfg, rx.indices, n);
+    perImagePsnr(a.x, y, n, P).forEach((v, i) => { psnrSum[i] += v / e.draws; });
+    dtot += totalDistortion(a.latents, rx.indices, a.cb, cfg.D) / e.draws;
+    for (let i = 0; i < rx.indices.length; i++) { sent.push(a.indices[i]); got.push(rx.indices[i]); }
+    if (r === 0) {
+      perc = await perceptual(a.x, y, e.perceptualCount, P);
+      if (e.sampleSnrsDb.includes(a.snrDb)) a.samples.bySnr[String(a.snrDb)] = toBase64Rgb(y.subarray(0, e.sampleCount * P * P * 3));
+    }
+  }
+  const chain = channelDistortionOf(sent, got, a.cb, cfg.K, cfg.D);
+  const input = { codebook: a.cb, K: cfg.K, D: cfg.D, pmf: a.pmf, eps };
+  return {
+    snrDb: a.snrDb, eps, ber: bitErrors / bits, indexErrorRate: chain.indexErrorRate,
+    psnr: meanInterval(psnrSum), perceptual: perc,
+    dchExact: channelDistortion(input, 'exact'), dchApprox: channelDistortion(input, 'random-labelling'),
+    dchBsc: simulateBscDistortion(a.indices, a.cb, cfg.K, cfg.D, eps, drawRng(e, a.si, 0, 1), e.draws),
+    dchChain: chain, dtotChain: dtot,
+  };
+}
+
+function codedPoint(p: Params, cfg: VqModelConfig, e: EvalSettings, x: Float32Array, indices: Int32Array, m: number, snrDb: number, si: number): CodedPoint {
+  const n = e.testCount;
+  const link: LinkOptions = { M: 64, snrDb, channel: 'rayleigh', ldpc: ieee80211nLdpc(648) };
+  // one draw: BP decoding of failing codewords is the slowest part of the whole evaluation
+  const rx = transmitIndices(indices, m, link, drawRng(e, si, 0, 2));
+  const psnr = perImagePsnr(x, decodeIndices(p, cfg, rx.indices, n), n, cfg.patchSize);
+  return { snrDb, ber: rx.ber, indexErrorRate: rx.indexErrorRate, failedCodewordRate: rx.failedCodewords / rx.codewords, psnr: meanInterval(psnr) };
+}

@@ -1,0 +1,15 @@
+/**
+ * Codebook — "A Theoretically-Grounded Codebook for Digital Semantic Communications" (NOTES §D): the VQ-VAE
+ * codec with index-entropy and channel-aware losses, the §III-C analysis (eqs. 15–21), the evaluation over
+ * Gray 64-QAM Rayleigh fading, the separate-coding baselines' glue (lib/codecs), the Fig. 2 toy, and the
+ * notebook's rows. Files: config, losses, model, train, evaluate, analysis, trial (sweep workers), toy, experiment.
+ */
+export * from './config.js';
+export * from './losses.js';
+export * from './model.js';
+export * from './analysis.js';
+export * from './train.js';
+export * from './evaluate.js';
+export * from './trial.js';
+export * from './toy.js';
+export * from './experiment.js';

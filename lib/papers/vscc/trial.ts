@@ -1,0 +1,186 @@
+/**
+ * One model, trained (or loaded from its checkpoint, cached by config hash under cacheDir('models', 'vscc')) and
+ * tested: the function runSweep's workers call. Data: the photo set's patches at `imageSize` (train and test come
+ * from disjoint photos, as the paper's train and test classes are disjoint).
+ */
+import { Rng, cacheDir } from '../../core/index.js';
+import { loadPhotoPatches } from '../../data/index.js';
+import { tf, configHash, describeBackend, initBackend, train, type Params } from '../../nn/index.js';
+import { archOf, bandwidthRatio, validateEval, validateModel, type EvalSpec, type ModelConfig, type TestMethod, type WarmStart } from './config.js';
+import { evaluateModel, exampleDecodes, knowledgeBase, log10Histogram, type CurvePoint, type Images } from './evaluate.js';
+import { initCodec, pretrainLoss, trainingLoss } from './model.js';
+
+export interface TrialConfig {
+  readonly model: ModelConfig;
+  readonly eval: EvalSpec;
+}
+
+export interface TrainInfo {
+  readonly steps: number;
+  readonly epochs: number;
+  readonly seconds: number;
+  readonly msPerStep: number;
+  readonly fromCache: boolean;
+  readonly backend: string;
+  /** Training loss, mean over consecutive windows of steps/50 steps. */
+  readonly lossCurve: { step: number; loss: number }[];
+  /** The shared warm start this model began from (its cost is paid once for all models). */
+  readonly warmStart: { steps: number; seconds: number; epochs: number } | null;
+}
+
+export interface VarianceInfo {
+  /** Mean of σ1² over the knowledge-base images and latent elements, and min/max of σ_KB² over elements. */
+  readonly mean: number;
+  readonly kbMin: number;
+  readonly kbMax: number;
+  /** σ_KB² per latent element (L values). */
+  readonly kb: number[];
+  /** Histogram of log10 σ1² over (image, latent element) pairs of the knowledge-base images. */
+  readonly histogram: { lo: number; width: number; counts: number[] };
+}
+
+export interface TrialResult {
+  readonly config: TrialConfig;
+  readonly train: TrainInfo;
+  /** k/n for the mean only, and with the variance sent too. */
+  readonly bandwidth: { readonly mean: number; readonly withVariance: number };
+  readonly variance: VarianceInfo | null;
+  readonly curves: Partial<Record<TestMethod, CurvePoint[]>>;
+  readonly evalSeconds: number;
+  readonly testImages: number;
+  /** eval.examples test images (8-bit, H·W·3 each) and their decodes by the first test at `testSnrDb`. */
+  readonly examples: { readonly testSnrDb: number; readonly test: TestMethod; readonly originals: number[][]; readonly decoded: number[][] } | null;
+}
+
+const to8bit = (x: ArrayLike<number>): number[] => Array.from(x, (v) => Math.round(255 * Math.min(1, Math.max(0, v))));
+
+/** `count` rows evenly spaced over a split (so every photo contributes), as Images. */
+export function spreadSubset(x: Float32Array, n: number, size: number, count: number): Images {
+  if (count > n) throw new RangeError(`count must be at most the ${n} available images, got ${count}`);
+  const d = size * size * 3;
+  const out = new Float32Array(count * d);
+  for (let i = 0; i < count; i++) {
+    const src = Math.floor((i * n) / count);
+    out.set(x.subarray(src * d, (src + 1) * d), i * d);
+  }
+  return { x: out, n: count, size };
+}
+
+function loadSplit(split: 'train' | 'test', size: number, count: number): Images {
+  const set = loadPhotoPatches({ split, patchSize: size });
+  return spreadSubset(set.x, set.n, size, Math.min(count, set.n));
+}
+
+function drawBatch(set: Images, size: number, rng: Rng): tf.Tensor4D {
+  const d = set.size * set.size * 3;
+  const b = new Float32Array(size * d);
+  for (let i = 0; i < size; i++) {
+    const j = rng.int(set.n);
+    b.set(set.x.subarray(j * d, (j + 1) * d), i * d);
+  }
+  return tf.tensor4d(b, [size, set.size, set.size, 3]);
+}
+
+function lossCurveOf(history: readonly number[], steps: number): { step: number; loss: number }[] {
+  const w = Math.max(1, Math.floor(steps / 50));
+  const out: { step: number; loss: number }[] = [];
+  for (let s = 0; s < history.length; s += w) {
+    const win = history.slice(s, s + w);
+    out.push({ step: s + win.length, loss: win.reduce((a, b) => a + b, 0) / win.length });
+  }
+  return out;
+}
+
+/** The identity of a shared warm start: architecture, data, batch size and the warm-start settings. */
+export function warmStartKey(cfg: ModelConfig, data?: Images): unknown {
+  if (!cfg.warmStart) throw new RangeError('cfg.warmStart is null');
+  return { kind: 'vscc-warm-start', arch: archOf(cfg), warm: cfg.warmStart, trainCount: cfg.trainCount, batchSize: cfg.batchSize, data: data ? 'custom' : 'photos' };
+}
+
+/**
+ * Pre-trains the shared codec into `params` (AE loss, SNR drawn per step from warmStart.snrsDb), or loads it from
+ * cacheDir('models', 'vscc-warm', <hash>). Run it once before the models that share it (runPretrain does).
+ */
+export async function warmStartInto(params: Params, cfg: ModelConfig, trainSet: Images, custom: boolean): Promise<{ seconds: number; fromCache: boolean }> {
+  const w = cfg.warmStart as WarmStart;
+  const key = warmStartKey(cfg, custom ? trainSet : undefined);
+  const res = await train({
+    params, steps: w.steps, rng: new Rng(w.seed), config: key, optimizer: { lr: w.lr, warmupSteps: w.warmupSteps },
+    checkpointDir: custom ? undefined : cacheDir('models', 'vscc-warm', configHash(key).slice(0, 24)),
+    lossFn: ({ rng: r }) => pretrainLoss(params, cfg, drawBatch(trainSet, cfg.batchSize, r), w.snrsDb[r.int(w.snrsDb.length)], r),
+  });
+  return { seconds: res.elapsedMs / 1000, fromCache: res.fromCache };
+}
+
+/** Trains (or loads) the model of cfg, from its warm start if it has one; `data` overrides the photo set (tests). */
+export async function trainModel(cfg: ModelConfig, data?: Images): Promise<{ params: Params; info: TrainInfo; trainSet: Images }> {
+  validateModel(cfg);
+  const trainSet = data ?? loadSplit('train', cfg.imageSize, cfg.trainCount);
+  const rng = new Rng(cfg.seed);
+  const params = initCodec(cfg, rng);
+  const warm = cfg.warmStart ? await warmStartInto(params, cfg, trainSet, data !== undefined) : null;
+  const id = { cfg, data: data ? 'custom' : 'photos' };
+  const res = await train({
+    params, steps: cfg.steps, rng, config: id, optimizer: { lr: cfg.lr, warmupSteps: cfg.lrWarmupSteps },
+    checkpointDir: data ? undefined : cacheDir('models', 'vscc', configHash(id).slice(0, 24)),
+    lossFn: ({ rng: r }) => trainingLoss(params, cfg, drawBatch(trainSet, cfg.batchSize, r), r).loss,
+  });
+  const info: TrainInfo = {
+    steps: cfg.steps, epochs: (cfg.steps * cfg.batchSize) / trainSet.n, seconds: res.elapsedMs / 1000,
+    msPerStep: res.elapsedMs / Math.max(1, res.stepsDone), fromCache: res.fromCache, backend: describeBackend(),
+    lossCurve: lossCurveOf(res.lossHistory, cfg.steps),
+    warmStart: warm && cfg.warmStart ? { steps: cfg.warmStart.steps, seconds: warm.seconds, epochs: (cfg.warmStart.steps * cfg.batchSize) / trainSet.n } : null,
+  };
+  return { params, info, trainSet };
+}
+
+/** runSweep entry point of the shared warm start: trains (or loads) it and reports its cost. */
+export async function runPretrain(cfg: ModelConfig): Promise<{ steps: number; seconds: number; fromCache: boolean; msPerStep: number }> {
+  await initBackend();
+  validateModel(cfg);
+  if (!cfg.warmStart) throw new RangeError('runPretrain needs a config with warmStart');
+  const trainSet = loadSplit('train', cfg.imageSize, cfg.trainCount);
+  const params = initCodec(cfg, new Rng(cfg.seed));
+  const r = await warmStartInto(params, cfg, trainSet, false);
+  tf.dispose(Object.values(params));
+  return { steps: cfg.warmStart.steps, seconds: r.seconds, fromCache: r.fromCache, msPerStep: (1000 * r.seconds) / cfg.warmStart.steps };
+}
+
+/** runSweep entry point: trains (or loads) one model and runs its tests. */
+export async function runTrial(c: TrialConfig): Promise<TrialResult> {
+  await initBackend();
+  validateModel(c.model);
+  validateEval(c.eval, c.model.method);
+  const m = c.model;
+  const { params, info, trainSet } = await trainModel(m);
+  const t0 = Date.now();
+  let variance: VarianceInfo | null = null;
+  let kb: Float64Array | null = null;
+  if (m.method !== 'ae') {
+    const kbSet = spreadSubset(trainSet.x, trainSet.n, m.imageSize, Math.min(c.eval.kbCount, trainSet.n));
+    const k = knowledgeBase(params, m, m.method, kbSet);
+    kb = k.kb;
+    let sum = 0;
+    for (const v of k.var1) sum += v;
+    variance = { mean: sum / k.var1.length, kbMin: Math.min(...kb), kbMax: Math.max(...kb), kb: Array.from(kb), histogram: log10Histogram(k.var1) };
+  }
+  const test = loadSplit('test', m.imageSize, c.eval.testCount);
+  const curves = evaluateModel(params, m, m.method, test, c.eval, kb);
+  let examples: TrialResult['examples'] = null;
+  const count = c.eval.examples ?? 0;
+  if (count > 0) {
+    const snr = c.eval.testSnrsDb.reduce((b, s) => (Math.abs(s - m.trainSnrDb) < Math.abs(b - m.trainSnrDb) ? s : b));
+    const few: Images = { x: test.x.subarray(0, count * m.imageSize * m.imageSize * 3), n: count, size: m.imageSize };
+    const dec = exampleDecodes(params, m, m.method, few, c.eval.tests[0], snr, c.eval.seed, kb);
+    const d = m.imageSize * m.imageSize * 3;
+    examples = {
+      testSnrDb: snr, test: c.eval.tests[0],
+      originals: Array.from({ length: count }, (_, i) => to8bit(few.x.subarray(i * d, (i + 1) * d))), decoded: dec.map(to8bit),
+    };
+  }
+  tf.dispose(Object.values(params));
+  return {
+    config: c, train: info, bandwidth: { mean: bandwidthRatio(m, 'fixed'), withVariance: bandwidthRatio(m, 'transmitted') },
+    variance, curves, evalSeconds: (Date.now() - t0) / 1000, testImages: test.n, examples,
+  };
+}
