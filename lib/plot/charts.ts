@@ -9,6 +9,8 @@ export interface Channel {
   sort?: string[] | null;
   /** Vega-Lite axis properties (e.g. `{ values: [0, 2, 5, 10] }` for explicit ticks). */
   axis?: Record<string, unknown>;
+  /** Vega-Lite legend properties of a colour/dash channel (e.g. `{ labelLimit: 320 }` for long names). */
+  legend?: Record<string, unknown>;
 }
 
 export interface LineChartOptions {
@@ -32,6 +34,7 @@ function encodeChannel(c: Channel, fallback: Channel['type']): Record<string, un
   if (c.scale) enc.scale = c.scale;
   if (c.sort !== undefined) enc.sort = c.sort;
   if (c.axis) enc.axis = c.axis;
+  if (c.legend) enc.legend = c.legend;
   return enc;
 }
 

@@ -7,6 +7,6 @@ export {
   readNotebook, writeNotebook, injectParameters, clearOutputs, hasOutputs, parseParam, validateParameters, declaredParameters,
   type Notebook, type NotebookCell, type ParamValue,
 } from './notebook.js';
-export { collectProvenance, gitState, type Provenance } from './provenance.js';
+export { collectProvenance, gitState, packageVersions, type Provenance } from './provenance.js';
 export { findJupyterPython, ensureKernelspec, findChromium, KERNEL_NAME } from './toolchain.js';
 export { main as cli } from './cli.js';

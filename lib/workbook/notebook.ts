@@ -34,6 +34,8 @@ export interface WorkbookMetadata {
   paper?: string;
   /** Per-profile parameter overrides, applied before --param. */
   profiles?: Record<string, Record<string, ParamValue>>;
+  /** Default per-cell limit in seconds for this notebook (a cell that trains a whole sweep needs more than 1800). */
+  cellTimeout?: number;
   /** Set by the runner: the values injected, and the profile. */
   parameters?: Record<string, ParamValue>;
   profile?: string;

@@ -42,11 +42,17 @@ export function packageVersions(): Record<string, string> {
   const req = createRequire(join(projectRoot(), 'package.json'));
   const out: Record<string, string> = {};
   for (const name of TRACKED_PACKAGES) {
-    try {
-      const pj = JSON.parse(readFileSync(req.resolve(`${name}/package.json`), 'utf8')) as { version: string };
-      out[name] = pj.version;
-    } catch {
-      out[name] = 'not installed';
+    // A package whose "exports" map hides package.json (vega, vega-lite, execa) cannot be resolved by name:
+    // read it from the project's node_modules instead.
+    const candidates = [() => req.resolve(`${name}/package.json`), () => join(projectRoot(), 'node_modules', name, 'package.json')];
+    out[name] = 'not installed';
+    for (const where of candidates) {
+      try {
+        out[name] = (JSON.parse(readFileSync(where(), 'utf8')) as { version: string }).version;
+        break;
+      } catch {
+        // try the next place
+      }
     }
   }
   return out;

@@ -22,7 +22,7 @@ export interface RunOptions {
   params?: Record<string, ParamValue>;
   /** Folder for executed notebooks (default build/<profile>/notebooks). */
   outDir?: string;
-  /** Seconds per cell (default 1800). */
+  /** Seconds per cell (default: the notebook's metadata.workbook.cellTimeout, else 1800). */
   cellTimeout?: number;
   /** Seconds for the whole notebook (default 5400). */
   notebookTimeout?: number;
@@ -98,6 +98,16 @@ export function parametersFor(nb: Notebook, path: string, profile: Profile, para
   return { ...owned, ...fromProfile, ...params };
 }
 
+/** The per-cell limit a notebook declares (metadata.workbook.cellTimeout), else 1800 s. */
+export function notebookCellTimeout(nb: Notebook, name: string): number {
+  const v = nb.metadata.workbook?.cellTimeout;
+  if (v === undefined) return 1800;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+    throw new RangeError(`${name}: metadata.workbook.cellTimeout must be a positive number of seconds, got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
 export async function runNotebook(path: string, opts: RunOptions): Promise<RunResult> {
   const started = Date.now();
   const name = basename(path, '.ipynb');
@@ -114,7 +124,7 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
   const partial = join(outDir, `.${name}.partial.ipynb`);
   rmSync(partial, { force: true });
 
-  const cellTimeout = opts.cellTimeout ?? 1800;
+  const cellTimeout = opts.cellTimeout ?? notebookCellTimeout(nb, name);
   const notebookLimit = opts.notebookTimeout ?? 5400;
   const args = [
     '-m', 'nbconvert', '--to', 'notebook', '--stdin', '--stdout',

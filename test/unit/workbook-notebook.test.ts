@@ -1,8 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../../lib/core/index.js';
 import {
-  clearOutputs, declaredParameters, hasOutputs, injectParameters, parseParam, validateParameters, type Notebook,
+  clearOutputs, declaredParameters, hasOutputs, injectParameters, packageVersions, parseParam, validateParameters, type Notebook,
 } from '../../lib/workbook/index.js';
+import { notebookCellTimeout } from '../../lib/workbook/runner.js';
 
 function nb(): Notebook {
   return {
@@ -62,4 +66,21 @@ test('clearOutputs / hasOutputs', () => {
   const clean = clearOutputs(nb());
   assert.equal(hasOutputs(clean), false);
   assert.equal(clean.cells[2].execution_count, null);
+});
+
+test('provenance records the installed version of every tracked package, also those whose exports hide package.json', () => {
+  const lock = JSON.parse(readFileSync(join(projectRoot(), 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
+  const got = packageVersions();
+  for (const name of ['vega', 'vega-lite', 'execa', 'tslab', '@tensorflow/tfjs']) {
+    assert.equal(got[name], lock.packages[`node_modules/${name}`]?.version, name);
+  }
+});
+
+test('per-cell limit: the notebook\'s metadata.workbook.cellTimeout, else 1800 s; a bad value names the field', () => {
+  const n = nb();
+  assert.equal(notebookCellTimeout(n, 't'), 1800);
+  n.metadata.workbook = { cellTimeout: 3600 };
+  assert.equal(notebookCellTimeout(n, 't'), 3600);
+  n.metadata.workbook = { cellTimeout: -5 };
+  assert.throws(() => notebookCellTimeout(n, 't'), (e: Error) => e instanceof RangeError && /cellTimeout/.test(e.message));
 });

@@ -27,6 +27,17 @@ export const FIGURE_LABELS: Readonly<Record<FigureScheme, string>> = {
   ...SCHEME_LABELS, jpeg_ldpc: 'JPEG + LDPC (1/2)', hevc_ldpc: 'HEVC-intra + LDPC (1/2)',
 };
 
+/**
+ * Vega-Lite legend of the Figs. 3–4 colour channel: the data keep the CSV's scheme keys, the legend shows
+ * FIGURE_LABELS (a labelExpr of nested conditionals; Vega's expression language has no map lookup).
+ */
+export function schemeLegend(): { labelExpr: string; labelLimit: number } {
+  const quote = (t: string): string => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  const expr = (Object.entries(FIGURE_LABELS) as [string, string][]).reduceRight(
+    (rest, [key, label]) => `datum.label === ${quote(key)} ? ${quote(label)} : ${rest}`, 'datum.label');
+  return { labelExpr: expr, labelLimit: 320 };
+}
+
 export interface CodebookPlan {
   /** Settings shared by every VQ model (the four schemes differ only in λ_H, λ_C). */
   readonly model: Partial<Omit<VqModelConfig, 'scheme' | 'kind'>>;
