@@ -14,7 +14,7 @@ import { tf, reinforceSurrogate } from '../../lib/nn/index.js';
 import {
   lengthClassInformation,
   e2ecConfig, d2jsccConfig, rdboConfig, sampleCode, truncate, bscValid, selector, semanticMetrics, embeddingGeometry,
-  mixtureMi, mixtureMiJs, layerNorm, initLayerNorm, runTrial, type BaselineTrialResult,
+  mixtureMi, mixtureMiJs, layerNorm, initLayerNorm, runTrial, planConfigs, type BaselineTrialResult,
 } from '../../lib/papers/e2ec/index.js';
 
 test('a length pmf concentrated on index l sends l + 1 bits; truncation keeps exactly those bits', () => {
@@ -201,4 +201,19 @@ test('d2-JSCC sends exactly d bits per digit; a tiny E2EC run trains, counts l +
   assert.ok(Math.abs(e.eval.rateBitsAuthors - (e.eval.rateBits - 1)) < 1e-12);
   assert.equal(e.importance.length, 2, 'two 4-bit blocks at N = 8');
   assert.equal(e.history.length, 3);
+});
+
+test('experiment plan: the λ sweep takes its own fine-tune; the trunk study retrains only the ε it names, which must be in the grid', () => {
+  const base = {
+    e2ec: { steps: 100, fineTuneSteps: 40 }, baselines: {}, epsilons: [0.2, 0.1, 0.01], lengths: [8, 64], lambdas: [1e-6, 1e-3],
+    ds: [8], betas: [0.01], sweepSteps: 50, ablationSteps: 20,
+  };
+  const all = planConfigs(base);
+  assert.deepEqual(all.trunk.map((t) => t.eps), [0.2, 0.1, 0.01]);
+  assert.ok(all.lambdas.every((l) => l.config.fineTuneSteps === 40 && l.config.steps === 50));
+  const cut = planConfigs({ ...base, trunkEpsilons: [0.2, 0.01], sweepFineTuneSteps: 10 });
+  assert.deepEqual(cut.trunk.map((t) => t.eps), [0.2, 0.01]);
+  assert.ok(cut.trunk.every((t) => t.config.sharedTrunk !== cut.main.sharedTrunk));
+  assert.ok(cut.lambdas.every((l) => l.config.fineTuneSteps === 10));
+  assert.throws(() => planConfigs({ ...base, trunkEpsilons: [0.3] }), (e: Error) => e instanceof RangeError && /trunkEpsilons\[0\]/.test(e.message));
 });

@@ -35,6 +35,10 @@ export interface ExperimentPlan {
   readonly betas: readonly number[];
   /** Steps of the λ-sweep models (Fig. 2(a)–(d)); Table I's models train `e2ec.steps`. */
   readonly sweepSteps: number;
+  /** Fine-tune steps of the λ-sweep models (default: those of `e2ec`). */
+  readonly sweepFineTuneSteps?: number;
+  /** ε values at which the trunk-layout study retrains Table I's models with the other layout (default: all of `epsilons`). */
+  readonly trunkEpsilons?: readonly number[];
   /** Steps of the ablation models (they are compared with the default model's trajectory at equal steps). */
   readonly ablationSteps: number;
 }
@@ -59,14 +63,20 @@ export function planConfigs(plan: ExperimentPlan): PlannedConfigs {
   ];
   assertInteger('sweepSteps', plan.sweepSteps, 1);
   assertInteger('ablationSteps', plan.ablationSteps, 1);
-  const lambdas = plan.lambdas.map((lambda) => ({ lambda, config: e2ecConfig({ ...plan.e2ec, lambda, steps: plan.sweepSteps }) }));
+  const sweepFineTune = plan.sweepFineTuneSteps ?? plan.e2ec.fineTuneSteps;
+  if (sweepFineTune !== undefined) assertInteger('sweepFineTuneSteps', sweepFineTune, 0);
+  const lambdas = plan.lambdas.map((lambda) => ({ lambda, config: e2ecConfig({ ...plan.e2ec, lambda, steps: plan.sweepSteps, ...(sweepFineTune === undefined ? {} : { fineTuneSteps: sweepFineTune }) }) }));
   const ab: Partial<E2ecConfig> = { ...plan.e2ec, steps: plan.ablationSteps, fineTuneSteps: 0, samples: 1, baseline: 'aux', grounding: true }; // the authors' estimator
   const ablation = [
     { variant: 'authors (aux baseline + grounding)', config: e2ecConfig(ab) },
     { variant: 'no variance-reduction baseline', config: e2ecConfig({ ...ab, baseline: 'none' }) },
     { variant: 'no grounding (batch-mean baseline)', config: e2ecConfig({ ...ab, grounding: false, baseline: 'batchMean' }) },
   ];
-  const trunk = plan.epsilons.map((eps) => ({ eps, config: e2ecConfig({ ...plan.e2ec, eps, sharedTrunk: !main.sharedTrunk }) }));
+  const trunkEps = plan.trunkEpsilons ?? plan.epsilons;
+  trunkEps.forEach((e, i) => {
+    if (!plan.epsilons.includes(e)) throw new RangeError(`trunkEpsilons[${i}] must be one of epsilons (${plan.epsilons.join(', ')}): the study compares with Table I's model at that ε, got ${e}`);
+  });
+  const trunk = trunkEps.map((eps) => ({ eps, config: e2ecConfig({ ...plan.e2ec, eps, sharedTrunk: !main.sharedTrunk }) }));
   const b = plan.baselines;
   return {
     table1, lambdas, ablation, trunk, main,
@@ -199,7 +209,7 @@ export function ablationRows(results: readonly TrialResult[], planned: PlannedCo
  */
 export function trunkRows(results: readonly TrialResult[], planned: PlannedConfigs): { trunk: string; eps: number; rate_bits: number; accuracy: number; length_class_bits: number }[] {
   const label = (shared: boolean) => (shared ? 'shared with the auxiliary branch' : 'separate (authors)');
-  const own = planned.table1.filter((t) => t.block === 'epsilon').map((t) => ({ eps: t.value, config: t.config }));
+  const own = planned.table1.filter((t) => t.block === 'epsilon' && planned.trunk.some((x) => x.eps === t.value)).map((t) => ({ eps: t.value, config: t.config }));
   return [...own, ...planned.trunk].map(({ eps, config }) => {
     const r = resultFor<E2ecTrialResult>(results, config).eval;
     return { trunk: label(config.sharedTrunk), eps, rate_bits: r.rateBits, accuracy: r.accuracy, length_class_bits: r.lengthClassBits };
