@@ -14,7 +14,8 @@ import { tf, reinforceSurrogate } from '../../lib/nn/index.js';
 import {
   lengthClassInformation,
   e2ecConfig, d2jsccConfig, rdboConfig, sampleCode, truncate, bscValid, selector, semanticMetrics, embeddingGeometry,
-  mixtureMi, mixtureMiJs, layerNorm, initLayerNorm, runTrial, planConfigs, type BaselineTrialResult,
+  mixtureMi, mixtureMiJs, layerNorm, initLayerNorm, runTrial, planConfigs, differenceSummary, differenceBullets,
+  type BaselineTrialResult, type TrialResult, type AnyConfig,
 } from '../../lib/papers/e2ec/index.js';
 
 test('a length pmf concentrated on index l sends l + 1 bits; truncation keeps exactly those bits', () => {
@@ -216,4 +217,35 @@ test('experiment plan: the λ sweep takes its own fine-tune; the trunk study ret
   assert.ok(cut.trunk.every((t) => t.config.sharedTrunk !== cut.main.sharedTrunk));
   assert.ok(cut.lambdas.every((l) => l.config.fineTuneSteps === 10));
   assert.throws(() => planConfigs({ ...base, trunkEpsilons: [0.3] }), (e: Error) => e instanceof RangeError && /trunkEpsilons\[0\]/.test(e.message));
+});
+
+test('the "what differs" summary is computed from the results: spans, the paper\'s rates, collapsed λ', () => {
+  const planned = planConfigs({
+    e2ec: { steps: 10 }, baselines: {}, epsilons: [0.2, 0.1, 0.05], lengths: [8, 16, 64], lambdas: [1e-6, 3e-3],
+    ds: [8], betas: [0.01], sweepSteps: 5, ablationSteps: 5, trunkEpsilons: [0.2, 0.05],
+  });
+  const results: TrialResult[] = [];
+  const put = (config: AnyConfig, rateBits: number, accuracy: number, lengthClassBits: number) =>
+    results.push({ kind: 'e2ec', config, eval: { n: 10000, rateBits, accuracy, lengthClassBits } } as unknown as TrialResult);
+  const [e02, e01, e005, n8, n16, n64] = planned.table1;
+  put(e02.config, 60, 0.97, 0.02); put(e01.config, 50, 0.975, 0.03); put(e005.config, 45, 0.98, 0.01);
+  put(n8.config, 5, 0.84, 1.6); put(n16.config, 12, 0.96, 1.4); put(n64.config, 50, 0.975, 0.03);
+  put(planned.lambdas[0].config, 55, 0.97, 0.03); put(planned.lambdas[1].config, 4.5, 0.5, 0.2);
+  put(planned.trunk[0].config, 38, 0.97, 2.5); put(planned.trunk[1].config, 42, 0.98, 0.7);
+  const d = differenceSummary(results, planned);
+  assert.deepEqual(d.otherLayoutLengthBits, [0.7, 2.5]);
+  assert.equal(d.mainLayoutLengthBitsN64, 0.03);
+  assert.ok(Math.abs(d.lengthBitsBias - (63 * 9) / (2 * 10000 * Math.LN2)) < 1e-12); // ≈ 0.041 bits
+  assert.deepEqual(d.shortCodeLengthBits, [1.4, 1.6]);
+  // Paper: 57.79 at ε = 0.2, 48.22 at 0.1; ε = 0.05 is not in the paper and is skipped.
+  assert.ok(Math.abs(d.rateExcessEpsilonBlock![0] - (50 - 48.22)) < 1e-9 && Math.abs(d.rateExcessEpsilonBlock![1] - (60 - 57.79)) < 1e-9);
+  assert.deepEqual(d.smallestN, { n: 8, ours: 84, paper: 92.64 });
+  assert.deepEqual(d.collapsed, [{ lambda: 3e-3, rateBits: 4.5, accuracy: 0.5 }]);
+  const text = differenceBullets(d, false).join('\n');
+  assert.match(text, /0\.70–2\.50 bits/);
+  assert.match(text, /\+1\.8 to \+2\.2 bits/);
+  assert.match(text, /paper 92\.64 %, −8\.6 pp/);
+  assert.match(text, /λ = 0\.003: 4\.5 bits, 50\.0 %/);
+  assert.doesNotMatch(text, /NaN/);
+  assert.throws(() => differenceSummary(results.slice(1), planned), /no result for config/);
 });

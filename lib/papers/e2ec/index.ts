@@ -22,5 +22,5 @@ export { runTrial, type TrialResult, type E2ecTrialResult, type BaselineTrialRes
 export {
   PAPER_TABLE1, PAPER_CROSS_INNER, planConfigs, runConfigs, resultFor, table1Rows, table1Comparison, fig2aRows,
   trajectoryRows, lengthHistogramRows, lengthSpreadRows, embeddingRows, ablationRows, trunkRows, infoPlaneSpec,
-  type ExperimentPlan, type PlannedConfigs,
+  COLLAPSE_ACCURACY, differenceSummary, differenceBullets, type DifferenceSummary, type ExperimentPlan, type PlannedConfigs,
 } from './experiment.js';
