@@ -10,12 +10,13 @@ import { CellError, listNotebooks, PROFILES, resolveNotebook, runNotebook, type 
 
 const USAGE = `usage:
   workbook run [notebook…] [--profile quick|full] [--param key=value]… [--out DIR]
-               [--cell-timeout SECONDS] [--timeout SECONDS] [--export html,pdf]
+               [--cell-timeout SECONDS] [--timeout SECONDS] [--export html,pdf] [--quiet]
   workbook export [notebook…] [--profile quick|full] [--to html,pdf] [--out DIR]
   workbook doctor [--fix]
   workbook clean [notebook…]          strip outputs (notebooks are committed clean)
   workbook check-clean [notebook…]    exit 1 if a notebook has outputs
-Notebooks are names in notebooks/ (zepe, vscc, e2ec, codebook) or paths; default: all of them.`;
+Notebooks are names in notebooks/ (zepe, vscc, e2ec, codebook) or paths; default: all of them.
+run prints each code cell as it starts and ends, and what the kernel prints; --quiet keeps only the summary.`;
 
 class UsageError extends Error {}
 
@@ -51,7 +52,7 @@ async function cmdRun(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       profile: { type: 'string' }, param: { type: 'string', multiple: true }, out: { type: 'string' },
-      'cell-timeout': { type: 'string' }, timeout: { type: 'string' }, export: { type: 'string' },
+      'cell-timeout': { type: 'string' }, timeout: { type: 'string' }, export: { type: 'string' }, quiet: { type: 'boolean' },
     },
   });
   const profile = profileOf(values.profile);
@@ -70,6 +71,7 @@ async function cmdRun(argv: string[]): Promise<number> {
       profile, params, outDir,
       cellTimeout: seconds('--cell-timeout', values['cell-timeout']),
       notebookTimeout: seconds('--timeout', values.timeout),
+      onProgress: values.quiet ? undefined : (line) => process.stderr.write(`  ${line}\n`),
     });
     process.stderr.write(`✔ ${name}: ${res.seconds.toFixed(1)} s → ${res.output}\n`);
     if (formats.length > 0) {

@@ -26,8 +26,8 @@ export interface RunOptions {
   cellTimeout?: number;
   /** Seconds for the whole notebook (default 5400). */
   notebookTimeout?: number;
-  /** Called with nbconvert's stderr lines as they come (progress). */
-  onLog?: (line: string) => void;
+  /** Called with each progress line as it comes: a code cell starting or finishing, a line the kernel printed. */
+  onProgress?: (line: string) => void;
 }
 
 export interface RunResult {
@@ -108,6 +108,9 @@ export function notebookCellTimeout(nb: Notebook, name: string): number {
   return v;
 }
 
+/** Progress lines of workbook_execute.py on nbconvert's stderr start with this. */
+const PROGRESS_PREFIX = '[workbook] ';
+
 export async function runNotebook(path: string, opts: RunOptions): Promise<RunResult> {
   const started = Date.now();
   const name = basename(path, '.ipynb');
@@ -143,6 +146,7 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
       WORKBOOK_PARTIAL: partial,
       WORKBOOK_PROFILE: opts.profile,
       WORKBOOK_DEADLINE: String(started / 1000 + notebookLimit),
+      ...(opts.onProgress ? { WORKBOOK_PROGRESS: '1' } : {}),
     }),
     // Own process group, so a Ctrl-C in the terminal reaches only us; killTree then takes nbconvert and its kernel down.
     detached: true,
@@ -150,7 +154,15 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
     maxBuffer: 512 * 1024 * 1024,
     stripFinalNewline: false,
   });
-  if (opts.onLog) child.stderr?.on('data', (b: Buffer) => b.toString().split('\n').filter(Boolean).forEach((l) => opts.onLog?.(l)));
+  if (opts.onProgress) {
+    const report = opts.onProgress;
+    let rest = '';
+    child.stderr?.on('data', (b: Buffer) => {
+      const lines = (rest + b.toString()).split('\n');
+      rest = lines.pop() ?? ''; // a chunk may end mid-line
+      for (const l of lines) if (l.startsWith(PROGRESS_PREFIX)) report(l.slice(PROGRESS_PREFIX.length));
+    });
+  }
   // The deadline is enforced inside nbconvert (clean kernel shutdown); this is the backstop if that hangs.
   let timedOut = false;
   const killGroup = () => { if (child.pid) killTree(child.pid); };
@@ -162,7 +174,8 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
 
   if (res.exitCode !== 0 || timedOut) {
     if (existsSync(partial)) throw cellErrorFrom(name, JSON.parse(readFileSync(partial, 'utf8')) as Notebook, timedOut);
-    const why = timedOut ? `the whole-notebook limit of ${notebookLimit} s was reached` : String(res.stderr).slice(-4000);
+    const nbconvertErr = String(res.stderr).split('\n').filter((l) => !l.startsWith(PROGRESS_PREFIX)).join('\n');
+    const why = timedOut ? `the whole-notebook limit of ${notebookLimit} s was reached` : nbconvertErr.slice(-4000);
     throw new Error(`${name}: nbconvert failed (exit ${res.exitCode ?? 'none'}): ${why}`);
   }
   const executed = stripTiming(JSON.parse(String(res.stdout)) as Notebook);

@@ -35,6 +35,14 @@ test('run: executes a notebook with injected parameters and writes figure, table
   assert.ok(injected, 'an injected-parameters cell');
   const stdout = executed.cells.flatMap((c) => c.outputs ?? []).map((o) => (Array.isArray(o.text) ? o.text.join('') : (o.text ?? ''))).join('');
   assert.match(stdout, /points=7 last=36/, 'the override reached the code');
+  // Progress on stderr as the run goes: cells numbered as the author sees them (the injected cell not counted).
+  assert.match(r.out, /cell 3\/4 started: import \{ startRun \}/);
+  assert.match(r.out, /cell 3\/4 done in \d+\.\d s/);
+  assert.match(r.out, /\| points=7 last=36/, 'kernel output is echoed as it comes');
+  assert.doesNotMatch(r.out, /cell \d+\/5/, 'the injected cell is not counted');
+  const quiet = workbook(['run', fixture('smoke'), '--profile', 'quick', '--param', 'points=7', '--out', join(work, 'quiet'), '--quiet']);
+  assert.equal(quiet.code, 0, quiet.out);
+  assert.doesNotMatch(quiet.out, /started:|points=/);
   assert.ok(executed.cells.every((c) => c.metadata.execution === undefined), 'no timing metadata');
   const figs = join(root, 'build', 'quick', 'figures', 'smoke');
   for (const f of ['parabola.vl.json', 'parabola.svg', 'parabola.png', 'parabola.csv', 'squares.csv', 'squares.md', 'results.json']) {

@@ -4,8 +4,13 @@ tslab reports a failing cell with an EMPTY error message: the message and stack 
 stream. nbconvert writes nothing when a cell fails, so that stream would be lost. This subclass saves the
 partially executed notebook (outputs up to and including the failing cell) to $WORKBOOK_PARTIAL before
 re-raising, so the runner can report the real error.
+
+With $WORKBOOK_PROGRESS set it also reports progress on stderr, one "[workbook] " line per event: a code cell
+starting and finishing (numbered as the author sees them: the injected-parameters cell is not counted) and every
+line the kernel prints, as it prints it, so an hour-long run is not silent until it ends.
 """
 import os
+import sys
 import time
 
 import nbformat
@@ -27,14 +32,45 @@ class WorkbookExecutePreprocessor(ExecutePreprocessor):
                 self._save_partial(index, "the whole-notebook time limit was reached before this cell started")
                 raise TimeoutError("whole-notebook time limit reached")
             self.timeout = int(min(self._cell_limit or left, left))
+        label = self._progress_label(cell, index)
+        if label:
+            first = next((l for l in cell.source.splitlines() if l.strip()), "")
+            self._progress(f"{label} started: {first[:100]}")
+            started = time.time()
         try:
-            return super().preprocess_cell(cell, resources, index)
+            out = super().preprocess_cell(cell, resources, index)
+            if label:
+                self._progress(f"{label} done in {time.time() - started:.1f} s")
+            return out
         except CellExecutionError:
             self._save_partial(index, None)
             raise
         except Exception as err:  # a time-out or a dead kernel: no cell output says why
             self._save_partial(index, f"{type(err).__name__}: {err}")
             raise
+
+    def output(self, outs, msg, display_id, cell_index):
+        out = super().output(outs, msg, display_id, cell_index)
+        if os.environ.get("WORKBOOK_PROGRESS") and msg["msg_type"] == "stream":
+            for line in msg["content"].get("text", "").splitlines():
+                if line.strip():
+                    self._progress(f"  | {line[:300]}")
+        return out
+
+    def _progress_label(self, cell, index):
+        if not os.environ.get("WORKBOOK_PROGRESS") or cell.cell_type != "code" or self.nb is None:
+            return None
+        cells = self.nb.cells
+        injected = [i for i, c in enumerate(cells) if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
+        if index in injected:
+            return None
+        number = index + 1 - sum(1 for i in injected if i < index)
+        return f"cell {number}/{len(cells) - len(injected)}"
+
+    @staticmethod
+    def _progress(text):
+        sys.stderr.write(f"[workbook] {text}\n")
+        sys.stderr.flush()
 
     def _save_partial(self, index, reason):
         path = os.environ.get("WORKBOOK_PARTIAL")
