@@ -234,7 +234,8 @@ test('the "what differs" summary is computed from the results: spans, the paper\
   put(planned.trunk[0].config, 38, 0.97, 2.5); put(planned.trunk[1].config, 42, 0.98, 0.7);
   const d = differenceSummary(results, planned);
   assert.deepEqual(d.otherLayoutLengthBits, [0.7, 2.5]);
-  assert.equal(d.mainLayoutLengthBitsN64, 0.03);
+  assert.equal(d.mainLength, 64);
+  assert.equal(d.mainLayoutLengthBits, 0.03);
   assert.ok(Math.abs(d.lengthBitsBias - (63 * 9) / (2 * 10000 * Math.LN2)) < 1e-12); // ≈ 0.041 bits
   assert.deepEqual(d.shortCodeLengthBits, [1.4, 1.6]);
   // Paper: 57.79 at ε = 0.2, 48.22 at 0.1; ε = 0.05 is not in the paper and is skipped.

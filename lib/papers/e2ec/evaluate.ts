@@ -150,6 +150,11 @@ export function lengthClassInformation(lengths: ArrayLike<number>, labels: Array
   return mutualInformation(joint.map((row) => row.map((v) => v / total)));
 }
 
+/** Upper size of lengthClassInformation's plug-in bias: (N − 1)(classes − 1) / (2n ln 2) bits for n samples. */
+export function lengthClassBias(maxLength: number, n: number): number {
+  return ((maxLength - 1) * (CLASSES - 1)) / (2 * n * Math.LN2);
+}
+
 /** Fig. 2(f) geometry of the bit embeddings (rows 2i, 2i+1 of `emb`). */
 export function embeddingGeometry(emb: Float32Array | number[], n: number, d: number): EmbeddingGeometry {
   const distance: number[] = [];

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { assertInteger, cacheDir } from '../../core/index.js';
 import { runSweep } from '../../nn/index.js';
 import { d2jsccConfig, e2ecConfig, rdboConfig, type AnyConfig, type E2ecConfig, type TrainSettings } from './config.js';
-import { CLASSES } from './model.js';
+import { lengthClassBias } from './evaluate.js';
 import type { BaselineTrialResult, E2ecTrialResult, TrialResult } from './trial.js';
 
 /** Table I of the paper (NOTES §C5): rate counts l + 1 bits; accuracy in %, ± = 95 % normal interval. */
@@ -224,11 +224,13 @@ export const COLLAPSE_ACCURACY = 0.9;
 export interface DifferenceSummary {
   /** [min, max] I(L; Y) in bits over the trunk study's models with the other layout than the main model's. */
   readonly otherLayoutLengthBits: readonly [number, number] | null;
-  /** Max I(L; Y) over Table I's ε block (N = 64, the main model's layout). */
-  readonly mainLayoutLengthBitsN64: number;
-  /** Upper size of the plug-in I(L; Y) estimate's bias at N = 64 on the test set: (N − 1)·9 / (2n ln 2) bits. */
+  /** The main model's maximum length N (that of Table I's ε block; 64 in the paper). */
+  readonly mainLength: number;
+  /** Max I(L; Y) over Table I's ε block (the main model's layout and N). */
+  readonly mainLayoutLengthBits: number;
+  /** Upper size of the plug-in I(L; Y) estimate's bias at the main N on the test set (lengthClassBias). */
   readonly lengthBitsBias: number;
-  /** [min, max] I(L; Y) over Table I's N block below 64 bits. */
+  /** [min, max] I(L; Y) over Table I's N block below the main N. */
   readonly shortCodeLengthBits: readonly [number, number] | null;
   /** [min, max] of our rate − the paper's over Table I's ε block (bits, l + 1); null when no ε is the paper's. */
   readonly rateExcessEpsilonBlock: readonly [number, number] | null;
@@ -247,13 +249,15 @@ export function differenceSummary(results: readonly TrialResult[], planned: Plan
   if (!eps.length || !ns.length) throw new RangeError('differenceSummary needs both blocks of Table I in the plan');
   const paperRate = (v: number) => PAPER_TABLE1.epsilon.find((p) => p.value === v)?.rate;
   const excess = eps.flatMap((t) => { const p = paperRate(t.value); return p === undefined ? [] : [ev(t.config).rateBits - p]; });
+  const mainLength = planned.main.maxLength;
   const first = ns[0];
   const paperFirst = PAPER_TABLE1.N.find((p) => p.value === first.value);
   return {
     otherLayoutLengthBits: span(planned.trunk.map((t) => ev(t.config).lengthClassBits)),
-    mainLayoutLengthBitsN64: Math.max(...eps.map((t) => ev(t.config).lengthClassBits)),
-    lengthBitsBias: ((eps[0].config.maxLength - 1) * (CLASSES - 1)) / (2 * ev(eps[0].config).n * Math.LN2),
-    shortCodeLengthBits: span(ns.filter((t) => t.value < 64).map((t) => ev(t.config).lengthClassBits)),
+    mainLength,
+    mainLayoutLengthBits: Math.max(...eps.map((t) => ev(t.config).lengthClassBits)),
+    lengthBitsBias: lengthClassBias(mainLength, ev(planned.main).n),
+    shortCodeLengthBits: span(ns.filter((t) => t.value < mainLength).map((t) => ev(t.config).lengthClassBits)),
     rateExcessEpsilonBlock: span(excess),
     smallestN: { n: first.value, ours: pct(ev(first.config).accuracy), paper: paperFirst?.accuracy ?? null },
     collapsed: planned.lambdas.map(({ lambda, config }) => ({ lambda, rateBits: ev(config).rateBits, accuracy: ev(config).accuracy }))
@@ -267,10 +271,10 @@ export function differenceBullets(d: DifferenceSummary, mainShared: boolean): st
   const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(1)}`;
   const [other, mine] = mainShared ? ['its own trunk', 'the shared trunk'] : ['the auxiliary branch\'s trunk', 'its own trunk (the authors\' layout)'];
   const lines: string[] = [];
-  if (d.otherLayoutLengthBits) lines.push(`- **Length side channel.** With the length net on ${other} the length carries I(L; Y) = ${r(d.otherLayoutLengthBits[0])}–${r(d.otherLayoutLengthBits[1])} bits of the class (of log₂10 = 3.32); on ${mine} at N = 64 at most ${r(d.mainLayoutLengthBitsN64, 3)} bits (the plug-in estimate's bias is up to ${r(d.lengthBitsBias, 3)} bits).`);
-  if (d.shortCodeLengthBits) lines.push(`- **Short codes use the free length.** At N < 64 even ${mine} puts ${r(d.shortCodeLengthBits[0])}–${r(d.shortCodeLengthBits[1])} bits of class in the length (column I(L; Y) of \`table1_vs_paper\`).`);
+  if (d.otherLayoutLengthBits) lines.push(`- **Length side channel.** With the length net on ${other} the length carries I(L; Y) = ${r(d.otherLayoutLengthBits[0])}–${r(d.otherLayoutLengthBits[1])} bits of the class (of log₂10 = 3.32); on ${mine} at N = ${d.mainLength} at most ${r(d.mainLayoutLengthBits, 3)} bits (the plug-in estimate's bias is up to ${r(d.lengthBitsBias, 3)} bits).`);
+  if (d.shortCodeLengthBits) lines.push(`- **Short codes use the free length.** At N < ${d.mainLength} even ${mine} puts ${r(d.shortCodeLengthBits[0])}–${r(d.shortCodeLengthBits[1])} bits of class in the length (column I(L; Y) of \`table1_vs_paper\`).`);
   const ex = d.rateExcessEpsilonBlock;
-  if (ex) lines.push(`- **Rate at N = 64.** Ours minus the paper's over the ε block: ${signed(ex[0])} to ${signed(ex[1])} bits.`);
+  if (ex) lines.push(`- **Rate at N = ${d.mainLength}.** Ours minus the paper's over the ε block: ${signed(ex[0])} to ${signed(ex[1])} bits.`);
   const sn = d.smallestN;
   lines.push(`- **Smallest N.** N = ${sn.n} reaches ${r(sn.ours)} %${sn.paper === null ? ' (not in the paper)' : ` (paper ${r(sn.paper)} %, ${signed(sn.ours - sn.paper)} pp)`}.`);
   lines.push(d.collapsed.length

@@ -14,7 +14,7 @@ export {
 } from './model.js';
 export { initD2jscc, d2jsccForward, d2jsccLoss, initRdbo, rdboForward, rdboLoss } from './baselines.js';
 export {
-  evaluateE2ec, semanticMetrics, embeddingGeometry, lengthClassInformation,
+  evaluateE2ec, semanticMetrics, embeddingGeometry, lengthClassInformation, lengthClassBias,
   type SemanticMetrics, type E2ecEval, type BlockImportance, type EmbeddingGeometry, type FullEval,
 } from './evaluate.js';
 export { mnistNormalised, StepBatches, type Digits } from './data.js';
