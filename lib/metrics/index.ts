@@ -16,3 +16,7 @@ export {
   PERCEPTUAL_METRIC_NAME, PERCEPTUAL_MODEL_PACKAGE, PERCEPTUAL_INPUT_SIZE, PERCEPTUAL_LAYERS,
   type PerceptualShape, type PerceptualBatchOptions, type PerceptualModelInfo,
 } from './perceptual.js';
+export {
+  bootstrapMean, pairedBootstrap, exactBinomialInterval, estimateFromHalfWidth, binomialCdf, logGamma, quantileSorted,
+  type Estimate, type BootstrapOptions, type PairedBootstrapOptions, type PairedStatistic,
+} from './bootstrap.js';

@@ -26,6 +26,6 @@ export { Adam, type AdamOptions, type AdamState } from './optim.js';
 export { saveWeights, loadWeights, loadWeightsInto, loadLayersModel } from './weights.js';
 export { canonicalJson, configHash } from './hash.js';
 export { train, cliProgressBar, type TrainOptions, type TrainResult, type TrainProgress } from './train.js';
-export { runSweep, type SweepOptions, type SweepOutcome } from './sweep.js';
+export { runSweep, runSweepAll, type SweepOptions, type SweepOutcome, type SweepAllOptions } from './sweep.js';
 export { demoTrial, type DemoTrialConfig } from './sweep-demo.js';
 export { setCancellationCheck, throwIfCancelled } from './cancel.js';

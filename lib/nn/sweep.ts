@@ -131,3 +131,25 @@ function workerExecArgv(): string[] {
   }
   return out;
 }
+
+export interface SweepAllOptions<C, R> extends Omit<SweepOptions<C>, 'onResult'> {
+  /** Called with each finished result (cached ones first) and whether it came from the cache. */
+  readonly onDone?: (result: R, cached: boolean) => void;
+  /** How a failed configuration is named in the error (default: its JSON, cut to 200 characters). */
+  readonly describe?: (config: C) => string;
+}
+
+/**
+ * runSweep, then the results in input order — or, if any configuration failed, one Error listing every failure
+ * (config and message). The papers' "run the plan" step.
+ */
+export async function runSweepAll<C, R>(opts: SweepAllOptions<C, R>): Promise<R[]> {
+  const { onDone, describe, ...rest } = opts;
+  const out = await runSweep<C, R>({ ...rest, onResult: (o) => { if (o.ok && onDone) onDone(o.result as R, o.cached); } });
+  const bad = out.filter((o) => !o.ok);
+  const name = describe ?? ((c: C) => JSON.stringify(c).slice(0, 200));
+  if (bad.length) {
+    throw new Error(`${bad.length} of ${out.length} configuration(s) failed: ${bad.map((o) => `${name(o.config)} → ${o.ok ? '' : o.error}`).join('; ')}`);
+  }
+  return out.map((o) => (o.ok ? o.result : (null as never)));
+}

@@ -1,4 +1,9 @@
-export { startRun, PaperRun, type RunConfig, type Claim, type ResultsFile } from './session.js';
+export { startRun, PaperRun, type RunConfig, type ResultsFile } from './session.js';
+export {
+  valuePart, differencePart, identityPart, paperClaim, identityCheck, combineVerdicts, tallyClaims, claimsMarkdown, markdownCell,
+  type Claim, type ClaimPart, type ClaimKind, type ClaimVerdict, type IdentityVerdict, type Verdict, type ClaimHeader, type ClaimInput,
+  type ValuePart, type DifferencePart, type IdentityPart, type ClaimTally,
+} from './verdict.js';
 export { progress, stageProgress, type Progress, type ProgressOptions, type StepReport } from './progress.js';
 export { runNotebook, resolveNotebook, listNotebooks, figuresRootFor, parametersFor, CellError, PROFILES, type Profile, type RunOptions, type RunResult } from './runner.js';
 export { exportNotebook, exportHtml, htmlToPdf, screenshot, EXPORT_FORMATS, type ExportFormat } from './export.js';

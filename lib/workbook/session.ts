@@ -13,6 +13,7 @@ import { saveTable, showTable, rowsOf, type FrameLike } from '../plot/table.js';
 import { displayBundle, showMarkdown } from '../plot/display.js';
 import { outputPath } from '../plot/output.js';
 import { collectProvenance, type Provenance } from './provenance.js';
+import { claimsMarkdown, tallyClaims, type Claim } from './verdict.js';
 
 export interface RunConfig {
   paper: string;
@@ -26,14 +27,6 @@ export interface RunConfig {
   backend?: string;
 }
 
-/** A claim of the paper, checked: what the paper says, what we measured, and whether it holds. */
-export interface Claim {
-  id: string;
-  claim: string;
-  paper: string;
-  ours: string;
-  holds: boolean | 'partly' | 'n/a';
-}
 
 export interface ResultsFile {
   paper: string;
@@ -121,16 +114,23 @@ export class PaperRun {
     this.flush();
   }
 
-  /** Record a claim of the paper with our measurement. */
-  claim(c: Claim): void {
-    this.results.claims = this.results.claims.filter((x) => x.id !== c.id).concat(c);
+  /**
+   * Record checked claims (built by lib/papers/<paper>/claims.ts through lib/workbook/verdict.ts), replacing any
+   * earlier claim with the same id, and show the claims table.
+   */
+  claims(list: readonly Claim[]): void {
+    if (!Array.isArray(list)) throw new TypeError('claims must be an array of Claim objects (see lib/workbook/verdict.ts)');
+    const ids = new Set(list.map((c) => c.id));
+    if (ids.size !== list.length) throw new RangeError('claims must have distinct ids');
+    this.results.claims = this.results.claims.filter((x) => !ids.has(x.id)).concat(list);
     this.flush();
+    this.showClaims();
   }
 
-  /** Show the claims table in the notebook. */
+  /** Show the claims table in the notebook (paper claims, then identity checks, with a tally). */
   showClaims(): void {
-    const rows = this.results.claims.map((c) => `| ${c.claim} | ${c.paper} | ${c.ours} | ${c.holds === true ? 'yes' : c.holds === false ? 'no' : c.holds} |`);
-    showMarkdown(['| claim | paper | ours | holds |', '| --- | --- | --- | --- |', ...rows].join('\n'));
+    const t = tallyClaims(this.results.claims);
+    showMarkdown(`${claimsMarkdown(this.results.claims)}\n\nPaper claims: ${t.reproduced} reproduced, ${t.partly} partly, ${t.notReproduced} not reproduced; identity checks: ${t.identityPassed} passed, ${t.identityFailed} failed.`);
   }
 
   finish(): ResultsFile {
