@@ -1,4 +1,4 @@
-/** The `workbook` command: run | export | doctor | clean. Exit codes: 0 ok, 1 failure, 2 bad usage. */
+/** The `workbook` command: run | export | doctor | clean | status. Exit codes: 0 ok, 1 failure, 2 bad usage. */
 import { basename, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -6,6 +6,7 @@ import { projectRoot } from '../core/index.js';
 import { formatChecks, fixProblems, runChecks } from './doctor.js';
 import { EXPORT_FORMATS, exportNotebook, type ExportFormat } from './export.js';
 import { clearOutputs, hasOutputs, parseParam, readNotebook, writeNotebook, type ParamValue } from './notebook.js';
+import { updateReadmeStatus } from './status.js';
 import { CellError, listNotebooks, PROFILES, resolveNotebook, runNotebook, type Profile } from './runner.js';
 
 const USAGE = `usage:
@@ -15,6 +16,8 @@ const USAGE = `usage:
   workbook doctor [--fix]
   workbook clean [notebook…]          strip outputs (notebooks are committed clean)
   workbook check-clean [notebook…]    exit 1 if a notebook has outputs
+  workbook status [--write|--check]   claims status per paper from figures/*/results.json (--write: into README.md;
+                                      --check: exit 1 if README.md's table differs)
 Notebooks are names in notebooks/ (zepe, vscc, e2ec, codebook) or paths; default: all of them.
 run prints each code cell as it starts and ends, and what the kernel prints; --quiet keeps only the summary.`;
 
@@ -125,6 +128,19 @@ function cmdClean(argv: string[], checkOnly: boolean): number {
   return checkOnly && dirty > 0 ? 1 : 0;
 }
 
+function cmdStatus(argv: string[]): number {
+  const { values } = parseArgs({ args: argv, options: { write: { type: 'boolean' }, check: { type: 'boolean' } } });
+  if (values.write && values.check) throw new UsageError('status takes --write or --check, not both');
+  const { table, changed } = updateReadmeStatus({ write: values.write === true });
+  console.log(table);
+  if (values.write) console.log(changed ? '\nREADME.md: status table updated' : '\nREADME.md: status table already up to date');
+  if (values.check && changed) {
+    console.error('✘ README.md\'s status table differs from figures/*/results.json: run `npx workbook status --write`');
+    return 1;
+  }
+  return 0;
+}
+
 export async function main(argv = process.argv.slice(2)): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
@@ -134,6 +150,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       case 'doctor': return await cmdDoctor(rest);
       case 'clean': return cmdClean(rest, false);
       case 'check-clean': return cmdClean(rest, true);
+      case 'status': return cmdStatus(rest);
       case undefined: case '-h': case '--help': case 'help':
         console.log(USAGE);
         return cmd === undefined ? 2 : 0;

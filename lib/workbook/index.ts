@@ -15,3 +15,4 @@ export {
 export { collectProvenance, gitState, packageVersions, type Provenance } from './provenance.js';
 export { findJupyterPython, ensureKernelspec, findChromium, KERNEL_NAME } from './toolchain.js';
 export { main as cli } from './cli.js';
+export { paperStatus, statusMarkdown, replaceStatusBlock, readStatusBlock, updateReadmeStatus, STATUS_PAPERS, STATUS_BEGIN, STATUS_END, type PaperStatus } from './status.js';
