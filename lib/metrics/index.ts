@@ -1,6 +1,6 @@
 /**
  * semcom-workbook/metrics: image quality (PSNR, SSIM, MS-SSIM) on interleaved HWC arrays, and classification
- * accuracy with a 95 % interval.
+ * accuracy with a 95 % interval, bootstrap intervals, and Fréchet / per-pixel-statistics distances between sample sets.
  */
 export type { Pixels, ImageShape } from './image.js';
 export { mse, psnr, type PsnrOptions } from './psnr.js';
@@ -20,3 +20,7 @@ export {
   bootstrapMean, pairedBootstrap, exactBinomialInterval, estimateFromHalfWidth, binomialCdf, logGamma, quantileSorted,
   type Estimate, type BootstrapOptions, type PairedBootstrapOptions, type PairedStatistic,
 } from './bootstrap.js';
+export {
+  gaussianFit, frechetDistance, frechetReference, frechetToReference, frechetBootstrap, pairedFrechetBootstrap, pixelStatsDistance,
+  type FrechetReference, type FrechetBootstrapOptions,
+} from './frechet.js';

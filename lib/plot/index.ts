@@ -5,3 +5,4 @@ export { toCsv, toMarkdown, toHtmlTable, formatNumber, columnsOf, jsonSafeRows, 
 export { displayBundle, showHtml, showMarkdown, inNotebook, type MimeBundle } from './display.js';
 export { setOutputRoot, outputRoot, outputPath } from './output.js';
 export { lineChart, barChart, panels, titleBlock, type Channel, type LineChartOptions } from './charts.js';
+export { encodePng, renderImageGrid, crc32, PNG_SIGNATURE, type ImageGridOptions, type RenderedGrid } from './image-grid.js';

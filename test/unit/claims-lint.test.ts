@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../lib/core/index.js';
 import { listNotebooks, readNotebook } from '../../lib/workbook/index.js';
@@ -46,5 +46,33 @@ test('notebooks type no verdict and record claims only through run.claims', () =
     const code = readNotebook(nb).cells.filter((c) => c.cell_type === 'code').map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source)).join('\n');
     assert.deepEqual(verdictLiterals(code), [], `verdict literals in ${nb}`);
     assert.ok(!/\brun\.claim\(/.test(code), `${nb} uses the removed run.claim(...)`);
+  }
+});
+
+test('no reference to files outside the repository (the papers and notes live in docs/papers/)', () => {
+  const root = projectRoot();
+  const files: string[] = ['README.md', ...listNotebooks().map((n) => n.slice(root.length + 1))];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
+      const rel = join(dir, e.name);
+      if (e.isDirectory()) walk(rel);
+      else if (/\.(ts|py|md)$/.test(e.name)) files.push(rel);
+    }
+  };
+  walk('lib');
+  const bad: string[] = [];
+  for (const f of files) {
+    readFileSync(join(root, f), 'utf8').split('\n').forEach((line, i) => {
+      if (/NOTES(\.md| ?§)|shared\/papers|\b(zepe|vscc|e2ec|codebook)\.txt\b/.test(line)) bad.push(`${f}:${i + 1}: ${line.trim().slice(0, 120)}`);
+    });
+  }
+  assert.deepEqual(bad, [], 'point these at docs/papers/<paper>.md instead');
+});
+
+test('every paper has its notes in docs/papers/ with a full citation', () => {
+  for (const paper of PAPERS) {
+    const file = join(projectRoot(), 'docs', 'papers', `${paper}.md`);
+    assert.ok(existsSync(file), `${file} must exist`);
+    assert.match(readFileSync(file, 'utf8'), /^#+ .*(Citation|Reference)/im, `${file} must have a Citation section`);
   }
 });

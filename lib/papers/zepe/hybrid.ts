@@ -1,21 +1,26 @@
 /**
  * ZEPE §V-B / Fig. 3: the hybrid semantic–classical link, measured. The semantic link sends the class z and the
  * receiver generates x̂ ~ generator(z); the classical link sends Ax (d numbers); the receiver forms
- * x̃ = AᵀA x + (I − AᵀA) x̂. A is fitted on TRAIN residuals x − x̂, everything is evaluated on TEST images.
- * The paper only shows pictures; here we report distortion (MSE, PSNR, SSIM) and perception-side numbers:
- * - MNIST: accuracy (95 % Wilson interval) of a separately trained MLP classifier on x̃, the sent class as truth;
+ * x̃ = AᵀA x + (I − AᵀA) x̂. A is fitted on TRAIN residuals x − x̂, everything is evaluated on TEST images
+ * (docs/papers/zepe.md#fig-3-hybrid). The paper only shows pictures; here we report distortion (MSE, PSNR, SSIM)
+ * and perception-side numbers, each with a 95 % interval over the test images:
+ * - MNIST: accuracy (exact binomial interval) of a separately trained MLP classifier on x̃, the sent class as truth;
  *   a Fréchet distance between Gaussian fits of that classifier's penultimate features, x̃ vs held-out real test
- *   digits (a Fréchet distance in the features of our MNIST classifier — not FID); a per-pixel-statistics distance.
+ *   digits (a Fréchet distance in the features of our MNIST classifier — not FID; normal bootstrap interval over the
+ *   test digits, lib/metrics/frechet.ts);
+ *   a per-pixel-statistics distance.
  * - Photos (no labels, no classifier): PSNR/SSIM and the per-pixel-statistics distance only.
  * The 'original' row (real test images vs the disjoint real reference) is the floor of both distances.
+ * Per-image scores (squared error, SSIM, correct/incorrect, classifier features) are kept in `items` for the
+ * claims' paired intervals (lib/papers/zepe/claims.ts).
  */
 import { Rng, assertInteger, assertOneOf } from '../../core/index.js';
-import { accuracy, ssimBatch } from '../../metrics/index.js';
-import type { TrainProgress } from '../../nn/index.js';
 import {
-  combine, fitResidualBases, frechetDistance, gaussianFit, pixelStatsDistance, projectionFor, PROJECTION_MODES,
-  type ProjectionMode, type ResidualBases,
-} from './linalg.js';
+  bootstrapMean, exactBinomialInterval, frechetBootstrap, frechetReference, pixelStatsDistance, ssimBatch,
+  type FrechetReference,
+} from '../../metrics/index.js';
+import type { TrainProgress } from '../../nn/index.js';
+import { combine, fitResidualBases, projectionFor, PROJECTION_MODES, type ProjectionMode, type ResidualBases } from './projection.js';
 import {
   classify, dimOf, ensureBackend, generate, loadHybridData, trainClassifier, trainConditionalVae, HYBRID_DATASETS,
   type Classifier, type ConditionalVae, type HybridDataset, type ImageRows, type LatentPrior, type Likelihood, type TrainSummary,
@@ -47,21 +52,35 @@ export interface HybridExperimentOptions {
   readonly gridMode?: ProjectionMode;
   /** Clip x̃ to [0, 1] before every metric (default true): a receiver displays valid pixels; clipping never adds MSE. */
   readonly clip?: boolean;
+  /** Bootstrap resamples for the interval of each row's feature Fréchet distance (default 50; evaluation only). */
+  readonly frechetResamples?: number;
   readonly cacheDir?: string;
   readonly onProgress?: (stage: string, p?: TrainProgress) => void;
 }
 
+/** The numbers of one (mode, d) row; every interval is 95 % over the nTest test images. */
 export interface HybridMetrics {
   mse: number;
-  /** 10·log10(1/MSE) of the mean MSE over the test images (maxValue 1); Infinity when lossless. */
+  mseLo: number;
+  mseHi: number;
+  /** 10·log10(1/MSE) of the mean MSE over the test images (maxValue 1); Infinity when lossless. Interval mapped from MSE's. */
   psnr: number;
+  psnrLo: number;
+  psnrHi: number;
   ssim: number;
-  /** Classifier accuracy on x̃ with the transmitted class as truth (MNIST), and its 95 % Wilson interval. */
+  ssimLo: number;
+  ssimHi: number;
+  /** Classifier accuracy on x̃ with the transmitted class as truth (MNIST), and its exact (Clopper–Pearson) interval. */
   accuracy: number | null;
   accuracyLo: number | null;
   accuracyHi: number | null;
+  /** Correctly classified test images (accuracy = correct / nTest). */
+  correct: number | null;
   /** Fréchet distance between Gaussian fits of the classifier's penultimate features, x̃ vs real reference (not FID). */
   featureFrechet: number | null;
+  /** Percentile-bootstrap interval over the test images (reference set fixed). */
+  featureFrechetLo: number | null;
+  featureFrechetHi: number | null;
   /** Per-pixel-statistics distance (diagonal-Gaussian Fréchet, per pixel) of x̃ vs the real reference. */
   pixelDistance: number;
 }
@@ -74,6 +93,21 @@ export interface HybridRow extends HybridMetrics {
   d: number | null;
   /** d / n: real numbers sent per pixel value over the classical link. */
   ratio: number | null;
+  /** Test images behind every number of the row. */
+  nTest: number;
+}
+
+/** Per-test-image scores of one row, in the order of the evaluated test images (the same order in every row). */
+export interface HybridItems {
+  readonly mode: HybridRow['mode'];
+  readonly d: number | null;
+  /** Per-image mean squared error over the n pixel values. */
+  readonly mse: Float64Array;
+  readonly ssim: Float64Array;
+  /** 1 when the classifier recognises the sent class (MNIST), else 0; null without a classifier. */
+  readonly correct: Uint8Array | null;
+  /** nTest × featureDim penultimate-layer features of x̃ (MNIST); null without a classifier. */
+  readonly features: Float32Array | null;
 }
 
 export interface HybridGrid {
@@ -87,7 +121,13 @@ export interface HybridGrid {
 }
 
 export interface HybridExperimentResult {
+  readonly dataset: HybridDataset;
   readonly rows: HybridRow[];
+  /** Per-image scores of every row (same order as rows). */
+  readonly items: HybridItems[];
+  /** Gaussian fit of the classifier's features on the real reference images (MNIST), for Fréchet distances. */
+  readonly reference: FrechetReference | null;
+  readonly featureDim: number | null;
   readonly grid: HybridGrid;
   /** describeBackend() at run time. */
   readonly backend: string;
@@ -100,28 +140,6 @@ export interface HybridExperimentResult {
   readonly seconds: { readonly training: number; readonly fitting: number; readonly evaluation: number; readonly total: number };
   /** Training residuals per class (per-class mode) and how each basis was computed. */
   readonly fit: { readonly mode: ProjectionMode; readonly method: string; readonly counts: Record<string, number> }[];
-}
-
-/** Settings for the two profiles; quick runs in well under a minute here, full in a few minutes. */
-export function hybridProfile(dataset: HybridDataset, profile: HybridProfile, seed = 1): HybridExperimentOptions {
-  assertOneOf('dataset', dataset, HYBRID_DATASETS);
-  assertOneOf('profile', profile, ['quick', 'full'] as const);
-  const quick = profile === 'quick';
-  if (dataset === 'mnist') {
-    return {
-      dataset, seed, ds: [0, 2, 5, 10, 20, 50, 100, 200, 784],
-      nTest: quick ? 500 : 2000, nRef: quick ? 500 : 2000, nFit: quick ? 2000 : 12000,
-      cvae: quick ? { latentDim: 8, hidden: 256, steps: 400, batchSize: 64, lr: 2e-3 } : { latentDim: 16, hidden: 400, steps: 3000, batchSize: 64, lr: 1e-3 },
-      classifier: quick ? { hidden: [256, 128], steps: 400, batchSize: 64, lr: 2e-3 } : { hidden: [256, 128], steps: 2000, batchSize: 64, lr: 1e-3 },
-      gridCount: 6, gridDs: [5, 20, 100, 200],
-    };
-  }
-  return {
-    dataset, seed, ds: [0, 4, 16, 64, 256, 3072],
-    nTest: quick ? 300 : 800, nRef: quick ? 300 : 780, nFit: quick ? 600 : 1500,
-    cvae: quick ? { latentDim: 16, hidden: 128, steps: 250, batchSize: 64, lr: 2e-3 } : { latentDim: 32, hidden: 256, steps: 2000, batchSize: 64, lr: 1e-3 },
-    gridCount: 4, gridDs: [16, 64, 256], modes: ['pooled'],
-  };
 }
 
 function gatherRows(src: ImageRows, idx: ArrayLike<number>): ImageRows {
@@ -158,31 +176,46 @@ export function hybridReconstruct(bases: ResidualBases, x: Float32Array, xhat: F
 
 interface Reference {
   readonly x: Float32Array;
-  readonly featMean?: Float64Array;
-  readonly featCov?: ReturnType<typeof gaussianFit>['cov'];
+  readonly features: FrechetReference | null;
 }
 
+const psnrOf = (mse: number): number => (mse === 0 ? Infinity : 10 * Math.log10(1 / mse));
+
 function measure(
-  data: ImageRows, xt: Float32Array, x: Float32Array, ref: Reference, cls: Classifier | null,
-): HybridMetrics {
+  data: ImageRows, xt: Float32Array, x: Float32Array, ref: Reference, cls: Classifier | null, frechetResamples: number, seed: number,
+): { metrics: HybridMetrics; items: Omit<HybridItems, 'mode' | 'd'> } {
   const n = dimOf(data);
-  let se = 0;
-  for (let i = 0; i < x.length; i++) se += (xt[i] - x[i]) ** 2;
-  const mse = se / x.length;
-  const ssims = ssimBatch(xt, x, { n: data.n, width: data.width, height: data.height, channels: data.channels, maxValue: 1 });
-  const ssim = ssims.reduce((s, v) => s + v, 0) / ssims.length;
-  let acc: ReturnType<typeof accuracy> | null = null;
-  let featureFrechet: number | null = null;
-  if (cls && ref.featMean && ref.featCov) {
-    const { labels, features } = classify(cls, xt);
-    acc = accuracy(labels, data.y, { method: 'wilson' });
-    const fit = gaussianFit(features, cls.featureDim);
-    featureFrechet = frechetDistance(fit.mean, fit.cov, ref.featMean, ref.featCov);
+  const perMse = new Float64Array(data.n);
+  for (let s = 0; s < data.n; s++) {
+    let se = 0;
+    for (let i = s * n; i < (s + 1) * n; i++) se += (xt[i] - x[i]) ** 2;
+    perMse[s] = se / n;
+  }
+  const perSsim = Float64Array.from(ssimBatch(xt, x, { n: data.n, width: data.width, height: data.height, channels: data.channels, maxValue: 1 }));
+  const mse = bootstrapMean(perMse, { seed });
+  const ssim = bootstrapMean(perSsim, { seed });
+  let correct: Uint8Array | null = null;
+  let features: Float32Array | null = null;
+  let acc: ReturnType<typeof exactBinomialInterval> | null = null;
+  let frechet: ReturnType<typeof frechetBootstrap> | null = null;
+  if (cls && ref.features) {
+    const out = classify(cls, xt);
+    features = out.features;
+    correct = Uint8Array.from(out.labels, (l, s) => (l === data.y[s] ? 1 : 0));
+    acc = exactBinomialInterval(correct.reduce((k, c) => k + c, 0), data.n);
+    frechet = frechetBootstrap(features, cls.featureDim, ref.features, { resamples: frechetResamples, seed });
   }
   return {
-    mse, psnr: mse === 0 ? Infinity : 10 * Math.log10(1 / mse), ssim,
-    accuracy: acc?.accuracy ?? null, accuracyLo: acc?.ci95[0] ?? null, accuracyHi: acc?.ci95[1] ?? null,
-    featureFrechet, pixelDistance: pixelStatsDistance(xt, ref.x, n),
+    metrics: {
+      mse: mse.value, mseLo: mse.ci95[0], mseHi: mse.ci95[1],
+      psnr: psnrOf(mse.value), psnrLo: psnrOf(mse.ci95[1]), psnrHi: psnrOf(mse.ci95[0]),
+      ssim: ssim.value, ssimLo: ssim.ci95[0], ssimHi: ssim.ci95[1],
+      accuracy: acc?.value ?? null, accuracyLo: acc?.ci95[0] ?? null, accuracyHi: acc?.ci95[1] ?? null,
+      correct: correct ? Math.round((acc?.value ?? 0) * data.n) : null,
+      featureFrechet: frechet?.value ?? null, featureFrechetLo: frechet?.ci95[0] ?? null, featureFrechetHi: frechet?.ci95[1] ?? null,
+      pixelDistance: pixelStatsDistance(xt, ref.x, n),
+    },
+    items: { mse: perMse, ssim: perSsim, correct, features },
   };
 }
 
@@ -195,6 +228,7 @@ function checkOptions(o: HybridExperimentOptions, n: number, testCount: number):
   assertInteger('nRef', o.nRef, 2, testCount - o.nTest);
   assertInteger('nFit', o.nFit, 2);
   assertInteger('seed', o.seed);
+  if (o.frechetResamples !== undefined) assertInteger('frechetResamples', o.frechetResamples, 20, 100_000);
   (o.gridDs ?? []).forEach((d, i) => assertInteger(`gridDs[${i}]`, d, 0, n));
   if (o.gridMode !== undefined) assertOneOf('gridMode', o.gridMode, PROJECTION_MODES);
 }
@@ -237,16 +271,19 @@ export async function hybridExperiment(o: HybridExperimentOptions): Promise<Hybr
   const evalRows = gatherRows(test, perm.slice(0, o.nTest));
   const refRows = gatherRows(test, perm.slice(o.nTest, o.nTest + o.nRef));
   const evalHat = generate(model, evalRows.y, rng.fork());
-  const ref: Reference = { x: refRows.x, ...(cls ? referenceFeatures(cls, refRows.x) : {}) };
+  const ref: Reference = { x: refRows.x, features: cls ? frechetReference(classify(cls, refRows.x).features, cls.featureDim) : null };
+  const resamples = o.frechetResamples ?? 50;
   const rows: HybridRow[] = [];
-  const base = { dataset: o.dataset };
-  rows.push({ ...base, mode: 'original', d: null, ratio: null, ...measure(evalRows, evalRows.x, evalRows.x, ref, cls) });
+  const items: HybridItems[] = [];
+  const add = (mode: HybridRow['mode'], d: number | null, xt: Float32Array) => {
+    const m = measure(evalRows, xt, evalRows.x, ref, cls, resamples, o.seed + rows.length);
+    rows.push({ dataset: o.dataset, mode, d, ratio: d === null ? null : d / n, nTest: o.nTest, ...m.metrics });
+    items.push({ mode, d, ...m.items });
+  };
+  add('original', null, evalRows.x);
   for (const mode of modes) {
     const b = bases.get(mode) as ResidualBases;
-    for (const d of o.ds) {
-      const xt = d === 0 ? clipped(evalHat, clip) : hybridReconstruct(b, evalRows.x, evalHat, evalRows.y, d, clip);
-      rows.push({ ...base, mode, d, ratio: d / n, ...measure(evalRows, xt, evalRows.x, ref, cls) });
-    }
+    for (const d of o.ds) add(mode, d, d === 0 ? clipped(evalHat, clip) : hybridReconstruct(b, evalRows.x, evalHat, evalRows.y, d, clip));
   }
   const gridMode = o.gridMode ?? modes[0];
   const grid = buildGrid(evalRows, evalHat, bases.get(gridMode) ?? (bases.values().next().value as ResidualBases), o.gridCount ?? 6, o.gridDs ?? [], clip);
@@ -257,18 +294,13 @@ export async function hybridExperiment(o: HybridExperimentOptions): Promise<Hybr
     counts: Object.fromEntries([...b.counts].map(([k, v]) => [k === -1 ? 'all' : String(k), v])),
   }));
   return {
-    rows, grid, backend, cvae: model.training, classifier: cls?.training ?? null, n, nFit, nTest: o.nTest, nRef: o.nRef, fit,
+    dataset: o.dataset, rows, items, reference: ref.features, featureDim: cls?.featureDim ?? null, grid, backend, cvae: model.training, classifier: cls?.training ?? null, n, nFit, nTest: o.nTest, nRef: o.nRef, fit,
     seconds: { training: (t1 - t0) / 1000, fitting: (t2 - t1) / 1000, evaluation: (t3 - t2) / 1000, total: (t3 - t0) / 1000 },
   };
 }
 
 function clipped(x: Float32Array, clip: boolean): Float32Array {
   return clip ? x.map((v) => Math.min(1, Math.max(0, v))) : x;
-}
-
-function referenceFeatures(cls: Classifier, x: Float32Array): { featMean: Float64Array; featCov: ReturnType<typeof gaussianFit>['cov'] } {
-  const fit = gaussianFit(classify(cls, x).features, cls.featureDim);
-  return { featMean: fit.mean, featCov: fit.cov };
 }
 
 function buildGrid(data: ImageRows, xhat: Float32Array, bases: ResidualBases, count: number, ds: readonly number[], clip: boolean): HybridGrid {

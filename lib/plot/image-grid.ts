@@ -1,9 +1,10 @@
 /**
  * A minimal PNG encoder (8-bit greyscale or RGB, filter 0, zlib from node:zlib) and an image-grid renderer, so a
- * notebook can show the hybrid reconstructions and save them as figures/zepe/fig3_grid.png without node-canvas.
+ * notebook can show rows of images (originals beside reconstructions) and save them as a PNG figure without
+ * node-canvas.
  */
 import { deflateSync } from 'node:zlib';
-import { assertInteger, assertOneOf } from '../../core/index.js';
+import { assertInteger, assertOneOf } from '../core/index.js';
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);

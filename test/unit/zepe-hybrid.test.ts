@@ -1,16 +1,16 @@
+/** The hybrid link of ZEPE Fig. 3 (lib/papers/zepe/projection.ts), its cVAE (models.ts) and the experiment's argument checks. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32 as zlibCrc32, inflateSync } from 'node:zlib';
 import {
-  symmetricEigen, secondMoment, principalDirections, fitResidualBases, projectionFor, hybridProjection, combine,
-  frechetDistance, pixelStatsDistance, renderImageGrid, encodePng, crc32, trainConditionalVae, generate, hybridProfile,
-  hybridExperiment, type ImageRows, type SymMatrix,
-} from '../../lib/papers/zepe-hybrid.js';
+  principalDirections, fitResidualBases, projectionFor, hybridProjection, combine, trainConditionalVae, generate, planTrials,
+  hybridExperiment, type ImageRows,
+} from '../../lib/papers/zepe/index.js';
+import { symmetricEigen, secondMoment } from '../../lib/core/index.js';
 import { initBackend } from '../../lib/nn/index.js';
-import { Rng } from '../../lib/core/index.js';
+import { Rng, type SymMatrix } from '../../lib/core/index.js';
 
 /** A random orthogonal matrix as a product of Householder reflections (rows orthonormal), built in the test. */
 function randomOrthogonal(n: number, rng: Rng): Float64Array {
@@ -56,28 +56,6 @@ function powerIteration(m: SymMatrix, iters = 5000): { value: number; vector: Fl
   }
   return { value, vector: v };
 }
-
-test('symmetricEigen recovers a spectrum and eigenvectors built by hand', () => {
-  const n = 7;
-  const q = randomOrthogonal(n, new Rng(3));
-  const lambda = [9, 5, 4, 2.5, 1, 0.25, -0.5];
-  const e = symmetricEigen(fromEigen(q, lambda));
-  assert.ok(e.converged);
-  lambda.forEach((l, k) => assert.ok(Math.abs(e.values[k] - l) < 1e-12, `λ${k}: ${e.values[k]} vs ${l}`));
-  for (let k = 0; k < n; k++) assert.ok(Math.abs(Math.abs(dot(e.vectors, q, n, k * n, k * n)) - 1) < 1e-10, `vector ${k}`);
-});
-
-test('symmetricEigen top pair matches brute-force power iteration on a random SPD matrix', () => {
-  const n = 12;
-  const rng = new Rng(5);
-  const b = Float64Array.from({ length: n * n }, () => rng.normal());
-  const m = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) m[i * n + j] += b[k * n + i] * b[k * n + j];
-  const e = symmetricEigen({ data: m, n });
-  const p = powerIteration({ data: m, n });
-  assert.ok(Math.abs(e.values[0] - p.value) < 1e-9 * p.value);
-  assert.ok(Math.abs(Math.abs(dot(e.vectors, p.vector, n)) - 1) < 1e-8);
-});
 
 test('principalDirections: covariance path finds the known principal axes of sampled residuals', () => {
   const n = 5;
@@ -205,53 +183,6 @@ function residualRows(x: Float64Array, xhat: Float64Array, labels: Uint8Array, n
   return Float64Array.from(out);
 }
 
-test('frechetDistance and pixelStatsDistance match closed forms', () => {
-  // Commuting covariances: ‖Δμ‖² + Σ (√a_i − √b_i)².
-  const m1 = Float64Array.from([0, 1]), m2 = Float64Array.from([2, 1]);
-  const c1 = { data: Float64Array.from([4, 0, 0, 1]), n: 2 }, c2 = { data: Float64Array.from([1, 0, 0, 9]), n: 2 };
-  assert.ok(Math.abs(frechetDistance(m1, c1, m2, c2) - (4 + 1 + 4)) < 1e-12);
-  // Rotated versions of the same Gaussian pair: the distance is rotation invariant.
-  const q = randomOrthogonal(2, new Rng(2));
-  const rot = (c: SymMatrix) => fromEigen(q, [c.data[0], c.data[3]]);
-  const rm = (m: Float64Array) => Float64Array.from([0, 1], (i) => q[i] * m[0] + q[2 + i] * m[1]); // Qᵀm
-  assert.ok(Math.abs(frechetDistance(rm(m1), rot(c1), rm(m2), rot(c2)) - 9) < 1e-9);
-  assert.ok(frechetDistance(m1, c1, m1, c1) < 1e-12);
-  // Two pixels; a: means (0.5, 0), sds (0.5, 0); b: means (0.5, 1), sds (0, 0) → ((0 + 0.25) + (1 + 0)) / 2.
-  const a = [0, 0, 1, 0], b = [0.5, 1, 0.5, 1];
-  assert.ok(Math.abs(pixelStatsDistance(a, b, 2) - 0.625) < 1e-12);
-});
-
-test('renderImageGrid: a valid PNG of the right size whose pixels decode back', () => {
-  const grey = (v: number) => new Float32Array(6).fill(v); // 3×2 images
-  const g = renderImageGrid({ images: [[grey(0), grey(1)], [grey(0.5)]], width: 3, height: 2, channels: 1, scale: 2, gap: 1 });
-  assert.equal(g.width, 2 * 3 * 2 + 3);
-  assert.equal(g.height, 2 * 2 * 2 + 3);
-  const png = g.png;
-  assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
-  const view = new DataView(png.buffer, png.byteOffset);
-  assert.equal(view.getUint32(8), 13);
-  assert.equal(Buffer.from(png.subarray(12, 16)).toString('latin1'), 'IHDR');
-  assert.equal(view.getUint32(16), g.width);
-  assert.equal(view.getUint32(20), g.height);
-  assert.equal(png[24], 8);
-  assert.equal(png[25], 0);
-  assert.equal(view.getUint32(29), zlibCrc32(png.subarray(12, 29)), 'IHDR CRC (node:zlib crc32)');
-  assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926); // the CRC-32 check value
-  const idatLen = view.getUint32(33);
-  assert.equal(Buffer.from(png.subarray(37, 41)).toString('latin1'), 'IDAT');
-  const raw = inflateSync(png.subarray(41, 41 + idatLen));
-  const stride = g.width + 1;
-  assert.equal(raw.length, g.height * stride);
-  const at = (x: number, y: number) => raw[y * stride + 1 + x];
-  assert.equal(at(0, 0), 255); // gap (white background)
-  assert.equal(at(1, 1), 0); // first image, black
-  assert.equal(at(1 + 6 + 1, 1), 255); // second image, white
-  assert.equal(at(1, 1 + 4 + 1), 128); // second row, grey 0.5
-  assert.equal(at(1 + 6 + 1, 1 + 4 + 1), 255); // missing cell: background
-  assert.match(g.svg, /^<svg[^>]+width="15" height="11"[^>]*>.*data:image\/png;base64,iVBORw0KGgo/);
-  assert.throws(() => encodePng(new Uint8Array(5), 2, 2, 1), /pixels/);
-});
-
 test('tiny conditional VAE: loss decreases, cache reload, generate() shape, range and determinism', async () => {
   await initBackend('wasm');
   const dir = mkdtempSync(join(tmpdir(), 'zepe-hybrid-'));
@@ -305,8 +236,8 @@ test('bad arguments throw RangeError naming the argument', async () => {
   const bases = fitResidualBases({ x, xhat, labels, n, mode: 'per-class', maxD: 2 });
   assert.throws(() => projectionFor(bases, 0, 3), (e: Error) => e instanceof RangeError && /\bd\b/.test(e.message));
   assert.throws(() => projectionFor(bases, 0, 5), (e: Error) => e instanceof RangeError && /\bd\b/.test(e.message));
-  assert.throws(() => hybridProfile('cifar' as 'mnist', 'quick'), (e: Error) => e instanceof RangeError && /dataset/.test(e.message));
-  assert.throws(() => hybridProfile('mnist', 'medium' as 'quick'), (e: Error) => e instanceof RangeError && /profile/.test(e.message));
-  await assert.rejects(() => hybridExperiment({ ...hybridProfile('mnist', 'quick'), dataset: 'svhn' as 'mnist' }), (e: Error) => e instanceof RangeError && /dataset/.test(e.message));
+  assert.throws(() => planTrials('cifar' as 'mnist', 'quick'), (e: Error) => e instanceof RangeError && /dataset/.test(e.message));
+  assert.throws(() => planTrials('mnist', 'medium' as 'quick'), (e: Error) => e instanceof RangeError && /profile/.test(e.message));
+  await assert.rejects(() => hybridExperiment({ ...planTrials('mnist', 'quick'), dataset: 'svhn' as 'mnist' }), (e: Error) => e instanceof RangeError && /dataset/.test(e.message));
   assert.throws(() => combine([1, 2], [1, 2], [1, 0, 0], 2), RangeError);
 });

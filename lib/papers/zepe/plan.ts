@@ -1,13 +1,16 @@
 /**
- * The ZEPE paper's experiments (Kim et al., rate–distortion with zero perception error), as functions that return
- * plain rows for figures and tables. The solvers are in lib/info; this file only sets up the paper's sources and
- * reads results off the solvers, so every number in the notebook is computed here.
+ * The ZEPE paper's experiments (Choi, Nam, Park, Ko and Kim, "Zero perception error rate-distortion for semantic
+ * communication"; docs/papers/zepe.md), as functions that return typed rows for figures, tables and claims. The
+ * exact solvers are in lib/info; this file sets up the paper's sources, reads results off the solvers, and plans
+ * the Fig. 3 runs (planTrials) whose runner is lib/papers/zepe/hybrid.ts.
  */
 import {
   blahutArimoto, discretizeGaussian, entropy, gaussianDR, gaussianPerfectPerceptionDR, lemma2ClosedForm, rdCurve, rdpCurve,
   zepe, zepeCurve, zepeSemantic, type DenseMatrix,
-} from '../info/index.js';
-import { assertInteger, assertPositive } from '../core/index.js';
+} from '../../info/index.js';
+import { assertInteger, assertOneOf, assertPositive } from '../../core/index.js';
+import { HYBRID_DATASETS, type HybridDataset } from './models.js';
+import type { HybridExperimentOptions, HybridProfile } from './hybrid.js';
 
 export interface DiscreteSource {
   px: Float64Array;
@@ -30,10 +33,26 @@ export function squaredErrorMatrix(letters: Float64Array, scale = 1): DenseMatri
   return { data, rows: n, cols: n };
 }
 
-export interface CurveRow extends Record<string, number | string | null> {
-  curve: string;
-  distortion: number;
-  rate: number;
+/** A point of a rate–distortion curve (Fig. 1, Lemma 3). */
+export type CurveRow = { curve: string; distortion: number; rate: number };
+/** The KL panel of Fig. 1: D(P‖Q_Y) in bits (+∞ where the conventional optimum drops a letter). */
+export type KlRow = { curve: string; distortion: number; kl_bits: number | null };
+
+/** Fig. 1's numbers that the claims read (exact solvers; no sampling). */
+export interface Fig1Summary {
+  pointsConventional: number;
+  pointsZepe: number;
+  hx: number;
+  dmaxConventional: number;
+  dmaxZepe: number;
+  /** Smallest distortion on the conventional grid where D(P‖Q_Y) = +∞ (null: never). */
+  klInfiniteFromDistortion: number | null;
+  /** Largest grid distortion below that with a finite KL (null when klInfiniteFromDistortion is). */
+  klFiniteUpToDistortion: number | null;
+  maxFiniteKL: number;
+  maxZepeKL: number;
+  minRateGapZepeMinusConventional: number;
+  allConverged: boolean;
 }
 
 /** Linear interpolation of rate at a distortion on a curve sorted by distortion (null outside its range). */
@@ -47,7 +66,7 @@ export function rateAt(points: readonly { distortion: number; rate: number }[], 
 }
 
 /** Fig. 1: conventional and ZEPE R(D) of Example 1, and the KL divergence D(P‖Q_Y) of each reconstruction. */
-export function fig1(points = 240) {
+export function fig1(points = 240): { source: DiscreteSource; rd: CurveRow[]; kl: KlRow[]; seconds: number; summary: Fig1Summary } {
   assertInteger('points', points, 8, 100_000);
   const src = example1();
   const t0 = performance.now();
@@ -58,13 +77,15 @@ export function fig1(points = 240) {
     ...conventional.map((p) => ({ curve: 'conventional R(D)', distortion: p.distortion, rate: p.rate })),
     ...zepePts.map((p) => ({ curve: 'ZEPE R(D)', distortion: p.distortion, rate: p.rate })),
   ];
-  const kl = [
+  const kl: KlRow[] = [
     ...conventional.map((p) => ({ curve: 'conventional', distortion: p.distortion, kl_bits: p.perceptionKL ?? null })),
     ...zepePts.map((p) => ({ curve: 'ZEPE', distortion: p.distortion, kl_bits: p.perceptionKL })),
   ];
   // Where the conventional optimum drops a reproduction letter, D(P‖Q_Y) is +∞.
   const infinite = conventional.filter((p) => p.perceptionKL === Infinity);
   const firstInfinite = infinite.length > 0 ? Math.min(...infinite.map((p) => p.distortion)) : null;
+  const finiteBelow = firstInfinite === null ? [] : conventional.filter((p) => p.distortion < firstInfinite && p.perceptionKL !== Infinity);
+  const lastFinite = finiteBelow.length > 0 ? Math.max(...finiteBelow.map((p) => p.distortion)) : firstInfinite === null ? null : 0;
   const gaps = conventional
     .filter((p) => p.distortion > 0 && p.rate > 0)
     .map((p) => ({ distortion: p.distortion, conventional: p.rate, zepe: rateAt(zepePts, p.distortion) }))
@@ -83,6 +104,7 @@ export function fig1(points = 240) {
       dmaxConventional: conventional[conventional.length - 1].distortion,
       dmaxZepe: zepePts[zepePts.length - 1].distortion,
       klInfiniteFromDistortion: firstInfinite,
+      klFiniteUpToDistortion: lastFinite,
       maxFiniteKL: Math.max(...conventional.map((p) => p.perceptionKL ?? 0).filter(Number.isFinite)),
       maxZepeKL: Math.max(...zepePts.map((p) => p.perceptionKL)),
       minRateGapZepeMinusConventional: minGap,
@@ -91,8 +113,19 @@ export function fig1(points = 240) {
   };
 }
 
+/** One λ of the erratum table: Lemma 2 as printed vs the exact optimum (residuals are max-abs errors). */
+export type Lemma2Row = {
+  lambda: number;
+  closed_form_max_row_sum_error: number;
+  closed_form_max_marginal_error: number;
+  exact_max_row_sum_error: number;
+  exact_max_marginal_error: number;
+  exact_rate_bits: number;
+  exact_distortion: number;
+};
+
 /** The erratum: Lemma 2's closed form (8)–(9) against the exact Sinkhorn optimum at the same λ. */
-export function lemma2Erratum(lambdas: readonly number[] = [0.1, 0.3, 0.5, 1, 2, 4, 8]) {
+export function lemma2Erratum(lambdas: readonly number[] = [0.1, 0.3, 0.5, 1, 2, 4, 8]): Lemma2Row[] {
   const src = example1();
   return lambdas.map((lambda) => {
     assertPositive('lambda', lambda);
@@ -110,11 +143,16 @@ export function lemma2Erratum(lambdas: readonly number[] = [0.1, 0.3, 0.5, 1, 2,
   });
 }
 
+/** A point of the Gaussian comparison (discrete solvers and closed forms). */
+export type GaussianRow = { curve: string; rate: number; distortion: number };
+/** D_ZEPE(R)/D(R) at a ZEPE point's rate: discrete solvers and the closed form. */
+export type RatioRow = { rate: number; ratio_discrete: number | null; ratio_closed_form: number; zepe_vs_closed_form: number };
+
 /**
  * "Doubling the MSE": a Gaussian N(0, σ²) discretised on n points, through Blahut–Arimoto and the ZEPE solver,
  * against D(R) = σ²2^(−2R) and the perfect-perception D_p(R) = 2σ²(1 − √(1 − 2^(−2R))).
  */
-export function gaussianDoubling(opts: { n?: number; points?: number; sigma2?: number } = {}) {
+export function gaussianDoubling(opts: { n?: number; points?: number; sigma2?: number } = {}): { rows: GaussianRow[]; ratios: RatioRow[]; variance: number; n: number } {
   const sigma2 = opts.sigma2 ?? 1;
   const g = discretizeGaussian({ sigma2, n: opts.n ?? 81, span: 4 });
   const points = opts.points ?? 30;
@@ -127,7 +165,7 @@ export function gaussianDoubling(opts: { n?: number; points?: number; sigma2?: n
   const zp = zepeCurve({ px: g.px, distortion: g.distortion, lambdas: slopes.flatMap((b) => [b, 2 * b]) });
   // Compare where the discretisation is faithful: rates well below log2(n) and above 0.
   const inRange = (r: number) => r > 0.05 && r < 2.5;
-  const rows: Record<string, number | string>[] = [];
+  const rows: GaussianRow[] = [];
   for (const p of conv) if (inRange(p.rate)) rows.push({ curve: 'conventional (discretised)', rate: p.rate, distortion: p.distortion });
   for (const p of zp) if (inRange(p.rate)) rows.push({ curve: 'ZEPE (discretised)', rate: p.rate, distortion: p.distortion });
   const grid = Array.from({ length: 60 }, (_, i) => 0.05 + (i * 2.45) / 59);
@@ -135,7 +173,7 @@ export function gaussianDoubling(opts: { n?: number; points?: number; sigma2?: n
     rows.push({ curve: 'D(R) = σ²2^(−2R)', rate: r, distortion: gaussianDR(g.variance, r) });
     rows.push({ curve: 'D_p(R) = 2σ²(1−√(1−2^(−2R)))', rate: r, distortion: gaussianPerfectPerceptionDR(g.variance, r) });
   }
-  const ratios = zp.filter((p) => inRange(p.rate)).map((p) => {
+  const ratios: RatioRow[] = zp.filter((p) => inRange(p.rate)).map((p) => {
     const dConv = distortionAtRate(conv, p.rate);
     return {
       rate: p.rate,
@@ -158,10 +196,13 @@ export function distortionAtRate(points: readonly { distortion: number; rate: nu
   return byRate[byRate.length - 1].distortion;
 }
 
+/** A point of R(D, δ); delta 'inf' for the conventional curve. */
+export type RdpRow = { curve: string; delta: number | 'inf'; distortion: number; rate: number; kl_bits: number | null };
+
 /** The R-D-P family between the two curves: R(D, δ) of Example 1 for several KL budgets δ (bits). */
-export function rdpFamily(deltas: readonly number[] = [Infinity, 0.1, 0.03, 0.01, 0.001, 0], points = 40) {
+export function rdpFamily(deltas: readonly number[] = [Infinity, 0.1, 0.03, 0.01, 0.001, 0], points = 40): RdpRow[] {
   const src = example1();
-  const rows: Record<string, number | string>[] = [];
+  const rows: RdpRow[] = [];
   for (const delta of deltas) {
     const label = delta === Infinity ? 'δ = ∞ (conventional)' : delta === 0 ? 'δ = 0 (ZEPE)' : `δ = ${delta}`;
     for (const p of rdpCurve({ px: src.px, distortion: src.distortion, delta, points })) {
@@ -189,17 +230,20 @@ export function semanticSource(): { pz: Float64Array; pxGivenZ: DenseMatrix; let
   return { pz, pxGivenZ: { data, rows: centres.length, cols: letters.length }, letters, distortion: squaredErrorMatrix(letters, 0.4) };
 }
 
-export function lemma3Curves(points = 30) {
+/** One solved target of the semantic (Lemma 3) problem. */
+export type Lemma3Point = { distortion: number; rateSc: number; hz: number; total: number; lambda: number };
+
+export function lemma3Curves(points = 30): { rows: CurveRow[]; semantic: Lemma3Point[]; hz: number; hx: number; plainAtZeroRate: number } {
   const s = semanticSource();
   const n = s.letters.length;
   const mix = new Float64Array(n);
   for (let z = 0; z < s.pz.length; z++) for (let i = 0; i < n; i++) mix[i] += s.pz[z] * s.pxGivenZ.data[z * n + i];
   const plain = zepeCurve({ px: mix, distortion: s.distortion, points });
   const dMax = plain[plain.length - 1].distortion;
-  const rows: Record<string, number | string>[] = plain.map((p) => ({ curve: 'plain ZEPE on the mixture', distortion: p.distortion, rate: p.rate }));
+  const rows: CurveRow[] = plain.map((p) => ({ curve: 'plain ZEPE on the mixture', distortion: p.distortion, rate: p.rate }));
   // Per-class ZEPE cannot reach a distortion above the largest per-class independent-coupling distortion.
   const targets = Array.from({ length: points }, (_, i) => (dMax * (i + 0.5)) / points);
-  const semantic: { distortion: number; rateSc: number; hz: number; total: number; lambda: number }[] = [];
+  const semantic: Lemma3Point[] = [];
   for (const t of targets) {
     try {
       const r = zepeSemantic({ pz: s.pz, pxGivenZ: s.pxGivenZ, distortion: s.distortion, targetDistortion: t });
@@ -217,18 +261,89 @@ export function lemma3Curves(points = 30) {
   return { rows, semantic, hz: entropy(s.pz), hx: entropy(mix), plainAtZeroRate: dMax };
 }
 
+/** Blahut's certified bound gap (bits) asked of the conventional solver when it is evaluated at a distortion. */
+export const BA_TOL_BITS = 1e-10;
+
+/** The conventional optimum at a target distortion of Example 1 (bisection on β); β = 0 above D_max (rate 0). */
+function conventionalAt(target: number) {
+  const src = example1();
+  let lo = 1e-3, hi = 1e3;
+  let beta = Math.sqrt(lo * hi);
+  let best = blahutArimoto({ px: src.px, distortion: src.distortion, beta, tol: BA_TOL_BITS });
+  for (let i = 0; i < 100; i++) {
+    beta = Math.sqrt(lo * hi);
+    best = blahutArimoto({ px: src.px, distortion: src.distortion, beta, tol: BA_TOL_BITS });
+    if (Math.abs(best.distortion - target) < 1e-12) break;
+    if (best.distortion > target) lo = beta; else hi = beta;
+  }
+  return { result: best, beta };
+}
+
 /** One conventional and one ZEPE solution at the same distortion: their reconstructions' marginals side by side. */
-export function marginalsAtDistortion(target: number) {
+export type MarginalRow = { letter: number; source_P: number; conventional_QY: number; zepe_QY: number };
+
+export function marginalsAtDistortion(target: number): MarginalRow[] {
   const src = example1();
   const z = zepe({ px: src.px, distortion: src.distortion, targetDistortion: target });
-  // Conventional at the same distortion: bisection on β.
-  let lo = 1e-3, hi = 1e3;
-  let best = blahutArimoto({ px: src.px, distortion: src.distortion, beta: Math.sqrt(lo * hi) });
-  for (let i = 0; i < 80; i++) {
-    const mid = Math.sqrt(lo * hi);
-    best = blahutArimoto({ px: src.px, distortion: src.distortion, beta: mid });
-    if (Math.abs(best.distortion - target) < 1e-9) break;
-    if (best.distortion > target) lo = mid; else hi = mid;
-  }
+  const best = conventionalAt(target).result;
   return Array.from(src.letters, (x, i) => ({ letter: x, source_P: src.px[i], conventional_QY: best.outputMarginal[i], zepe_QY: z.outputMarginal[i] }));
+}
+
+/**
+ * ZEPE and conventional rates of Example 1 solved AT each target distortion (no interpolation between grid points),
+ * with the numerical half-width of their difference: Blahut's certified bound gap (BA_TOL_BITS) plus the
+ * bisections' distortion misses times the curves' slopes (β log2 e and λ log2 e bits per unit distortion).
+ */
+export type RateGapRow = {
+  distortion: number;
+  zepe_rate: number;
+  conventional_rate: number;
+  gap_bits: number;
+  /** Numerical accuracy of gap_bits (bits). */
+  half_width_bits: number;
+};
+
+export function rateGapsAt(targets: readonly number[] = RATE_GAP_DISTORTIONS): RateGapRow[] {
+  const src = example1();
+  const dmaxConv = Math.min(...Array.from(src.letters, (_, y) => src.px.reduce((s, p, x) => s + p * src.distortion.data[x * src.letters.length + y], 0)));
+  return targets.map((t) => {
+    assertPositive('target distortion', t);
+    const z = zepe({ px: src.px, distortion: src.distortion, targetDistortion: t });
+    const zErr = (Number.isFinite(z.lambda) ? z.lambda : 0) * Math.abs(z.distortion - t) * Math.LOG2E + 1e-12;
+    if (t >= dmaxConv) {
+      return { distortion: t, zepe_rate: z.rate, conventional_rate: 0, gap_bits: z.rate, half_width_bits: zErr };
+    }
+    const c = conventionalAt(t);
+    const cErr = BA_TOL_BITS + c.beta * Math.abs(c.result.distortion - t) * Math.LOG2E;
+    return { distortion: t, zepe_rate: z.rate, conventional_rate: c.result.rate, gap_bits: z.rate - c.result.rate, half_width_bits: zErr + cErr };
+  });
+}
+
+/** Distortions of Example 1 where the claim zepe-rate-higher compares the two curves (both sides of D_max = 0.933). */
+export const RATE_GAP_DISTORTIONS: readonly number[] = [0.1, 0.25, 0.5, 0.75, 1.0, 1.5];
+
+/**
+ * The Fig. 3 runs of a profile: training settings of the cVAE and the classifier (their checkpoints are keyed by
+ * these: do not change them without retraining) and the evaluation settings (nTest test images, nRef disjoint real
+ * reference images, nFit training images for A, bootstrap resamples of the per-row Fréchet bands).
+ */
+export function planTrials(dataset: HybridDataset, profile: HybridProfile, seed = 1): HybridExperimentOptions {
+  assertOneOf('dataset', dataset, HYBRID_DATASETS);
+  assertOneOf('profile', profile, ['quick', 'full'] as const);
+  const quick = profile === 'quick';
+  if (dataset === 'mnist') {
+    return {
+      dataset, seed, ds: [0, 2, 5, 10, 20, 50, 100, 200, 784],
+      nTest: quick ? 500 : 2000, nRef: quick ? 500 : 2000, nFit: quick ? 2000 : 12000,
+      cvae: quick ? { latentDim: 8, hidden: 256, steps: 400, batchSize: 64, lr: 2e-3 } : { latentDim: 16, hidden: 400, steps: 3000, batchSize: 64, lr: 1e-3 },
+      classifier: quick ? { hidden: [256, 128], steps: 400, batchSize: 64, lr: 2e-3 } : { hidden: [256, 128], steps: 2000, batchSize: 64, lr: 1e-3 },
+      gridCount: 6, gridDs: [5, 20, 100, 200], frechetResamples: quick ? 20 : 50,
+    };
+  }
+  return {
+    dataset, seed, ds: [0, 4, 16, 64, 256, 3072],
+    nTest: quick ? 300 : 800, nRef: quick ? 300 : 780, nFit: quick ? 600 : 1500,
+    cvae: quick ? { latentDim: 16, hidden: 128, steps: 250, batchSize: 64, lr: 2e-3 } : { latentDim: 32, hidden: 256, steps: 2000, batchSize: 64, lr: 1e-3 },
+    gridCount: 4, gridDs: [16, 64, 256], modes: ['pooled'],
+  };
 }
