@@ -1,5 +1,5 @@
 /**
- * Index-level view of a BSC carrying m-bit indices (codebook paper, NOTES §D eqs. 15–17).
+ * Index-level view of a BSC carrying m-bit indices (codebook paper, eqs. 15–17: docs/papers/codebook.md#channel-induced-distortion).
  *
  * Matrix convention: TransitionMatrix is row-major, rows = transmitted index k, cols = received index j,
  * data[k·cols + j] = P(ĵ = j | k). Every row sums to 1.
@@ -27,7 +27,7 @@ function checkArgs(mBits: number, eps: number): void {
 /**
  * P(j | k) for m-bit indices sent bit by bit over BSC(eps).
  * 'exact': eps^{d_H(k,j)} (1−eps)^{m−d_H(k,j)}.
- * 'random-labelling' (NOTES eq. 17): 1 − P_e on the diagonal and P_e/(K−1) elsewhere, P_e = 1 − (1−eps)^m.
+ * 'random-labelling' (the codebook paper's eq. 17): 1 − P_e on the diagonal and P_e/(K−1) elsewhere, P_e = 1 − (1−eps)^m.
  */
 export function bscIndexTransition(mBits: number, eps: number, model: IndexChannelModel = 'exact'): TransitionMatrix {
   checkArgs(mBits, eps);
@@ -43,7 +43,7 @@ export function bscIndexTransition(mBits: number, eps: number, model: IndexChann
   return { rows: K, cols: K, data };
 }
 
-/** The random-labelling approximation of NOTES eq. (17). */
+/** The random-labelling approximation of the codebook paper's eq. (17) (docs/papers/codebook.md#channel-induced-distortion). */
 export function randomLabellingTransition(mBits: number, eps: number): TransitionMatrix {
   checkArgs(mBits, eps);
   const K = 2 ** mBits;
@@ -53,7 +53,7 @@ export function randomLabellingTransition(mBits: number, eps: number): Transitio
   return { rows: K, cols: K, data };
 }
 
-/** P_e = 1 − (1 − eps)^m: probability that an m-bit index arrives wrong (NOTES eq. 16). */
+/** P_e = 1 − (1 − eps)^m: probability that an m-bit index arrives wrong (the codebook paper's eq. 16). */
 export function indexErrorProbability(mBits: number, eps: number): number {
   assertInteger('mBits', mBits, 1, 52);
   assertInRange('eps', eps, 0, 0.5);

@@ -1,5 +1,5 @@
 /**
- * Link glue for the codebook paper (NOTES §D, Fig. 1): m-bit indices → bits → optional LDPC → Gray M-QAM →
+ * Link glue for the codebook paper (docs/papers/codebook.md#system, Fig. 1): m-bit indices → bits → optional LDPC → Gray M-QAM →
  * AWGN or Rayleigh → demapping (→ BP decoding) → bits → indices. Each stage is one of this module's
  * functions; `transmitBits` only wires them.
  *

@@ -1,12 +1,12 @@
 /**
- * §III-C of the codebook paper (NOTES §D1 eqs. 15–21), exact in Float64: the error-weight distribution of an
+ * §III-C of the codebook paper (eqs. 15–21, docs/papers/codebook.md#channel-induced-distortion), exact in Float64: the error-weight distribution of an
  * m-bit index over BSC(ε), the index error probability, the channel-induced distortion of a codebook with its
  * index pmf (exact Hamming form and the random-labelling approximation (17)), its Monte-Carlo check, Lloyd
  * codebooks for D_q(K), and the optimal codebook size (21).
  *
  * Conventions: a codebook is K×D row-major (Float32Array or Float64Array); distortions are squared Euclidean
  * norms per latent VECTOR (sums over the D elements, as the paper's ‖·‖²), unlike the per-element training losses.
- * K must be 2^m: every received m-bit word is then a valid index (NOTES §D5.4).
+ * K must be 2^m: every received m-bit word is then a valid index (docs/papers/codebook.md#errata).
  */
 import { Rng, assertInRange, assertInteger, assertNonNegative, toProbabilityVector } from '../../core/index.js';
 import { bscIndices, indexErrorProbability, wilsonInterval } from '../../channels/index.js';
@@ -139,6 +139,39 @@ export function channelDistortion(input: ChannelDistortionInput, model: Distorti
   return total;
 }
 
+/**
+ * First and second moments of v = ‖e_k − e_ĵ‖² per index under the exact BSC model of eq. (18): mean = D_ch (exact)
+ * and second = Σ_k p_k Σ_j P(j|k) ‖e_k − e_j‖⁴. A Monte-Carlo mean over n simulated indices then has standard
+ * deviation at most √((second − mean²)/n), which sets the tolerance of the identity check of eq. (18).
+ */
+export function channelDistortionMoments(input: ChannelDistortionInput): { mean: number; second: number } {
+  const { codebook, K, D, eps } = input;
+  const m = bitsOf(K);
+  checkCodebook(codebook, K, D);
+  assertInRange('eps', eps, 0, 0.5);
+  const p = toProbabilityVector('pmf', input.pmf, 1e-6);
+  if (p.length !== K) throw new RangeError(`pmf must have K = ${K} entries, got ${p.length}`);
+  const byWeight = new Float64Array(m + 1);
+  for (let w = 0; w <= m; w++) byWeight[w] = eps ** w * (1 - eps) ** (m - w);
+  let mean = 0;
+  let second = 0;
+  for (let k = 0; k < K; k++) {
+    if (p[k] === 0) continue;
+    for (let j = 0; j < K; j++) {
+      if (j === k) continue;
+      let s = 0;
+      for (let d = 0; d < D; d++) {
+        const t = codebook[k * D + d] - codebook[j * D + d];
+        s += t * t;
+      }
+      const w = p[k] * byWeight[popcount(k ^ j)];
+      mean += w * s;
+      second += w * s * s;
+    }
+  }
+  return { mean, second };
+}
+
 export interface QuantizationResult {
   /** Nearest codeword per vector. */
   readonly indices: Int32Array;
@@ -236,7 +269,7 @@ export interface LloydResult {
 /**
  * Lloyd's algorithm (k-means) for a K-codeword codebook of n D-dimensional vectors: k-means++ seeding, `iters`
  * centroid updates, an empty cell re-seeded at the vector farthest from its codeword. Its codewords satisfy the
- * centroid condition under which D_tot = D_q + D_ch is exact (NOTES §D1 eq. 20).
+ * centroid condition under which D_tot = D_q + D_ch is exact (eq. 20, docs/papers/codebook.md#channel-induced-distortion).
  */
 export function lloyd(latents: Vectors, D: number, K: number, iters: number, rng: Rng): LloydResult {
   assertInteger('D', D, 1);

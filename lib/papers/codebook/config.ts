@@ -1,7 +1,7 @@
 /**
- * Configurations of the codebook paper's VQ-VAE models (NOTES §D) and their validation. The four schemes of
+ * Configurations of the codebook paper's VQ-VAE models (docs/papers/codebook.md) and their validation. The four schemes of
  * Figs. 3–4 differ ONLY in λ_H (index entropy) and λ_C (channel-aware loss); everything else is shared.
- * The paper's β, λ_H, λ_C, λ_P, K, N and the VGG layers were lost (NOTES §D3): every default here is ours.
+ * The paper's β, λ_H, λ_C, λ_P, K, N and the VGG layers were lost (docs/papers/codebook.md#hyperparameters): every default here is ours.
  */
 import {
   assertFiniteNumber, assertInRange, assertInteger, assertNonNegative, assertOneOf, assertPositive,
@@ -18,7 +18,7 @@ export const SCHEME_LABELS: Readonly<Record<Scheme, string>> = {
   vqvae: 'VQ-VAE (plain)',
 };
 
-/** How Ĥ(S) is made differentiable (NOTES §D1 eq. 14 note): soft assignments, or hard counts forward with the soft gradient. */
+/** How Ĥ(S) is made differentiable (eq. 14, docs/papers/codebook.md#entropy-regularisation): soft assignments, or hard counts forward with the soft gradient. */
 export type EntropyEstimator = 'soft' | 'straight-through';
 export const ENTROPY_ESTIMATORS: readonly EntropyEstimator[] = ['soft', 'straight-through'];
 
@@ -53,7 +53,7 @@ export interface VqModelConfig {
   readonly logEvery: number;
 }
 
-/** ε of the design SNR: uncoded Gray 64-QAM over Rayleigh fading with CSI (NOTES §D3, closed form). */
+/** ε of the design SNR: uncoded Gray 64-QAM over Rayleigh fading with CSI (closed form, docs/papers/codebook.md#snr-to-bit-flip-probability). */
 export function designEpsilon(snrDb: number): number {
   assertFiniteNumber('snrDb', snrDb);
   return qamBer(64, snrDb, 'rayleigh');
@@ -63,7 +63,7 @@ export function designEpsilon(snrDb: number): number {
 export function indexBits(K: number): number {
   assertInteger('K', K, 2, 2 ** MAX_INDEX_BITS);
   const m = Math.round(Math.log2(K));
-  if (2 ** m !== K) throw new RangeError(`K must be a power of two (every m-bit word a valid index, NOTES §D5.4), got ${K}`);
+  if (2 ** m !== K) throw new RangeError(`K must be a power of two (every m-bit word a valid index, docs/papers/codebook.md#errata), got ${K}`);
   return m;
 }
 

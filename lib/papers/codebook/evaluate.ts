@@ -1,9 +1,13 @@
 /**
- * Evaluation of a trained codebook-paper VQ-VAE over the paper's channel (NOTES §D, Fig. 1): test patches →
- * indices → m bits each → (optionally rate-1/2 LDPC) → Gray 64-QAM → Rayleigh fading (receiver CSI) → hard or
- * LLR demapping → indices → codewords → decoder. Per SNR: PSNR and the perceptual distance of the images, the
- * measured bit/index error rates, and the channel-induced latent distortion three ways — eq. (18) analytic
- * (exact Hamming form and approximation 17), a BSC(ε) simulation, and the 64-QAM chain itself.
+ * Evaluation of a trained codebook-paper VQ-VAE over the paper's channel (docs/papers/codebook.md#system, Fig. 1):
+ * test patches → indices → m bits each → (optionally rate-1/2 LDPC) → Gray 64-QAM → Rayleigh fading (receiver
+ * CSI) → hard or LLR demapping → indices → codewords → decoder. Per SNR: the PSNR of every test image (and the
+ * perceptual distance), the measured bit/index error rates, and the channel-induced latent distortion three
+ * ways — eq. (18) analytic (exact Hamming form and approximation 17), a BSC(ε) simulation, and the 64-QAM chain.
+ *
+ * Held-out data (docs/papers/codebook.md#data): the photo set's test split, divided BY PHOTO into a validation
+ * part (every VALIDATION_EVERY-th test photo, for choices made from results) and a test part (the rest, for
+ * every reported number). Per-image scores are returned so that comparisons can use paired bootstraps.
  */
 import { Rng, assertInteger } from '../../core/index.js';
 import { ieee80211nLdpc, transmitIndices, type LinkOptions } from '../../channels/index.js';
@@ -14,16 +18,23 @@ import { designEpsilon, indexBits, latentsPerImage, type VqModelConfig } from '.
 import { decodeIndices, encodeIndices, codebookOf } from './model.js';
 import { indexCounts } from './losses.js';
 import {
-  channelDistortion, channelDistortionOf, quantize, simulateBscDistortion, usageStats, weightedMeanSpread,
+  channelDistortion, channelDistortionMoments, channelDistortionOf, quantize, simulateBscDistortion, usageStats, weightedMeanSpread,
   type SimulatedDistortion,
 } from './analysis.js';
 
+/** How many held-out patches: a number (spread evenly over the part's photos) or 'all' of them. */
+export type PatchCount = number | 'all';
+
 export interface EvalSettings {
   readonly snrsDb: readonly number[];
-  /** Test patches evaluated (evenly spaced over the test split, i.e. over its photos). */
-  readonly testCount: number;
-  /** The first this-many of them also get the perceptual distance (first channel draw only: it is slow). */
+  /** Test patches evaluated (the test part of the held-out photos; evenly spaced over its photos). */
+  readonly testCount: PatchCount;
+  /** Validation patches (the validation part of the held-out photos): PSNR per SNR, for choices made from results. */
+  readonly validationCount: PatchCount;
+  /** The first this-many test patches get the perceptual distance at every SNR (first channel draw only: it is slow). */
   readonly perceptualCount: number;
+  /** SNRs at which EVERY test patch gets the perceptual distance (first draw), for paired comparisons. */
+  readonly perceptualAllSnrsDb: readonly number[];
   /** Independent channel realisations per SNR. */
   readonly draws: number;
   /** Training patches whose indices give the index pmf p_k of the analysis and the usage histogram. */
@@ -39,19 +50,57 @@ export interface EvalSettings {
 export function validateEval(e: EvalSettings): void {
   if (!Array.isArray(e.snrsDb) || e.snrsDb.length === 0) throw new RangeError('snrsDb must be a non-empty array of SNRs (dB)');
   e.snrsDb.forEach((s, i) => { if (!Number.isFinite(s)) throw new RangeError(`snrsDb[${i}] must be finite, got ${s}`); });
-  assertInteger('testCount', e.testCount, 2);
-  assertInteger('perceptualCount', e.perceptualCount, 0, e.testCount);
+  const checkCount = (name: string, c: PatchCount) => { if (c !== 'all') assertInteger(name, c, 2); };
+  checkCount('testCount', e.testCount);
+  checkCount('validationCount', e.validationCount);
+  const most = e.testCount === 'all' ? Number.MAX_SAFE_INTEGER : e.testCount;
+  assertInteger('perceptualCount', e.perceptualCount, 0, most);
+  if (!Array.isArray(e.perceptualAllSnrsDb)) throw new RangeError('perceptualAllSnrsDb must be an array of SNRs (dB)');
+  e.perceptualAllSnrsDb.forEach((s, i) => { if (!e.snrsDb.includes(s)) throw new RangeError(`perceptualAllSnrsDb[${i}] = ${s} must be one of snrsDb`); });
   assertInteger('draws', e.draws, 1);
   assertInteger('usageCount', e.usageCount, 1);
-  assertInteger('sampleCount', e.sampleCount, 0, e.testCount);
+  assertInteger('sampleCount', e.sampleCount, 0, most);
   if (!Array.isArray(e.sampleSnrsDb)) throw new RangeError('sampleSnrsDb must be an array of SNRs (dB)');
   if (typeof e.codedVq !== 'boolean') throw new TypeError(`codedVq must be a boolean, got ${String(e.codedVq)}`);
 }
 
-/** `count` test patches spread evenly over the test split (so over its photos), flat count×P×P×3 in [0, 1]. */
-export function testImages(patchSize: number, count: number): Float32Array {
+/** Every VALIDATION_EVERY-th photo of the test split (photos 0, 4, 8, …) is a validation photo; the rest are test photos. */
+export const VALIDATION_EVERY = 4;
+
+export type HeldOutPart = 'validation' | 'test';
+
+/** One part of the held-out photos: its patches (flat n×P×P×3 in [0, 1]) and its photos. */
+export function heldOutPatches(patchSize: number, part: HeldOutPart): { x: Float32Array; n: number; photos: string[] } {
+  if (part !== 'validation' && part !== 'test') throw new RangeError(`part must be 'validation' or 'test', got ${JSON.stringify(part)}`);
   const set = loadPhotoPatches({ split: 'test', patchSize });
-  return spread(set.x, set.n, patchSize, count, 'testCount');
+  const size = patchSize * patchSize * 3;
+  const chunks: Float32Array[] = [];
+  const photos: string[] = [];
+  let offset = 0;
+  set.photos.forEach((p, i) => {
+    const isValidation = i % VALIDATION_EVERY === 0;
+    if (isValidation === (part === 'validation')) {
+      chunks.push(set.x.subarray(offset * size, (offset + p.count) * size));
+      photos.push(p.id);
+    }
+    offset += p.count;
+  });
+  const n = chunks.reduce((a, c) => a + c.length / size, 0);
+  const x = new Float32Array(n * size);
+  let at = 0;
+  for (const c of chunks) { x.set(c, at); at += c.length; }
+  return { x, n, photos };
+}
+
+/** `count` patches ('all', or spread evenly over the part's photos) of one held-out part, flat count×P×P×3 in [0, 1]. */
+export function heldOutImages(patchSize: number, part: HeldOutPart, count: PatchCount): Float32Array {
+  const set = heldOutPatches(patchSize, part);
+  return spread(set.x, set.n, patchSize, count === 'all' ? set.n : count, part === 'test' ? 'testCount' : 'validationCount');
+}
+
+/** `count` test patches (the test part of the held-out photos), flat count×P×P×3 in [0, 1]. */
+export function testImages(patchSize: number, count: PatchCount): Float32Array {
+  return heldOutImages(patchSize, 'test', count);
 }
 
 /** `count` training patches spread evenly over the train split. */
@@ -97,16 +146,25 @@ export function meanInterval(values: ArrayLike<number>): Interval {
 
 export interface SnrPoint {
   readonly snrDb: number;
-  /** Closed-form ε of uncoded Gray 64-QAM over Rayleigh (NOTES §D3) and the chain's measured BER. */
+  /** Closed-form ε of uncoded Gray 64-QAM over Rayleigh (docs/papers/codebook.md#snr-to-bit-flip-probability) and the chain's measured BER. */
   readonly eps: number;
   readonly ber: number;
   readonly indexErrorRate: number;
   /** Mean per-image PSNR (dB) over images × draws, interval over images (draw-averaged). */
   readonly psnr: Interval;
+  /** PSNR (dB) of every test image, averaged over the draws (same order as the test images). */
+  readonly psnrPerImage: number[];
   /** Perceptual distance on the first perceptualCount images, first draw (null when perceptualCount = 0). */
   readonly perceptual: Interval | null;
+  /**
+   * Perceptual distance per image, first draw: every test image at the SNRs of perceptualAllSnrsDb, else the
+   * first perceptualCount (null when none).
+   */
+  readonly perceptualPerImage: number[] | null;
   /** eq. (18) per latent vector: exact Hamming form and the random-labelling approximation. */
   readonly dchExact: number;
+  /** Standard deviation of ‖e_k − e_ĵ‖² per index under the exact BSC model (sets the Monte-Carlo tolerance). */
+  readonly dchExactSd: number;
   readonly dchApprox: number;
   /** ‖e_k − e_ĵ‖² measured: over BSC(ε) and over the 64-QAM Rayleigh chain. */
   readonly dchBsc: SimulatedDistortion;
@@ -123,8 +181,19 @@ export interface CodedPoint {
   readonly psnr: Interval;
 }
 
+export interface ValidationPoint {
+  readonly snrDb: number;
+  /** Mean PSNR (dB) of the validation images over images × draws, with its 95 % normal interval. */
+  readonly psnr: Interval;
+}
+
 export interface VqEvaluation {
+  /** Test images evaluated. */
   readonly n: number;
+  /** Validation images and their PSNR per SNR (for choices made from results; never reported as results). */
+  readonly validation: { readonly n: number; readonly points: ValidationPoint[] };
+  /** Per test image: mean −log2 p̂(s) of its N indices under the test index pmf p̂ (their mean over images is H(S)). */
+  readonly indexBitsPerImage: number[];
   readonly symbolsPerImage: number;
   readonly clean: { readonly psnr: Interval; readonly perceptual: Interval | null; readonly dq: number };
   /** Total variance of the test latents per vector, E‖z − z̄‖² (the unit of the normalised distortions). */
@@ -170,11 +239,34 @@ function perImagePsnr(x: Float32Array, y: Float32Array, n: number, P: number): F
   return psnrBatch(x, y, { n, width: P, height: P, channels: 3 });
 }
 
-async function perceptual(x: Float32Array, y: Float32Array, count: number, P: number): Promise<Interval | null> {
+async function perceptualValues(x: Float32Array, y: Float32Array, count: number, P: number): Promise<Float64Array | null> {
   if (count === 0) return null;
   const size = P * P * 3;
   const clip = (a: Float32Array) => a.subarray(0, count * size).map((v) => Math.min(1, Math.max(0, v)));
-  return meanInterval(await perceptualDistanceBatch(clip(x), clip(y), { n: count, width: P, height: P, channels: 3 }));
+  return perceptualDistanceBatch(clip(x), clip(y), { n: count, width: P, height: P, channels: 3 });
+}
+
+async function perceptual(x: Float32Array, y: Float32Array, count: number, P: number): Promise<Interval | null> {
+  const v = await perceptualValues(x, y, count, P);
+  return v === null ? null : meanInterval(v);
+}
+
+/** Per-item scores kept in results: 6 significant digits (far below any interval's width). */
+export function roundScores(v: ArrayLike<number>): number[] {
+  return Array.from(v, (x) => Number(x.toPrecision(6)));
+}
+
+/** Per image: the mean surprisal −log2 p(s) of its N indices under the pmf of all of them. */
+export function indexBitsPerImage(indices: ArrayLike<number>, n: number, K: number): number[] {
+  const N = indices.length / n;
+  const counts = new Float64Array(K);
+  for (let i = 0; i < indices.length; i++) counts[indices[i]]++;
+  const bits = Array.from(counts, (c) => (c > 0 ? -Math.log2(c / indices.length) : 0));
+  return Array.from({ length: n }, (_, i) => {
+    let s = 0;
+    for (let j = 0; j < N; j++) s += bits[indices[i * N + j]];
+    return s / N;
+  });
 }
 
 function totalDistortion(latents: Float32Array, received: ArrayLike<number>, codebook: Float32Array, D: number): number {
@@ -191,8 +283,8 @@ export async function evaluateVq(p: Params, cfg: VqModelConfig, e: EvalSettings)
   const t0 = Date.now();
   const P = cfg.patchSize;
   const m = indexBits(cfg.K);
-  const n = e.testCount;
-  const x = testImages(P, n);
+  const x = testImages(P, e.testCount);
+  const n = x.length / (P * P * 3);
   const { indices, latents } = encodeIndices(p, cfg, x, n);
   const cb = codebookOf(p).dataSync() as Float32Array;
   const usage = trainImages(P, e.usageCount);
@@ -210,12 +302,13 @@ export async function evaluateVq(p: Params, cfg: VqModelConfig, e: EvalSettings)
   const points: SnrPoint[] = [];
   const coded: CodedPoint[] = [];
   for (const [si, snrDb] of e.snrsDb.entries()) {
-    points.push(await snrPoint(p, cfg, e, { x, indices, latents, cb, pmf, m, snrDb, si, samples }));
-    if (e.codedVq) coded.push(codedPoint(p, cfg, e, x, indices, m, snrDb, si));
+    points.push(await snrPoint(p, cfg, e, { x, n, indices, latents, cb, pmf, m, snrDb, si, samples }));
+    if (e.codedVq) coded.push(codedPoint(p, cfg, e, x, n, indices, m, snrDb, si));
   }
   return {
-    n, symbolsPerImage: vqSymbolsPerImage(cfg),
-    clean: { psnr: meanInterval(cleanPsnr), perceptual: await perceptual(x, clean, e.perceptualCount, P), dq },
+    n, validation: validationPoints(p, cfg, e), indexBitsPerImage: roundScores(indexBitsPerImage(indices, n, cfg.K)),
+    symbolsPerImage: vqSymbolsPerImage(cfg),
+    clean: { psnr: meanInterval(cleanPsnr), perceptual: await perceptual(x, clean, Math.min(e.perceptualCount, n), P), dq },
     latentVariance: latentVariance(latents, cfg.D),
     usage: {
       countsTrain: Array.from(countsTrain), countsTest: Array.from(countsTest),
@@ -228,8 +321,27 @@ export async function evaluateVq(p: Params, cfg: VqModelConfig, e: EvalSettings)
   };
 }
 
+/** PSNR of the validation images at every SNR (the same draws' seeds as the test images, salted apart). */
+function validationPoints(p: Params, cfg: VqModelConfig, e: EvalSettings): VqEvaluation['validation'] {
+  const P = cfg.patchSize;
+  const x = heldOutImages(P, 'validation', e.validationCount);
+  const n = x.length / (P * P * 3);
+  const { indices } = encodeIndices(p, cfg, x, n);
+  const m = indexBits(cfg.K);
+  const points = e.snrsDb.map((snrDb, si) => {
+    const sum = new Float64Array(n);
+    for (let r = 0; r < e.draws; r++) {
+      const rx = transmitIndices(indices, m, { M: 64, snrDb, channel: 'rayleigh' }, drawRng(e, si, r, 3));
+      perImagePsnr(x, decodeIndices(p, cfg, rx.indices, n), n, P).forEach((v, i) => { sum[i] += v / e.draws; });
+    }
+    return { snrDb, psnr: meanInterval(sum) };
+  });
+  return { n, points };
+}
+
 interface PointInput {
   readonly x: Float32Array;
+  readonly n: number;
   readonly indices: Int32Array;
   readonly latents: Float32Array;
   readonly cb: Float32Array;
@@ -247,14 +359,14 @@ function drawRng(e: EvalSettings, si: number, draw: number, salt = 0): Rng {
 
 async function snrPoint(p: Params, cfg: VqModelConfig, e: EvalSettings, a: PointInput): Promise<SnrPoint> {
   const P = cfg.patchSize;
-  const n = e.testCount;
+  const n = a.n;
   const eps = designEpsilon(a.snrDb);
   const link: LinkOptions = { M: 64, snrDb: a.snrDb, channel: 'rayleigh' };
   const psnrSum = new Float64Array(n);
   const sent: number[] = [];
   const got: number[] = [];
   let bitErrors = 0, bits = 0, dtot = 0;
-  let perc: Interval | null = null;
+  let perc: Float64Array | null = null;
   for (let r = 0; r < e.draws; r++) {
     const rx = transmitIndices(a.indices, a.m, link, drawRng(e, a.si, r));
     bitErrors += rx.bitErrors;
@@ -264,23 +376,27 @@ async function snrPoint(p: Params, cfg: VqModelConfig, e: EvalSettings, a: Point
     dtot += totalDistortion(a.latents, rx.indices, a.cb, cfg.D) / e.draws;
     for (let i = 0; i < rx.indices.length; i++) { sent.push(a.indices[i]); got.push(rx.indices[i]); }
     if (r === 0) {
-      perc = await perceptual(a.x, y, e.perceptualCount, P);
+      perc = await perceptualValues(a.x, y, e.perceptualAllSnrsDb.includes(a.snrDb) ? n : Math.min(e.perceptualCount, n), P);
       if (e.sampleSnrsDb.includes(a.snrDb)) a.samples.bySnr[String(a.snrDb)] = toBase64Rgb(y.subarray(0, e.sampleCount * P * P * 3));
     }
   }
   const chain = channelDistortionOf(sent, got, a.cb, cfg.K, cfg.D);
   const input = { codebook: a.cb, K: cfg.K, D: cfg.D, pmf: a.pmf, eps };
+  const moments = channelDistortionMoments(input);
+  // Fig. 3's curves use the first perceptualCount images at every SNR: their interval comes from those alone
+  const percCurve = perc === null || e.perceptualCount === 0 ? null : meanInterval(perc.subarray(0, Math.min(e.perceptualCount, n)));
   return {
     snrDb: a.snrDb, eps, ber: bitErrors / bits, indexErrorRate: chain.indexErrorRate,
-    psnr: meanInterval(psnrSum), perceptual: perc,
-    dchExact: channelDistortion(input, 'exact'), dchApprox: channelDistortion(input, 'random-labelling'),
+    psnr: meanInterval(psnrSum), psnrPerImage: roundScores(psnrSum),
+    perceptual: percCurve, perceptualPerImage: perc === null ? null : roundScores(perc),
+    dchExact: channelDistortion(input, 'exact'), dchExactSd: Math.sqrt(Math.max(0, moments.second - moments.mean ** 2)),
+    dchApprox: channelDistortion(input, 'random-labelling'),
     dchBsc: simulateBscDistortion(a.indices, a.cb, cfg.K, cfg.D, eps, drawRng(e, a.si, 0, 1), e.draws),
     dchChain: chain, dtotChain: dtot,
   };
 }
 
-function codedPoint(p: Params, cfg: VqModelConfig, e: EvalSettings, x: Float32Array, indices: Int32Array, m: number, snrDb: number, si: number): CodedPoint {
-  const n = e.testCount;
+function codedPoint(p: Params, cfg: VqModelConfig, e: EvalSettings, x: Float32Array, n: number, indices: Int32Array, m: number, snrDb: number, si: number): CodedPoint {
   const link: LinkOptions = { M: 64, snrDb, channel: 'rayleigh', ldpc: ieee80211nLdpc(648) };
   // one draw: BP decoding of failing codewords is the slowest part of the whole evaluation
   const rx = transmitIndices(indices, m, link, drawRng(e, si, 0, 2));

@@ -1,25 +1,19 @@
 /**
- * Experiment glue for the notebook: which configurations a profile trains and evaluates, the parallel cached
- * runs, and the rows of every figure and table (Figs. 2–4, utilisation, §III-C checks, eq. 21), with the
- * paper's numbers beside ours.
+ * The rows and Vega-Lite specs of the codebook notebook's figures and tables (Figs. 2–4, utilisation, §III-C
+ * checks, eq. 21), with a typed row interface per table. Intervals on compared numbers are percentile bootstraps
+ * over the per-image scores of the test part of the held-out photos (docs/papers/codebook.md#data).
  */
-import { fileURLToPath } from 'node:url';
-import { assertInteger, cacheDir } from '../../core/index.js';
-import { CODEC_NAMES, type CodecName } from '../../codecs/index.js';
-import { runSweep } from '../../nn/index.js';
+import type { CodecName } from '../../codecs/index.js';
+import { bootstrapMean } from '../../metrics/index.js';
 import { indexErrorProbability } from '../../channels/index.js';
-import { SCHEME_LABELS, VQ_SCHEMES, designEpsilon, indexBits, vqConfig, type Scheme, type VqModelConfig } from './config.js';
-import { fromBase64Rgb, vqSymbolsPerImage, type EvalSettings } from './evaluate.js';
-import { renderImageGrid, type RenderedGrid } from '../zepe-hybrid/png.js';
+import { renderImageGrid, type RenderedGrid } from '../../plot/index.js';
+import { SCHEME_LABELS, VQ_SCHEMES, designEpsilon, indexBits, type Scheme } from './config.js';
+import { fromBase64Rgb } from './evaluate.js';
 import { errorWeightDistribution, optimalCodebookSize } from './analysis.js';
-import type {
-  CodebookTrialConfig, CodebookTrialResult, KSweepConfig, KSweepResult, SeparateTrialConfig, SeparateTrialResult,
-  VqTrialConfig, VqTrialResult,
-} from './trial.js';
+import { validationBestK, type Eq21Scores } from './claims.js';
+import type { PlanResults } from './plan.js';
+import type { KSweepResult, SeparateTrialResult } from './trial.js';
 import type { ToyResult } from './toy.js';
-
-/** The paper's headline at 10 dB (abstract, §IV): proposed vs VQ-VAE [8]. */
-export const PAPER_HEADLINE = { snrDb: 10, psnrGainPct: 24.1, lpipsGainPct: 46.5 } as const;
 
 export type FigureScheme = Scheme | 'jpeg_ldpc' | 'hevc_ldpc';
 export const FIGURE_SCHEMES: readonly FigureScheme[] = [...VQ_SCHEMES, 'jpeg_ldpc', 'hevc_ldpc'];
@@ -38,159 +32,104 @@ export function schemeLegend(): { labelExpr: string; labelLimit: number } {
   return { labelExpr: expr, labelLimit: 320 };
 }
 
-export interface CodebookPlan {
-  /** Settings shared by every VQ model (the four schemes differ only in λ_H, λ_C). */
-  readonly model: Partial<Omit<VqModelConfig, 'scheme' | 'kind'>>;
-  readonly eval: EvalSettings;
-  /** Further codebook sizes trained with the proposed loss, for the eq. (21) check (may be empty). */
-  readonly extraKs: readonly number[];
-  readonly codecs: readonly CodecName[];
-  readonly kSweep: { readonly Ks: readonly number[]; readonly trainPatches: number; readonly testCount: number; readonly iters: number };
+const separateKey = (c: CodecName): FigureScheme => (c === 'jpeg' ? 'jpeg_ldpc' : 'hevc_ldpc');
+
+/** One point of Figs. 3–4: a scheme at one SNR, means over test images with 95 % percentile-bootstrap intervals. */
+export type CurveRow = {
+  readonly scheme: FigureScheme;
+  readonly label: string;
+  readonly snr_db: number;
+  readonly psnr: number;
+  readonly psnr_lo: number;
+  readonly psnr_hi: number;
+  /** Test images behind the PSNR. */
+  readonly n: number;
+  /** Perceptual distance on the first perceptualCount test images (first draw), with its interval. */
+  readonly perceptual: number | null;
+  readonly perceptual_lo: number | null;
+  readonly perceptual_hi: number | null;
+  readonly n_perceptual: number;
+  /** VQ: index error rate; separate: share of images lost. */
+  readonly errors: number;
+};
+
+/** A per-item estimate's [mean, lo, hi] (percentile bootstrap, B = 2000, fixed seed). */
+function band(values: readonly number[]): [number, number, number] {
+  if (values.length < 2) {
+    const v = values.length ? values[0] : NaN;
+    return [v, v, v];
+  }
+  const e = bootstrapMean(values);
+  return [e.value, e.ci95[0], e.ci95[1]];
 }
 
-export interface PlannedConfigs {
-  readonly schemes: Readonly<Record<Scheme, VqTrialConfig>>;
-  readonly extraK: readonly VqTrialConfig[];
-  readonly separate: readonly SeparateTrialConfig[];
-  readonly kSweep: KSweepConfig;
-}
-
-export function planConfigs(plan: CodebookPlan): PlannedConfigs {
-  const schemes = Object.fromEntries(VQ_SCHEMES.map((s) => [s, { kind: 'vq', model: vqConfig(s, plan.model), eval: plan.eval }])) as Record<Scheme, VqTrialConfig>;
-  const extraK = plan.extraKs.map((K) => ({ kind: 'vq' as const, model: vqConfig('proposed', { ...plan.model, K }), eval: { ...plan.eval, codedVq: false } }));
-  const main = schemes.proposed.model;
-  const separate = plan.codecs.map((codec) => {
-    if (!CODEC_NAMES.includes(codec)) throw new RangeError(`codecs must be drawn from ${CODEC_NAMES.join(', ')}, got ${JSON.stringify(codec)}`);
-    return { kind: 'separate' as const, codec, patchSize: main.patchSize, symbolsPerImage: vqSymbolsPerImage(main), eval: { ...plan.eval, codedVq: false } };
-  });
-  const ks = plan.kSweep;
-  assertInteger('kSweep.iters', ks.iters, 1);
-  return { schemes, extraK, separate, kSweep: { kind: 'ksweep', model: main, Ks: ks.Ks, trainPatches: ks.trainPatches, testCount: ks.testCount, iters: ks.iters, seed: main.seed } };
-}
-
-const TRIAL_MODULE = fileURLToPath(new URL('./trial.js', import.meta.url));
-
-/**
- * Runs configurations in parallel worker processes; results cached by config hash (cacheDir('sweeps',
- * 'codebook')), models by their training config (cacheDir('models', 'codebook')). Throws if any failed.
- */
-export async function runConfigs(configs: readonly CodebookTrialConfig[], workers?: number, onDone?: (r: CodebookTrialResult, cached: boolean) => void): Promise<CodebookTrialResult[]> {
-  const out = await runSweep<CodebookTrialConfig, CodebookTrialResult>({
-    module: TRIAL_MODULE, exportName: 'runTrial', configs, workers, cacheDir: cacheDir('sweeps', 'codebook'),
-    onResult: (o) => { if (o.ok && onDone) onDone(o.result as CodebookTrialResult, o.cached); },
-  });
-  const bad = out.filter((o) => !o.ok);
-  if (bad.length) throw new Error(`${bad.length} configuration(s) failed: ${bad.map((o) => (o.ok ? '' : `${JSON.stringify(o.config).slice(0, 200)} → ${o.error}`)).join('; ')}`);
-  return out.map((o) => (o.ok ? o.result : null) as CodebookTrialResult);
-}
-
-function find<R extends CodebookTrialResult>(results: readonly CodebookTrialResult[], config: CodebookTrialConfig): R {
-  const key = JSON.stringify(config);
-  const r = results.find((x) => JSON.stringify(x.config) === key);
-  if (!r) throw new RangeError(`no result for config ${key.slice(0, 200)}`);
-  return r as R;
-}
-
-/** The results of one plan, by role. */
-export interface PlanResults {
-  readonly schemes: Readonly<Record<Scheme, VqTrialResult>>;
-  readonly extraK: readonly VqTrialResult[];
-  readonly separate: Readonly<Partial<Record<CodecName, SeparateTrialResult>>>;
-  readonly kSweep: KSweepResult | null;
-}
-
-export function collect(results: readonly CodebookTrialResult[], planned: PlannedConfigs, withKSweep = true): PlanResults {
+function curveRow(scheme: FigureScheme, snrDb: number, psnr: readonly number[], perc: readonly number[] | null, perceptualCount: number, errors: number): CurveRow {
+  const [p, plo, phi] = band(psnr);
+  const pv = perc === null ? null : perc.slice(0, Math.min(perceptualCount, perc.length));
+  const [q, qlo, qhi] = pv === null || pv.length === 0 ? [null, null, null] : band(pv);
   return {
-    schemes: Object.fromEntries(VQ_SCHEMES.map((s) => [s, find<VqTrialResult>(results, planned.schemes[s])])) as Record<Scheme, VqTrialResult>,
-    extraK: planned.extraK.map((c) => find<VqTrialResult>(results, c)),
-    separate: Object.fromEntries(planned.separate.map((c) => [c.codec, find<SeparateTrialResult>(results, c)])),
-    kSweep: withKSweep ? find<KSweepResult>(results, planned.kSweep) : null,
+    scheme, label: FIGURE_LABELS[scheme], snr_db: snrDb, psnr: p, psnr_lo: plo, psnr_hi: phi, n: psnr.length,
+    perceptual: q, perceptual_lo: qlo, perceptual_hi: qhi, n_perceptual: pv?.length ?? 0, errors,
   };
 }
 
-const separateKey = (c: CodecName): FigureScheme => (c === 'jpeg' ? 'jpeg_ldpc' : 'hevc_ldpc');
-
-/** Every scheme's points: scheme key, SNR, PSNR and perceptual distance with 95 % intervals. */
-export function curveRows(r: PlanResults): {
-  scheme: FigureScheme; label: string; snr_db: number; psnr: number; psnr_lo: number; psnr_hi: number;
-  perceptual: number | null; perceptual_lo: number | null; perceptual_hi: number | null; errors: number;
-}[] {
-  const rows: ReturnType<typeof curveRows> = [];
+/** Every scheme's points: scheme key, SNR, PSNR and perceptual distance with 95 % intervals over test images. */
+export function curveRows(r: PlanResults): CurveRow[] {
+  const rows: CurveRow[] = [];
   for (const s of VQ_SCHEMES) {
-    for (const p of r.schemes[s].eval.points) {
-      rows.push({
-        scheme: s, label: FIGURE_LABELS[s], snr_db: p.snrDb, psnr: p.psnr.mean, psnr_lo: p.psnr.lo, psnr_hi: p.psnr.hi,
-        perceptual: p.perceptual?.mean ?? null, perceptual_lo: p.perceptual?.lo ?? null, perceptual_hi: p.perceptual?.hi ?? null,
-        errors: p.indexErrorRate,
-      });
-    }
+    const pc = r.schemes[s].config.eval.perceptualCount;
+    for (const p of r.schemes[s].eval.points) rows.push(curveRow(s, p.snrDb, p.psnrPerImage, p.perceptualPerImage, pc, p.indexErrorRate));
   }
   for (const [codec, res] of Object.entries(r.separate) as [CodecName, SeparateTrialResult][]) {
     const key = separateKey(codec);
-    for (const p of res.points) {
-      rows.push({
-        scheme: key, label: FIGURE_LABELS[key], snr_db: p.snrDb, psnr: p.psnr.mean, psnr_lo: p.psnr.lo, psnr_hi: p.psnr.hi,
-        perceptual: p.perceptual?.mean ?? null, perceptual_lo: p.perceptual?.lo ?? null, perceptual_hi: p.perceptual?.hi ?? null,
-        errors: 1 - p.successRate,
-      });
-    }
+    for (const p of res.points) rows.push(curveRow(key, p.snrDb, p.psnrPerImage, p.perceptualPerImage, res.config.eval.perceptualCount, 1 - p.successRate));
   }
   return rows;
 }
 
-/** figures/codebook/fig4.csv rows: exactly scheme, snr_db, psnr. */
-export function fig4Rows(r: PlanResults): { scheme: FigureScheme; snr_db: number; psnr: number }[] {
-  return curveRows(r).map((x) => ({ scheme: x.scheme, snr_db: x.snr_db, psnr: x.psnr }));
+/** figures/codebook/fig4.csv rows: scheme, snr_db, psnr and its 95 % interval. */
+export function fig4Rows(r: PlanResults): { scheme: FigureScheme; snr_db: number; psnr: number; psnr_lo: number; psnr_hi: number }[] {
+  return curveRows(r).map((x) => ({ scheme: x.scheme, snr_db: x.snr_db, psnr: x.psnr, psnr_lo: x.psnr_lo, psnr_hi: x.psnr_hi }));
 }
 
-/** figures/codebook/fig3.csv rows: exactly scheme, snr_db, perceptual. */
-export function fig3Rows(r: PlanResults): { scheme: FigureScheme; snr_db: number; perceptual: number }[] {
-  return curveRows(r).filter((x) => x.perceptual !== null).map((x) => ({ scheme: x.scheme, snr_db: x.snr_db, perceptual: x.perceptual as number }));
+/** figures/codebook/fig3.csv rows: scheme, snr_db, perceptual and its 95 % interval. */
+export function fig3Rows(r: PlanResults): { scheme: FigureScheme; snr_db: number; perceptual: number; perceptual_lo: number; perceptual_hi: number }[] {
+  return curveRows(r).filter((x) => x.perceptual !== null).map((x) => ({
+    scheme: x.scheme, snr_db: x.snr_db, perceptual: x.perceptual as number, perceptual_lo: x.perceptual_lo as number, perceptual_hi: x.perceptual_hi as number,
+  }));
 }
 
-export interface Headline {
-  readonly snrDb: number;
-  readonly psnrProposed: number;
-  readonly psnrVqvae: number;
-  /** (PSNR_prop − PSNR_vq) / PSNR_vq in %. */
-  readonly psnrGainPct: number;
-  readonly perceptualProposed: number | null;
-  readonly perceptualVqvae: number | null;
-  /** (d_vq − d_prop) / d_vq in % (lower distance is better). */
-  readonly perceptualGainPct: number | null;
-}
+/** One scheme in the utilisation table. */
+export type UsageRow = {
+  readonly scheme: string;
+  readonly 'λ_H': number;
+  readonly K: number;
+  readonly 'perplexity (train)': number;
+  readonly 'perplexity (test)': number;
+  readonly 'H(S) bits (test)': number;
+  readonly 'H(S) 95 %': string;
+  readonly 'log2 K': number;
+  readonly 'dead codes (train)': number;
+  readonly 'dead codes (test)': number;
+};
 
-/** The headline comparison at one SNR (the paper's: 10 dB). */
-export function headline(r: PlanResults, snrDb: number = PAPER_HEADLINE.snrDb): Headline {
-  const at = (s: Scheme) => {
-    const p = r.schemes[s].eval.points.find((x) => x.snrDb === snrDb);
-    if (!p) throw new RangeError(`no evaluation at ${snrDb} dB (snrsDb must include it)`);
-    return p;
-  };
-  const a = at('proposed'), b = at('vqvae');
-  const pa = a.perceptual?.mean ?? null, pb = b.perceptual?.mean ?? null;
-  return {
-    snrDb, psnrProposed: a.psnr.mean, psnrVqvae: b.psnr.mean, psnrGainPct: (100 * (a.psnr.mean - b.psnr.mean)) / b.psnr.mean,
-    perceptualProposed: pa, perceptualVqvae: pb, perceptualGainPct: pa !== null && pb !== null ? (100 * (pb - pa)) / pb : null,
-  };
-}
-
-/** Codebook utilisation per scheme: index shares sorted by rank (training patches), and a summary table. */
-export function usageRows(r: PlanResults): {
-  histogram: { scheme: string; rank: number; share: number }[];
-  table: Record<string, string | number>[];
-} {
+/**
+ * Codebook utilisation per scheme: index shares sorted by rank (training patches), and a summary table whose
+ * H(S) on test images carries a 95 % bootstrap interval over the images.
+ */
+export function usageRows(r: PlanResults): { histogram: { scheme: string; rank: number; share: number }[]; table: UsageRow[] } {
   const histogram: { scheme: string; rank: number; share: number }[] = [];
-  const table: Record<string, string | number>[] = [];
+  const table: UsageRow[] = [];
   for (const s of VQ_SCHEMES) {
     const u = r.schemes[s].eval.usage;
     const total = u.countsTrain.reduce((a, b) => a + b, 0);
     [...u.countsTrain].sort((a, b) => b - a).forEach((c, i) => histogram.push({ scheme: SCHEME_LABELS[s], rank: i + 1, share: c / total }));
     const K = u.countsTrain.length;
+    const [h, hlo, hhi] = band(r.schemes[s].eval.indexBitsPerImage);
     table.push({
       scheme: SCHEME_LABELS[s], 'λ_H': r.schemes[s].config.model.lambdaH, K,
       'perplexity (train)': Number(u.perplexityTrain.toFixed(2)), 'perplexity (test)': Number(u.perplexityTest.toFixed(2)),
-      'H(S) bits (train)': Number(Math.log2(u.perplexityTrain).toFixed(3)), 'log2 K': Math.log2(K),
+      'H(S) bits (test)': Number(h.toFixed(3)), 'H(S) 95 %': `[${hlo.toFixed(3)}, ${hhi.toFixed(3)}]`, 'log2 K': Math.log2(K),
       'dead codes (train)': u.deadTrain, 'dead codes (test)': u.deadTest,
     });
   }
@@ -214,20 +153,6 @@ export function channelDistortionRows(r: PlanResults, schemes: readonly Scheme[]
     { scheme: SCHEME_LABELS[s], snr_db: p.snrDb, method: 'simulated: BSC(ε)', dch: p.dchBsc.mean, lo: p.dchBsc.lo, hi: p.dchBsc.hi },
     { scheme: SCHEME_LABELS[s], snr_db: p.snrDb, method: 'simulated: 64-QAM Rayleigh chain', dch: p.dchChain.mean, lo: p.dchChain.lo, hi: p.dchChain.hi },
   ]));
-}
-
-/** How many (scheme, SNR) analytic exact values fall inside the BSC simulation's 95 % interval. */
-export function analyticWithinInterval(r: PlanResults): { inside: number; total: number; worstZ: number } {
-  let inside = 0, total = 0, worstZ = 0;
-  for (const s of VQ_SCHEMES) {
-    for (const p of r.schemes[s].eval.points) {
-      total++;
-      if (p.dchExact >= p.dchBsc.lo && p.dchExact <= p.dchBsc.hi) inside++;
-      const half = (p.dchBsc.hi - p.dchBsc.lo) / 2;
-      if (half > 0) worstZ = Math.max(worstZ, (1.96 * Math.abs(p.dchBsc.mean - p.dchExact)) / half);
-    }
-  }
-  return { inside, total, worstZ };
 }
 
 /** Eq. (15) bars at a few SNRs (m bits) and eq. (16) curves P_e(SNR) for several m. */
@@ -258,24 +183,44 @@ export function objectiveRows(k: KSweepResult, snrsDb: readonly number[], mu = 0
   })));
 }
 
+/** One trained codebook size in the eq. (21) table. */
+export type KAgreementRow = {
+  readonly K: number;
+  readonly 'D_q/σ²': number;
+  readonly 'D_ch/σ² (eq. 18, ε design)': number;
+  readonly 'predicted (D_q + D_ch)/σ²': number;
+  readonly 'measured ‖z − e_ĵ‖²/σ² (chain)': number;
+  readonly 'validation PSNR (dB)': number;
+  readonly 'chosen on validation': string;
+  readonly 'test PSNR (dB)': number;
+  readonly 'test PSNR 95 %': string;
+  readonly 'PSNR error-free (dB)': number;
+};
+
 /**
  * Do the trained models agree with eq. (21)? For each trained K (proposed loss): its own D_q and D_ch(ε_design)
- * per σ², the measured latent distortion through the chain at the design SNR, and its PSNR there and without errors.
+ * per σ² (test latents), the measured latent distortion through the chain at the design SNR, the validation PSNR
+ * (on which the best size is chosen) and the test PSNR with its 95 % bootstrap interval.
  */
-export function kAgreementRows(r: PlanResults): Record<string, number>[] {
+export function kAgreementRows(r: PlanResults, eq21: Eq21Scores | null): KAgreementRow[] {
   const models = [r.schemes.proposed, ...r.extraK].sort((a, b) => a.config.model.K - b.config.model.K);
-  return models.map((m) => {
-    const cfg = m.config.model;
-    const ev = m.eval;
+  const chosen = eq21 === null ? null : validationBestK(eq21);
+  return models.map((res) => {
+    const cfg = res.config.model;
+    const ev = res.eval;
     const p = ev.points.find((x) => x.snrDb === cfg.designSnrDb);
-    if (!p) throw new RangeError(`the evaluation SNRs must include the design SNR ${cfg.designSnrDb} dB`);
-    const v = ev.latentVariance;
+    const v = ev.validation.points.find((x) => x.snrDb === cfg.designSnrDb);
+    if (!p || !v) throw new RangeError(`K = ${cfg.K}: no evaluation at the design SNR ${cfg.designSnrDb} dB (snrsDb must include it)`);
+    const lv = ev.latentVariance;
     const dch = indexErrorProbability(indexBits(cfg.K), designEpsilon(cfg.designSnrDb)) * ev.meanSpread;
+    const [t, tlo, thi] = band(p.psnrPerImage);
     return {
-      K: cfg.K, 'D_q/σ²': round(ev.clean.dq / v), 'D_ch/σ² (eq. 18, ε design)': round(dch / v),
-      'predicted (D_q + D_ch)/σ²': round((ev.clean.dq + dch) / v),
-      'measured ‖z − e_ĵ‖²/σ² (chain)': round(p.dtotChain / v),
-      'PSNR at design SNR (dB)': Number(p.psnr.mean.toFixed(2)), 'PSNR error-free (dB)': Number(ev.clean.psnr.mean.toFixed(2)),
+      K: cfg.K, 'D_q/σ²': round(ev.clean.dq / lv), 'D_ch/σ² (eq. 18, ε design)': round(dch / lv),
+      'predicted (D_q + D_ch)/σ²': round((ev.clean.dq + dch) / lv),
+      'measured ‖z − e_ĵ‖²/σ² (chain)': round(p.dtotChain / lv),
+      'validation PSNR (dB)': Number(v.psnr.mean.toFixed(2)), 'chosen on validation': cfg.K === chosen ? 'yes' : '',
+      'test PSNR (dB)': Number(t.toFixed(2)), 'test PSNR 95 %': `[${tlo.toFixed(2)}, ${thi.toFixed(2)}]`,
+      'PSNR error-free (dB)': Number(ev.clean.psnr.mean.toFixed(2)),
     };
   });
 }

@@ -1,5 +1,5 @@
 /**
- * The codebook paper's training losses (NOTES §D1 eqs. 5, 10–14, 22–25), each a small tf function so the
+ * The codebook paper's training losses (eqs. 5, 10–14, 22–25: docs/papers/codebook.md#training-losses), each a small tf function so the
  * total can be returned broken down (as vector-quantize-pytorch does).
  *
  * Normalisation: every latent-space term is a per-ELEMENT mean (squared distance / D), like lib/nn's
@@ -26,7 +26,7 @@ export function squaredDistances(z: tf.Tensor2D, codebook: tf.Tensor2D): tf.Tens
 }
 
 /**
- * Differentiable index pmf p̂ (eq. 11, NOTES §D1 eq. 14 note): the batch mean of softmax_k(−dist_ik / (τ·s)),
+ * Differentiable index pmf p̂ (eq. 11; the soft estimate of eq. 14, docs/papers/codebook.md#entropy-regularisation): the batch mean of softmax_k(−dist_ik / (τ·s)),
  * where s = the batch's mean nearest-codeword distance (held constant), so τ is scale-free: the latents' scale
  * drifts during training and a fixed absolute temperature would drift from hard to uniform with it.
  * 'straight-through': the hard histogram (exactly eq. 11) forward, the soft pmf's gradient backward.
@@ -57,7 +57,7 @@ export function transitionTensor(t: TransitionMatrix): tf.Tensor2D {
 
 /**
  * Channel-aware distortion loss (eq. 22): (1/n) Σ_i Σ_j P(j | k_i) · dist(z_i, e_j), with k_i the sent index and
- * dist the per-element squared distance. Pass distances of sg(z) to stop the gradient at z (NOTES: unknown in
+ * dist the per-element squared distance. Pass distances of sg(z) to stop the gradient at z (docs/papers/codebook.md#training-losses: unknown in
  * the paper; our default), so only the codebook moves.
  */
 export function channelAwareLoss(dist: tf.Tensor2D, indices: tf.Tensor1D, transition: tf.Tensor2D): tf.Scalar {

@@ -1,5 +1,5 @@
 /**
- * The VQ-VAE codec of the codebook paper (NOTES §D1, eqs. 1–5; architecture after van den Oord et al. 2017,
+ * The VQ-VAE codec of the codebook paper (docs/papers/codebook.md#quantisation, eqs. 1–5; architecture after van den Oord et al. 2017,
  * scaled down for a 2-core CPU): two stride-2 convolutions and a residual block map a P×P×3 patch to a
  * (P/4)×(P/4) grid of D-dimensional vectors z_i; each is replaced by its nearest codeword (one custom-gradient
  * op, lib/nn vectorQuantize), whose index is what the channel carries; the decoder mirrors the encoder.
@@ -101,7 +101,7 @@ export function vqForward(p: Params, cfg: VqModelConfig, x: tf.Tensor4D, transit
   const perceptual = cfg.lambdaP > 0 ? gramLoss(x, xhat) : stopGradient(gramLoss(x, xhat));
   const hIn = cfg.lambdaH > 0 ? squaredDistances(flat, cb) : stopGradient(squaredDistances(flat, cb));
   const entropy = entropyOf(indexPmfEstimate(hIn, cfg.tau, cfg.entropyEstimator));
-  // eq. (22) with sg on z (NOTES: where the paper stops the gradient is unknown): only the codebook moves.
+  // eq. (22) with sg on z (where the paper stops the gradient is unknown: docs/papers/codebook.md#training-losses): only the codebook moves.
   const caDist = squaredDistances(stopGradient(flat), cfg.lambdaC > 0 ? cb : stopGradient(cb));
   const indices = vq.indices as tf.Tensor1D;
   const channelAware = channelAwareLoss(caDist, indices, transition);

@@ -11,8 +11,8 @@ import { indexBits, validateVq, type VqModelConfig } from './config.js';
 import { encodeIndices } from './model.js';
 import { trainVqModel, type HistoryPoint, type TrainInfo } from './train.js';
 import {
-  evaluateVq, latentVariance, meanInterval, testImages, toBase64Rgb, trainImages, validateEval,
-  type EvalSettings, type Interval, type VqEvaluation,
+  evaluateVq, heldOutImages, latentVariance, meanInterval, roundScores, testImages, toBase64Rgb, trainImages, validateEval,
+  type EvalSettings, type Interval, type PatchCount, type VqEvaluation,
 } from './evaluate.js';
 import { lloyd, quantize, weightedMeanSpread } from './analysis.js';
 import { perceptualDistanceBatch, psnrBatch } from '../../metrics/index.js';
@@ -44,8 +44,14 @@ export interface SeparatePoint {
   readonly snrDb: number;
   /** Fraction of images whose every codeword arrived. */
   readonly successRate: number;
+  /** Per test image: the fraction of draws in which every codeword arrived. */
+  readonly receivedPerImage: number[];
   readonly psnr: Interval;
+  /** PSNR (dB) of every test image, averaged over the draws (same images and order as the VQ schemes'). */
+  readonly psnrPerImage: number[];
+  /** Perceptual distance on the first perceptualCount images (first draw), and per image. */
   readonly perceptual: Interval | null;
+  readonly perceptualPerImage: number[] | null;
 }
 
 export interface SeparateTrialResult {
@@ -69,9 +75,12 @@ export interface KSweepConfig {
   /** The trained model whose encoder provides the latents (it must already be trained, or it is trained here). */
   readonly model: VqModelConfig;
   readonly Ks: readonly number[];
-  /** Training patches whose latents Lloyd fits; D_q is measured on `testCount` test patches. */
+  /**
+   * Training patches whose latents Lloyd fits; D_q is measured on `validationCount` VALIDATION patches (eq. 21's
+   * K* is a choice made from results, so it never sees the test photos).
+   */
   readonly trainPatches: number;
-  readonly testCount: number;
+  readonly validationCount: PatchCount;
   readonly iters: number;
   readonly seed: number;
 }
@@ -79,7 +88,7 @@ export interface KSweepConfig {
 export interface KSweepResult {
   readonly kind: 'ksweep';
   readonly config: KSweepConfig;
-  /** E‖z − z̄‖² per vector of the test latents: the unit of the normalised distortions. */
+  /** E‖z − z̄‖² per vector of the validation latents: the unit of the normalised distortions. */
   readonly latentVariance: number;
   readonly points: { readonly K: number; readonly dq: number; readonly dqTrain: number; readonly meanSpread: number }[];
   readonly seconds: number;
@@ -108,8 +117,8 @@ async function separateTrial(cfg: SeparateTrialConfig): Promise<SeparateTrialRes
   validateEval(e);
   const t0 = Date.now();
   const P = cfg.patchSize;
-  const n = e.testCount;
-  const x = testImages(P, n);
+  const x = testImages(P, e.testCount);
+  const n = x.length / (P * P * 3);
   const images = Array.from({ length: n }, (_, i) => imageAt({ x, width: P, height: P }, i));
   const budgetBits = sourceBitBudget(cfg.symbolsPerImage, { M: 64, codeRate: 0.5 });
   // every SNR repeated `draws` times: separateBaseline forks a fresh Rng per entry, so these are independent draws
@@ -121,25 +130,32 @@ async function separateTrial(cfg: SeparateTrialConfig): Promise<SeparateTrialRes
   const clean = new Float32Array(n * P * P * 3);
   res.source.forEach((s, i) => clean.set(s.decoded.data, i * P * P * 3));
   const psnrOf = (y: Float32Array) => psnrBatch(x, y, { n, width: P, height: P, channels: 3 });
-  const perc = async (y: Float32Array) => (e.perceptualCount === 0 ? null
-    : meanInterval(await perceptualDistanceBatch(x.subarray(0, e.perceptualCount * P * P * 3), y.subarray(0, e.perceptualCount * P * P * 3), { n: e.perceptualCount, width: P, height: P, channels: 3 })));
+  const percValues = async (y: Float32Array, count: number) => (count === 0 ? null
+    : perceptualDistanceBatch(x.subarray(0, count * P * P * 3), y.subarray(0, count * P * P * 3), { n: count, width: P, height: P, channels: 3 }));
+  const curveCount = Math.min(e.perceptualCount, n);
+  const perc = async (y: Float32Array) => { const v = await percValues(y, curveCount); return v === null ? null : meanInterval(v); };
   const points: SeparatePoint[] = [];
   const bySnr: Record<string, string> = { clean: toBase64Rgb(clean.subarray(0, e.sampleCount * P * P * 3)) };
   for (const [si, snrDb] of e.snrsDb.entries()) {
     const sum = new Float64Array(n);
+    const received = new Float64Array(n);
     let success = 0;
-    let perceptual: Interval | null = null;
+    let perc: Float64Array | null = null;
     for (let r = 0; r < e.draws; r++) {
       const k = si * e.draws + r;
       const y = receivedBatch(res, k);
       psnrOf(y).forEach((v, i) => { sum[i] += finitePsnr(v) / e.draws; });
+      res.perSnr[k].success.forEach((v, i) => { received[i] += v / e.draws; });
       success += res.perSnr[k].successRate / e.draws;
       if (r === 0) {
-        perceptual = await perc(y);
+        perc = await percValues(y, e.perceptualAllSnrsDb.includes(snrDb) ? n : curveCount);
         if (e.sampleSnrsDb.includes(snrDb)) bySnr[String(snrDb)] = toBase64Rgb(y.subarray(0, e.sampleCount * P * P * 3));
       }
     }
-    points.push({ snrDb, successRate: success, psnr: meanInterval(sum), perceptual });
+    points.push({
+      snrDb, successRate: success, receivedPerImage: roundScores(received), psnr: meanInterval(sum), psnrPerImage: roundScores(sum),
+      perceptual: perc === null || curveCount === 0 ? null : meanInterval(perc.subarray(0, curveCount)), perceptualPerImage: perc === null ? null : roundScores(perc),
+    });
   }
   const settings = res.source.filter((s) => s.fits).map((s) => s.setting as number);
   return {
@@ -159,7 +175,7 @@ function finitePsnr(v: number): number {
 async function kSweepTrial(cfg: KSweepConfig): Promise<KSweepResult> {
   validateVq(cfg.model);
   assertInteger('trainPatches', cfg.trainPatches, 1);
-  assertInteger('testCount', cfg.testCount, 1);
+  if (cfg.validationCount !== 'all') assertInteger('validationCount', cfg.validationCount, 1);
   assertInteger('iters', cfg.iters, 1);
   if (!Array.isArray(cfg.Ks) || cfg.Ks.length === 0) throw new RangeError('Ks must be a non-empty array of powers of two');
   cfg.Ks.forEach((K) => indexBits(K));
@@ -170,17 +186,18 @@ async function kSweepTrial(cfg: KSweepConfig): Promise<KSweepResult> {
   try {
     const tr = trainImages(P, cfg.trainPatches);
     const zTrain = encodeIndices(t.params, cfg.model, tr, tr.length / (P * P * 3)).latents;
-    const zTest = encodeIndices(t.params, cfg.model, testImages(P, cfg.testCount), cfg.testCount).latents;
+    const xVal = heldOutImages(P, 'validation', cfg.validationCount);
+    const zVal = encodeIndices(t.params, cfg.model, xVal, xVal.length / (P * P * 3)).latents;
     const nTrain = zTrain.length / D;
     const rng = new Rng(cfg.seed);
     const points = cfg.Ks.map((K) => {
       if (K > nTrain) throw new RangeError(`K = ${K} exceeds the ${nTrain} training latents (raise trainPatches)`);
       const ll = lloyd(zTrain, D, K, cfg.iters, rng);
       const qTrain = quantize(zTrain, ll.codebook, K, D);
-      const qTest = quantize(zTest, ll.codebook, K, D);
-      return { K, dq: qTest.dq, dqTrain: qTrain.dq, meanSpread: weightedMeanSpread(ll.codebook, K, D, qTrain.pmf) };
+      const qVal = quantize(zVal, ll.codebook, K, D);
+      return { K, dq: qVal.dq, dqTrain: qTrain.dq, meanSpread: weightedMeanSpread(ll.codebook, K, D, qTrain.pmf) };
     });
-    return { kind: 'ksweep', config: cfg, latentVariance: latentVariance(zTest, D), points, seconds: (Date.now() - t0) / 1000 };
+    return { kind: 'ksweep', config: cfg, latentVariance: latentVariance(zVal, D), points, seconds: (Date.now() - t0) / 1000 };
   } finally {
     tf.dispose(Object.values(t.params));
   }

@@ -1,0 +1,104 @@
+/**
+ * The codebook notebook's plan: which configurations a profile trains and evaluates (planTrials), the parallel
+ * cached runner (runTrials), and the results of one plan by role (collect). Training configurations are built by
+ * config.ts's vqConfig and key the model cache (cacheDir('models', 'codebook')); the evaluation settings beside
+ * them only key the sweep-result cache, so changing them re-evaluates cached models without retraining.
+ */
+import { fileURLToPath } from 'node:url';
+import { assertInteger, cacheDir } from '../../core/index.js';
+import { CODEC_NAMES, type CodecName } from '../../codecs/index.js';
+import { runSweepAll } from '../../nn/index.js';
+import { VQ_SCHEMES, vqConfig, type Scheme, type VqModelConfig } from './config.js';
+import { vqSymbolsPerImage, type EvalSettings, type PatchCount } from './evaluate.js';
+import type {
+  CodebookTrialConfig, CodebookTrialResult, KSweepConfig, KSweepResult, SeparateTrialConfig, SeparateTrialResult,
+  VqTrialConfig, VqTrialResult,
+} from './trial.js';
+
+/** The paper's headline at 10 dB (abstract, §IV-A): proposed vs VQ-VAE [8]: +24.1 % PSNR, 46.5 % lower LPIPS. */
+export const PAPER_HEADLINE = { snrDb: 10, psnrGain: 0.241, lpipsReduction: 0.465 } as const;
+
+/** "Low SNR" of the ablation claims: at or below this (high bit-flip rates; ε ≥ 0.2 uncoded). */
+export const LOW_SNR_DB = 10;
+/** "High SNR" of the ablation claims: at or above this ("accurate symbol transmission"; ε ≤ 0.05 uncoded). */
+export const HIGH_SNR_DB = 20;
+
+export interface CodebookPlan {
+  /** Settings shared by every VQ model (the four schemes differ only in λ_H, λ_C). */
+  readonly model: Partial<Omit<VqModelConfig, 'scheme' | 'kind'>>;
+  readonly eval: EvalSettings;
+  /** Further codebook sizes trained with the proposed loss, for the eq. (21) check (may be empty). */
+  readonly extraKs: readonly number[];
+  readonly codecs: readonly CodecName[];
+  readonly kSweep: { readonly Ks: readonly number[]; readonly trainPatches: number; readonly validationCount: PatchCount; readonly iters: number };
+}
+
+export interface PlannedTrials {
+  readonly schemes: Readonly<Record<Scheme, VqTrialConfig>>;
+  readonly extraK: readonly VqTrialConfig[];
+  readonly separate: readonly SeparateTrialConfig[];
+  readonly kSweep: KSweepConfig;
+}
+
+/**
+ * Every configuration of a plan. The extra sizes and the baselines skip the full-set perceptual distance (only
+ * the four schemes' headline needs it) and the extra sizes skip the LDPC-coded path.
+ */
+export function planTrials(plan: CodebookPlan): PlannedTrials {
+  const schemes = Object.fromEntries(VQ_SCHEMES.map((s) => [s, { kind: 'vq', model: vqConfig(s, plan.model), eval: plan.eval }])) as Record<Scheme, VqTrialConfig>;
+  const lean: EvalSettings = { ...plan.eval, codedVq: false, perceptualAllSnrsDb: [] };
+  const extraK = plan.extraKs.map((K) => ({ kind: 'vq' as const, model: vqConfig('proposed', { ...plan.model, K }), eval: lean }));
+  const main = schemes.proposed.model;
+  const separate = plan.codecs.map((codec) => {
+    if (!CODEC_NAMES.includes(codec)) throw new RangeError(`codecs must be drawn from ${CODEC_NAMES.join(', ')}, got ${JSON.stringify(codec)}`);
+    return { kind: 'separate' as const, codec, patchSize: main.patchSize, symbolsPerImage: vqSymbolsPerImage(main), eval: lean };
+  });
+  const ks = plan.kSweep;
+  assertInteger('kSweep.iters', ks.iters, 1);
+  return {
+    schemes, extraK, separate,
+    kSweep: { kind: 'ksweep', model: main, Ks: ks.Ks, trainPatches: ks.trainPatches, validationCount: ks.validationCount, iters: ks.iters, seed: main.seed },
+  };
+}
+
+const TRIAL_MODULE = fileURLToPath(new URL('./trial.js', import.meta.url));
+
+function describe(c: CodebookTrialConfig): string {
+  if (c.kind === 'vq') return `${c.model.scheme} K=${c.model.K}`;
+  if (c.kind === 'separate') return `${c.codec} + LDPC`;
+  return `Lloyd sweep K=${c.Ks.join('/')}`;
+}
+
+/**
+ * Runs configurations in parallel worker processes; results cached by config hash (cacheDir('sweeps',
+ * 'codebook')), models by their training config (cacheDir('models', 'codebook')). Throws if any failed.
+ */
+export function runTrials(configs: readonly CodebookTrialConfig[], workers?: number, onDone?: (r: CodebookTrialResult, cached: boolean) => void): Promise<CodebookTrialResult[]> {
+  return runSweepAll<CodebookTrialConfig, CodebookTrialResult>({
+    module: TRIAL_MODULE, exportName: 'runTrial', configs, workers, cacheDir: cacheDir('sweeps', 'codebook'), onDone, describe,
+  });
+}
+
+function find<R extends CodebookTrialResult>(results: readonly CodebookTrialResult[], config: CodebookTrialConfig): R {
+  const key = JSON.stringify(config);
+  const r = results.find((x) => JSON.stringify(x.config) === key);
+  if (!r) throw new RangeError(`no result for config ${key.slice(0, 200)}`);
+  return r as R;
+}
+
+/** The results of one plan, by role. */
+export interface PlanResults {
+  readonly schemes: Readonly<Record<Scheme, VqTrialResult>>;
+  readonly extraK: readonly VqTrialResult[];
+  readonly separate: Readonly<Partial<Record<CodecName, SeparateTrialResult>>>;
+  readonly kSweep: KSweepResult | null;
+}
+
+export function collect(results: readonly CodebookTrialResult[], planned: PlannedTrials, withKSweep = true): PlanResults {
+  return {
+    schemes: Object.fromEntries(VQ_SCHEMES.map((s) => [s, find<VqTrialResult>(results, planned.schemes[s])])) as Record<Scheme, VqTrialResult>,
+    extraK: planned.extraK.map((c) => find<VqTrialResult>(results, c)),
+    separate: Object.fromEntries(planned.separate.map((c) => [c.codec, find<SeparateTrialResult>(results, c)])),
+    kSweep: withKSweep ? find<KSweepResult>(results, planned.kSweep) : null,
+  };
+}
