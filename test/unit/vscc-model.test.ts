@@ -78,7 +78,7 @@ test('a tiny VSCC training run lowers the loss; resampling with zero variance ha
   assert.ok(last < 0.8 * first, `loss ${first} → ${last}`);
   assert.equal(info.warmStart, null);
   const test = smoothImages(6, 16, 2);
-  const spec = { testSnrsDb: [40], resamplings: 8, testCount: 6, tests: ['fixed'] as const, seed: 1, kbCount: 16 };
+  const spec = { testSnrsDb: [40], resamplings: 8, testCount: 6, tests: ['fixed'] as const, seed: 1, kbCount: 16, validationCount: 0, validationSnrsDb: [] };
   const zero = evaluateModel(params, cfg, 'vscc', test, spec, new Float64Array(64));
   const z = zero.fixed?.[0];
   assert.ok(z && Math.abs(z.psnrMax - z.psnrMin) < 1e-9 && Math.abs(z.ssimMax - z.ssimMin) < 1e-9);
@@ -86,6 +86,14 @@ test('a tiny VSCC training run lowers the loss; resampling with zero variance ha
   assert.equal(kb.kb.length, 64);
   const pos = evaluateModel(params, cfg, 'vscc', test, spec, Float64Array.from(kb.kb, () => 0.5)).fixed?.[0];
   assert.ok(pos && pos.psnrMin < pos.psnrMean && pos.psnrMean < pos.psnrMax, JSON.stringify(pos));
+  // per-image scores: one per test image, their average is the curve point's mean (to the rounding of the stored values)
+  assert.equal(pos.psnr.length, 6);
+  assert.equal(pos.ssim.length, 6);
+  assert.ok(Math.abs(pos.psnr.reduce((a, b) => a + b, 0) / 6 - pos.psnrMean) < 1e-4);
+  assert.ok(Math.abs(pos.ssim.reduce((a, b) => a + b, 0) / 6 - pos.ssimMean) < 1e-6);
+  // common random numbers: the same images and seed give the same draws, so a repeat is identical
+  const again = evaluateModel(params, cfg, 'vscc', test, spec, Float64Array.from(kb.kb, () => 0.5)).fixed?.[0];
+  assert.deepEqual(again?.psnr, pos.psnr);
   tf.dispose(Object.values(params));
 });
 
@@ -118,10 +126,13 @@ test('bad configuration and evaluation arguments throw RangeError naming the arg
   assert.throws(() => modelConfig({ method: 'ae', trainSnrDb: 5, groups: 5 }), /groups/);
   assert.throws(() => modelConfig({ method: 'ae', trainSnrDb: 5, stageChannels: [] }), /stageChannels/);
   assert.throws(() => modelConfig({ method: 'ae', trainSnrDb: 5, latentChannels: 0 }), /latentChannels/);
-  const spec = { testSnrsDb: [0, 10], resamplings: 100, testCount: 10, tests: ['fixed'] as const, seed: 1, kbCount: 10 };
+  const spec = { testSnrsDb: [0, 10], resamplings: 100, testCount: 10, tests: ['fixed'] as const, seed: 1, kbCount: 10, validationCount: 0, validationSnrsDb: [] };
   assert.throws(() => validateEval({ ...spec, testSnrsDb: [0, -45] }, 'vscc'), /testSnrsDb\[1\]/);
   assert.throws(() => validateEval({ ...spec, resamplings: 0 }, 'vscc'), /resamplings/);
   assert.throws(() => validateEval({ ...spec, tests: ['transmitted'] }, 'ae'), /AE/);
   assert.throws(() => validateEval({ ...spec, tests: ['ae'] }, 'vscc'), /VSCC/);
+  assert.throws(() => validateEval({ ...spec, validationCount: 20 }, 'vscc'), /validationSnrsDb/);
+  assert.throws(() => validateEval({ ...spec, validationSnrsDb: [5] }, 'vscc'), /validationSnrsDb/);
+  assert.throws(() => validateEval({ ...spec, testCount: 1 }, 'vscc'), /testCount/);
   assert.throws(() => bandwidthRatio(PAPER_ARCH, 'both' as 'fixed'), /test/);
 });

@@ -1,7 +1,7 @@
 /**
- * VSCC configurations (NOTES §B) and their validation: the codec of Fig. 5 as a parameterised architecture (the
+ * VSCC configurations (docs/papers/vscc.md) and their validation: the codec of Fig. 5 as a parameterised architecture (the
  * paper's 256×256 model is `PAPER_ARCH`), the training method (VSCC (10), VAE (11), AE (12)), the training SNR,
- * the channel matching constant (CMC) d, and the evaluation settings (test SNRs, 100 resamplings per image).
+ * the channel matching constant (CMC) d, and the evaluation settings (test SNRs, resamplings per image, validation and test patches).
  */
 import { assertFiniteNumber, assertInRange, assertInteger, assertOneOf, assertPositive } from '../../core/index.js';
 
@@ -92,13 +92,21 @@ export interface WarmStart {
   readonly seed: number;
 }
 
-/** How a trained model is tested. */
+/**
+ * How a trained model is tested. The held-out photos (the photo set's test split, disjoint from the training photos)
+ * are split BY PHOTO into a validation split and a test split (`heldOutSplit` in trial.ts): choices made from
+ * results (the best CMC) use the validation split, every reported number the test split.
+ */
 export interface EvalSpec {
   readonly testSnrsDb: readonly number[];
-  /** Decodes per test image and test SNR for the resampling tests (paper 100). */
+  /** Decodes per patch and test SNR for the resampling tests (paper 100); each patch's score is their mean. */
   readonly resamplings: number;
-  /** Test patches, evenly spaced over the test split (so every test photo contributes). */
+  /** Test patches, evenly spaced over the test photos (so every test photo contributes). */
   readonly testCount: number;
+  /** Validation patches, evenly spaced over the validation photos; 0 = no validation evaluation. */
+  readonly validationCount: number;
+  /** Test SNRs of the validation evaluation (the window the best CMC is chosen on); empty when validationCount is 0. */
+  readonly validationSnrsDb: readonly number[];
   readonly tests: readonly TestMethod[];
   /** Seed of the channel noise and resampling draws; shared by all models (common random numbers). */
   readonly seed: number;
@@ -177,7 +185,14 @@ export function validateEval(e: EvalSpec, method: Method): void {
   if (!Array.isArray(e.testSnrsDb) || e.testSnrsDb.length === 0) throw new RangeError(`testSnrsDb must be a non-empty array of SNRs in dB, got ${JSON.stringify(e.testSnrsDb)}`);
   e.testSnrsDb.forEach((s, i) => assertSnrDb(`testSnrsDb[${i}]`, s));
   assertInteger('resamplings', e.resamplings, 1);
-  assertInteger('testCount', e.testCount, 1);
+  assertInteger('testCount', e.testCount, 2);
+  assertInteger('validationCount', e.validationCount, 0);
+  if (!Array.isArray(e.validationSnrsDb)) throw new RangeError(`validationSnrsDb must be an array of SNRs in dB, got ${JSON.stringify(e.validationSnrsDb)}`);
+  e.validationSnrsDb.forEach((s, i) => assertSnrDb(`validationSnrsDb[${i}]`, s));
+  if (e.validationCount === 1) throw new RangeError('validationCount must be 0 (none) or at least 2 patches, got 1');
+  if ((e.validationCount > 0) !== (e.validationSnrsDb.length > 0)) {
+    throw new RangeError(`validationSnrsDb must be non-empty exactly when validationCount > 0, got ${e.validationSnrsDb.length} SNRs for ${e.validationCount} patches`);
+  }
   assertInteger('kbCount', e.kbCount, 1);
   assertFiniteNumber('seed', e.seed);
   if (e.examples !== undefined) assertInteger('examples', e.examples, 0, e.testCount);

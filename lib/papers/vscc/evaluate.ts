@@ -1,13 +1,14 @@
 /**
  * Testing (Fig. 6, §III-C): per test SNR, each test image's mean block crosses the AWGN channel ONCE (z), then the
  * receiver draws R resamplings ŷ_r = z + σ·ε_r and decodes them in large batches; PSNR and SSIM are taken per
- * decoded image, summarised per test image as mean, min and max over its R resamplings, and averaged over images.
+ * decoded image and summarised per test image as mean, min and max over its R resamplings. A curve point keeps the
+ * per-image means (the items of the bootstrap intervals and paired comparisons) and their averages over images.
  *   'fixed':        σ² = σ_KB², the knowledge base (mean encoder variance over training images, per latent element);
  *   'transmitted':  σ² = the encoder's own σ1², sent as a second power-normalised block over the same channel
  *                   (received σ² = σ1² + noise, clamped at 0) — twice the channel uses;
  *   'ae':           x̂ = dec(z), no resampling (min = max = mean).
- * Channel noise and ε come from streams seeded by (spec.seed, SNR index), not by the model: every model sees the same
- * draws (common random numbers), and the two resampling tests share the same z.
+ * Channel noise and ε come from streams seeded by (spec.seed, test SNR), not by the model: every model tested on the
+ * same images sees the same draws (common random numbers), and the two resampling tests share the same z.
  */
 import { Rng } from '../../core/index.js';
 import { psnrBatch, ssimBatch } from '../../metrics/index.js';
@@ -25,12 +26,19 @@ export interface Images {
 
 export interface CurvePoint {
   readonly testSnrDb: number;
+  /** Averages over the test images of the per-image mean, min and max over its resamplings. */
   readonly psnrMean: number;
   readonly psnrMin: number;
   readonly psnrMax: number;
   readonly ssimMean: number;
   readonly ssimMin: number;
   readonly ssimMax: number;
+  /**
+   * Per test image (in the order of the evaluated set): its PSNR and SSIM averaged over its resamplings (rounded to
+   * 1e-4 dB and 1e-6). Every model is tested on the same images with the same channel draws, so these pair up.
+   */
+  readonly psnr: number[];
+  readonly ssim: number[];
 }
 
 export interface EncodedSet {
@@ -72,6 +80,9 @@ function streamSeed(seed: number, snrIndex: number, stream: number): number {
   return (Math.abs(Math.floor(seed)) * 1009 + snrIndex * 31 + stream) % 2147483647;
 }
 
+/** Stream index of a test SNR: its value (0.1 dB steps), so every model tested at that SNR gets the same draws. */
+const snrStream = (snrDb: number): number => 1000 + Math.round(snrDb * 10);
+
 /** Received variance block: v crosses the channel power-normalised (gain a = √(L/Σv²)), noise σ2·n/a, clamped at 0. */
 export function receivedVariance(v: Float32Array, L: number, noiseStd: number, rng: Rng): Float32Array {
   const out = new Float32Array(v.length);
@@ -99,31 +110,40 @@ function decodeRows(p: Params, a: CodecArch, y: Float32Array, count: number): Fl
   return out;
 }
 
-interface Acc { psnr: [number, number, number]; ssim: [number, number, number] }
+/** Per image: mean, min and max over its R consecutive decodes. */
+interface PerImage { mean: Float64Array; min: Float64Array; max: Float64Array }
 
-/** Per image: mean/min/max over its R decodes, accumulated (summed) into acc. */
-function accumulate(acc: Acc, orig: Float32Array, xh: Float32Array, images: number, R: number, size: number): void {
+function perImage(vals: ArrayLike<number>, images: number, R: number): PerImage {
+  const out: PerImage = { mean: new Float64Array(images), min: new Float64Array(images), max: new Float64Array(images) };
+  for (let i = 0; i < images; i++) {
+    let mn = Infinity, mx = -Infinity, sum = 0;
+    for (let r = 0; r < R; r++) {
+      const v = vals[i * R + r];
+      sum += v;
+      mn = Math.min(mn, v);
+      mx = Math.max(mx, v);
+    }
+    out.mean[i] = sum / R;
+    out.min[i] = mn;
+    out.max[i] = mx;
+  }
+  return out;
+}
+
+/** PSNR and SSIM of every decode against its original (R decodes per image, consecutive). */
+function scoreDecodes(orig: Float32Array, xh: Float32Array, images: number, R: number, size: number): { psnr: PerImage; ssim: PerImage } {
   const d = size * size * 3;
   const ref = new Float32Array(images * R * d);
   for (let i = 0; i < images; i++) for (let r = 0; r < R; r++) ref.set(orig.subarray(i * d, (i + 1) * d), (i * R + r) * d);
   const opts = { n: images * R, width: size, height: size, channels: 3, maxValue: 1 };
-  const ps = psnrBatch(ref, xh, opts);
-  const ss = ssimBatch(ref, xh, opts);
-  for (let i = 0; i < images; i++) {
-    for (const [vals, slot] of [[ps, acc.psnr], [ss, acc.ssim]] as const) {
-      let mn = Infinity, mx = -Infinity, sum = 0;
-      for (let r = 0; r < R; r++) {
-        const v = vals[i * R + r];
-        sum += v;
-        mn = Math.min(mn, v);
-        mx = Math.max(mx, v);
-      }
-      slot[0] += sum / R;
-      slot[1] += mn;
-      slot[2] += mx;
-    }
-  }
+  return { psnr: perImage(psnrBatch(ref, xh, opts), images, R), ssim: perImage(ssimBatch(ref, xh, opts), images, R) };
 }
+
+const mean = (a: ArrayLike<number>): number => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s / a.length;
+};
 
 /** One test method at one SNR over all test images. */
 function testAt(p: Params, a: CodecArch, test: TestMethod, enc: EncodedSet, img: Images, snrDb: number, R: number, z: Float32Array,
@@ -132,9 +152,13 @@ function testAt(p: Params, a: CodecArch, test: TestMethod, enc: EncodedSet, img:
   const d = img.size * img.size * 3;
   const reps = test === 'ae' ? 1 : R;
   const perCall = Math.max(1, Math.floor(DECODE_BATCH / reps));
-  const acc: Acc = { psnr: [0, 0, 0], ssim: [0, 0, 0] };
-  for (let i = 0; i < enc.n; i += perCall) {
-    const m = Math.min(perCall, enc.n - i);
+  const n = enc.n;
+  const all = {
+    psnr: { mean: new Float64Array(n), min: new Float64Array(n), max: new Float64Array(n) },
+    ssim: { mean: new Float64Array(n), min: new Float64Array(n), max: new Float64Array(n) },
+  };
+  for (let i = 0; i < n; i += perCall) {
+    const m = Math.min(perCall, n - i);
     const y = new Float32Array(m * reps * L);
     for (let k = 0; k < m; k++) {
       for (let r = 0; r < reps; r++) {
@@ -146,24 +170,28 @@ function testAt(p: Params, a: CodecArch, test: TestMethod, enc: EncodedSet, img:
       }
     }
     const xh = decodeRows(p, a, y, m * reps);
-    accumulate(acc, img.x.subarray(i * d, (i + m) * d), xh, m, reps, img.size);
+    const sc = scoreDecodes(img.x.subarray(i * d, (i + m) * d), xh, m, reps, img.size);
+    for (const k of ['psnr', 'ssim'] as const) for (const f of ['mean', 'min', 'max'] as const) all[k][f].set(sc[k][f], i);
   }
-  const n = enc.n;
+  const round = (v: Float64Array, scale: number): number[] => Array.from(v, (x) => Math.round(x * scale) / scale);
   return {
-    testSnrDb: snrDb, psnrMean: acc.psnr[0] / n, psnrMin: acc.psnr[1] / n, psnrMax: acc.psnr[2] / n,
-    ssimMean: acc.ssim[0] / n, ssimMin: acc.ssim[1] / n, ssimMax: acc.ssim[2] / n,
+    testSnrDb: snrDb, psnrMean: mean(all.psnr.mean), psnrMin: mean(all.psnr.min), psnrMax: mean(all.psnr.max),
+    ssimMean: mean(all.ssim.mean), ssimMin: mean(all.ssim.min), ssimMax: mean(all.ssim.max),
+    psnr: round(all.psnr.mean, 1e4), ssim: round(all.ssim.mean, 1e6),
   };
 }
 
 /**
- * Runs every test of `spec` at every test SNR. `kbVariance` (σ_KB², length L) is needed for 'fixed'.
- * Returns one curve per test method.
+ * Runs every test of `spec` at every SNR of `snrsDb` (default spec.testSnrsDb). `kbVariance` (σ_KB², length L) is
+ * needed for 'fixed'. Returns one curve per test method.
  */
-export function evaluateModel(p: Params, a: CodecArch, method: Method, img: Images, spec: EvalSpec, kbVariance: Float64Array | null): Partial<Record<TestMethod, CurvePoint[]>> {
+export function evaluateModel(p: Params, a: CodecArch, method: Method, img: Images, spec: EvalSpec, kbVariance: Float64Array | null,
+  snrsDb: readonly number[] = spec.testSnrsDb): Partial<Record<TestMethod, CurvePoint[]>> {
   const enc = encodeSet(p, a, method, img);
   const { L } = enc;
   const out: Partial<Record<TestMethod, CurvePoint[]>> = {};
-  spec.testSnrsDb.forEach((snr, j) => {
+  snrsDb.forEach((snr) => {
+    const j = snrStream(snr);
     const noiseStd = Math.sqrt(awgnNoiseVariance(snr));
     const ch = new Rng(streamSeed(spec.seed, j, 1));
     const z = Float32Array.from(enc.s, (v) => v + noiseStd * ch.normal());

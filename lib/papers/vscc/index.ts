@@ -1,6 +1,8 @@
 /**
- * VSCC — "Variational Source-Channel Coding for Semantic Communication" (NOTES §B): the codec of Fig. 5 trained with
- * the VSCC (10), VAE (11) or AE (12) loss over AWGN, the paper's three testing methods, and the notebook's glue.
+ * VSCC — "Variational Source-Channel Coding for Semantic Communication" (docs/papers/vscc.md): the codec of Fig. 5
+ * trained with the VSCC (10), VAE (11) or AE (12) loss over AWGN, the paper's three testing methods, the plan and
+ * runner (plan.ts), the typed results and the validation-split CMC choice (results.ts), the notebook's rows and
+ * figures (figures.ts), and the paper's claims under the verdict rule (claims.ts).
  */
 export {
   type Method, METHODS, type TestMethod, TEST_METHODS, SNR_RANGE_DB, type CodecArch, PAPER_ARCH, PAPER_TRAINING,
@@ -16,10 +18,21 @@ export {
   DECODE_BATCH, encodeSet, receivedVariance, evaluateModel, knowledgeBase, log10Histogram, exampleDecodes,
   type Images, type CurvePoint, type EncodedSet,
 } from './evaluate.js';
-export { spreadSubset, trainModel, runTrial, runPretrain, warmStartInto, warmStartKey, type TrialConfig, type TrialResult, type TrainInfo, type VarianceInfo } from './trial.js';
 export {
-  PAPER_TRAIN_SNRS_DB, PAPER_CMCS, PAPER_TEST_SNRS_DB, PAPER_BEST_CMC, PAPER_FIG7_POINTS, planTrials, transmittedTrial, runTrials, runWarmStart,
-  curveRows, inWindow, windowMean, bestCmc, bestCmcComparison, chosenVscc, fig7Rows, fig8Rows, fig9Rows, varianceRows,
-  metricGridSpec, checkClaims, varianceSummary, methodsAt, paperPointRows, type VsccPlan, type PlannedTrial, type CurveRow, type BestCmcRow, type Fig9Row, type ClaimRow,
-} from './experiment.js';
+  spreadIndices, pickRows, spreadSubset, VALIDATION_PHOTO_STRIDE, heldOutSplit, loadHeldOut, trainModel, runTrial, runPretrain, warmStartInto, warmStartKey,
+  type HeldOut, type TrialConfig, type TrialResult, type TrainInfo, type VarianceInfo,
+} from './trial.js';
+export {
+  PAPER_TRAIN_SNRS_DB, PAPER_CMCS, PAPER_TEST_SNRS_DB, PAPER_BEST_CMC, PAPER_FIG7_POINTS, WINDOW_DB, inWindow, planTrials, transmittedTrial,
+  runTrials, runWarmStart, type VsccPlan, type PlannedTrial,
+} from './plan.js';
+export {
+  scoresOf, vsccResults, entriesOf, scoresAt, windowScores, validationMeans, bestCmc, chosenCmc,
+  type Split, type Metric, type PatchScores, type VsccResults, type Selection, type BestCmcRow,
+} from './results.js';
+export {
+  FIGURE_RESAMPLES, CI_METRICS, DIFFERENCE_METRICS, differenceRows, curveRows, fig7Rows, fig8Rows, fig9Rows, bestCmcComparison, varianceRows, varianceSummary, methodsAt, paperPointRows, metricGridSpec,
+  type CurveRow, type DifferenceRow, type Fig7Row, type Fig8Row, type Fig9Row, type BestCmcTableRow, type VarianceRow, type VarianceSummaryRow, type MethodsAtRow, type PaperPointRow, type GridMetric,
+} from './figures.js';
+export { claims, marginLessAbs, CLAIM_RESAMPLES, TESTS_CLOSE_MARGIN_DB, HIGH_TEST_SNR_DB } from './claims.js';
 export { jpegCapacityReference, type SeparatePoint } from './separate.js';

@@ -1,9 +1,10 @@
 /**
  * One model, trained (or loaded from its checkpoint, cached by config hash under cacheDir('models', 'vscc')) and
- * tested: the function runSweep's workers call. Data: the photo set's patches at `imageSize` (train and test come
- * from disjoint photos, as the paper's train and test classes are disjoint).
+ * tested: the function runSweep's workers call. Data: the photo set's patches at `imageSize` (train and held-out
+ * patches come from disjoint photos, as the paper's train and test classes are disjoint); the held-out photos are
+ * split by photo into validation and test photos (heldOutSplit).
  */
-import { Rng, cacheDir } from '../../core/index.js';
+import { Rng, assertInteger, cacheDir } from '../../core/index.js';
 import { loadPhotoPatches } from '../../data/index.js';
 import { tf, configHash, describeBackend, initBackend, train, type Params } from '../../nn/index.js';
 import { archOf, bandwidthRatio, validateEval, validateModel, type EvalSpec, type ModelConfig, type TestMethod, type WarmStart } from './config.js';
@@ -45,30 +46,88 @@ export interface TrialResult {
   /** k/n for the mean only, and with the variance sent too. */
   readonly bandwidth: { readonly mean: number; readonly withVariance: number };
   readonly variance: VarianceInfo | null;
+  /** Curves on the test split (spec.testSnrsDb). */
   readonly curves: Partial<Record<TestMethod, CurvePoint[]>>;
+  /** Curves on the validation split (spec.validationSnrsDb); empty when spec.validationCount is 0. */
+  readonly validation: Partial<Record<TestMethod, CurvePoint[]>>;
   readonly evalSeconds: number;
   readonly testImages: number;
+  readonly validationImages: number;
+  /** Held-out photos on each side of the split. */
+  readonly testPhotos: number;
+  readonly validationPhotos: number;
   /** eval.examples test images (8-bit, H·W·3 each) and their decodes by the first test at `testSnrDb`. */
   readonly examples: { readonly testSnrDb: number; readonly test: TestMethod; readonly originals: number[][]; readonly decoded: number[][] } | null;
 }
 
 const to8bit = (x: ArrayLike<number>): number[] => Array.from(x, (v) => Math.round(255 * Math.min(1, Math.max(0, v))));
 
+/** `count` indices evenly spaced over 0 … n − 1 (so every photo of a split contributes). */
+export function spreadIndices(n: number, count: number): number[] {
+  assertInteger('count', count, 0);
+  if (count > n) throw new RangeError(`count must be at most the ${n} available images, got ${count}`);
+  return Array.from({ length: count }, (_, i) => Math.floor((i * n) / count));
+}
+
+/** The rows `indices` of x (n × size × size × 3), as Images. */
+export function pickRows(x: Float32Array, indices: readonly number[], size: number): Images {
+  const d = size * size * 3;
+  const out = new Float32Array(indices.length * d);
+  indices.forEach((src, i) => out.set(x.subarray(src * d, (src + 1) * d), i * d));
+  return { x: out, n: indices.length, size };
+}
+
 /** `count` rows evenly spaced over a split (so every photo contributes), as Images. */
 export function spreadSubset(x: Float32Array, n: number, size: number, count: number): Images {
-  if (count > n) throw new RangeError(`count must be at most the ${n} available images, got ${count}`);
-  const d = size * size * 3;
-  const out = new Float32Array(count * d);
-  for (let i = 0; i < count; i++) {
-    const src = Math.floor((i * n) / count);
-    out.set(x.subarray(src * d, (src + 1) * d), i * d);
-  }
-  return { x: out, n: count, size };
+  return pickRows(x, spreadIndices(n, count), size);
 }
 
 function loadSplit(split: 'train' | 'test', size: number, count: number): Images {
   const set = loadPhotoPatches({ split, patchSize: size });
   return spreadSubset(set.x, set.n, size, Math.min(count, set.n));
+}
+
+/** Every VALIDATION_PHOTO_STRIDE-th held-out photo (the 2nd, 5th, 8th, …) is a validation photo; the rest are test photos. */
+export const VALIDATION_PHOTO_STRIDE = 3;
+
+/**
+ * Splits the held-out photos (the photo set's test split) BY PHOTO: photo k (in manifest order) goes to validation
+ * when k mod VALIDATION_PHOTO_STRIDE = 1, else to test. Returns the patch indices of each side, in order, and the
+ * photo ids. With the 32×32 set's 19 held-out photos: 6 validation photos (512 patches), 13 test photos (1069).
+ */
+export function heldOutSplit(photoIds: readonly string[]): { validation: number[]; test: number[]; validationPhotos: string[]; testPhotos: string[] } {
+  const order: string[] = [];
+  for (const id of photoIds) if (order[order.length - 1] !== id) {
+    if (order.includes(id)) throw new RangeError(`photoIds must list each photo's patches together; ${id} appears twice`);
+    order.push(id);
+  }
+  const isVal = new Set(order.filter((_, k) => k % VALIDATION_PHOTO_STRIDE === 1));
+  const validation: number[] = [];
+  const test: number[] = [];
+  photoIds.forEach((id, i) => (isVal.has(id) ? validation : test).push(i));
+  return { validation, test, validationPhotos: order.filter((id) => isVal.has(id)), testPhotos: order.filter((id) => !isVal.has(id)) };
+}
+
+/** The evaluation images: `testCount` patches spread over the test photos, `validationCount` over the validation photos. */
+export interface HeldOut {
+  readonly test: Images;
+  readonly validation: Images | null;
+  readonly testPhotos: number;
+  readonly validationPhotos: number;
+}
+
+export function loadHeldOut(size: number, testCount: number, validationCount: number): HeldOut {
+  const set = loadPhotoPatches({ split: 'test', patchSize: size });
+  const sp = heldOutSplit(set.photoIds);
+  const pick = (idx: number[], count: number, name: string): Images => {
+    if (count > idx.length) throw new RangeError(`${name} must be at most the ${idx.length} patches of the ${name === 'testCount' ? 'test' : 'validation'} photos, got ${count}`);
+    return pickRows(set.x, spreadIndices(idx.length, count).map((k) => idx[k]), size);
+  };
+  return {
+    test: pick(sp.test, testCount, 'testCount'),
+    validation: validationCount > 0 ? pick(sp.validation, validationCount, 'validationCount') : null,
+    testPhotos: sp.testPhotos.length, validationPhotos: sp.validationPhotos.length,
+  };
 }
 
 function drawBatch(set: Images, size: number, rng: Rng): tf.Tensor4D {
@@ -164,8 +223,10 @@ export async function runTrial(c: TrialConfig): Promise<TrialResult> {
     for (const v of k.var1) sum += v;
     variance = { mean: sum / k.var1.length, kbMin: Math.min(...kb), kbMax: Math.max(...kb), kb: Array.from(kb), histogram: log10Histogram(k.var1) };
   }
-  const test = loadSplit('test', m.imageSize, c.eval.testCount);
+  const held = loadHeldOut(m.imageSize, c.eval.testCount, c.eval.validationCount);
+  const test = held.test;
   const curves = evaluateModel(params, m, m.method, test, c.eval, kb);
+  const validation = held.validation ? evaluateModel(params, m, m.method, held.validation, c.eval, kb, c.eval.validationSnrsDb) : {};
   let examples: TrialResult['examples'] = null;
   const count = c.eval.examples ?? 0;
   if (count > 0) {
@@ -181,6 +242,7 @@ export async function runTrial(c: TrialConfig): Promise<TrialResult> {
   tf.dispose(Object.values(params));
   return {
     config: c, train: info, bandwidth: { mean: bandwidthRatio(m, 'fixed'), withVariance: bandwidthRatio(m, 'transmitted') },
-    variance, curves, evalSeconds: (Date.now() - t0) / 1000, testImages: test.n, examples,
+    variance, curves, validation, evalSeconds: (Date.now() - t0) / 1000, testImages: test.n, validationImages: held.validation?.n ?? 0,
+    testPhotos: held.testPhotos, validationPhotos: held.validationPhotos, examples,
   };
 }

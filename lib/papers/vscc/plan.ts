@@ -1,0 +1,138 @@
+/**
+ * The VSCC plan: the paper's grids and quoted numbers, the 21 models (VSCC at every training SNR × CMC, VAE and AE at
+ * every training SNR), the transmitted-variance variants, and the parallel cached runner (runSweepAll).
+ * Method and choices: docs/papers/vscc.md#evaluation.
+ */
+import { fileURLToPath } from 'node:url';
+import { assertFiniteNumber, assertInteger, assertPositive, cacheDir } from '../../core/index.js';
+import { runSweepAll } from '../../nn/index.js';
+import { assertSnrDb, modelConfig, type CodecArch, type EvalSpec, type Method, type ModelConfig, type TestMethod } from './config.js';
+import type { TrialConfig, TrialResult } from './trial.js';
+
+/** The paper's grids (§III-B, §III-C). Its figures' test-SNR step is not stated; 5 dB is ours. */
+export const PAPER_TRAIN_SNRS_DB = [-5, 5, 15] as const;
+export const PAPER_CMCS = [1, 2, 5, 10, 15] as const;
+export const PAPER_TEST_SNRS_DB = [-10, -5, 0, 5, 10, 15, 20, 25] as const;
+
+/** Best CMC per training SNR as stated in §IV-B (PSNR: 10, 10, 5; SSIM: 10, 5, 2). */
+export const PAPER_BEST_CMC = [
+  { trainSnrDb: -5, psnr: 10, ssim: 10 }, { trainSnrDb: 5, psnr: 10, ssim: 5 }, { trainSnrDb: 15, psnr: 5, ssim: 2 },
+] as const;
+
+/**
+ * Numbers quoted in §IV-A for VSCC tested at −5 dB. The paper writes "trained at 10 dB" for the middle model, which
+ * it never trains (its grid is −5, 5, 15 dB): we read it as 5 dB (docs/papers/vscc.md#errata).
+ */
+export const PAPER_FIG7_POINTS = [
+  { trainSnrDb: -5, testSnrDb: -5, psnr: 23, ssim: 0.63 }, { trainSnrDb: 5, testSnrDb: -5, psnr: 13, ssim: 0.3 },
+  { trainSnrDb: 15, testSnrDb: -5, psnr: 13, ssim: 0.22 },
+] as const;
+
+/** Test SNRs the paper judges a model trained at t on: t … t + 10 dB (§IV-B: "−5 to 5", "5 to 15", "15 to 25"). */
+export const WINDOW_DB = 10;
+export function inWindow(trainSnrDb: number, testSnrDb: number, widthDb = WINDOW_DB): boolean {
+  return testSnrDb >= trainSnrDb - 1e-9 && testSnrDb <= trainSnrDb + widthDb + 1e-9;
+}
+
+export interface VsccPlan {
+  readonly arch: Partial<CodecArch>;
+  readonly steps: number;
+  readonly batchSize: number;
+  readonly lr: number;
+  readonly trainCount: number;
+  readonly decoderSigma: number;
+  /** The one training seed (every model; the plan has no seed replicates). */
+  readonly seed: number;
+  readonly trainSnrsDb: readonly number[];
+  readonly cmcs: readonly number[];
+  readonly testSnrsDb: readonly number[];
+  /** Channel-noise resamplings per patch and test SNR (paper 100; fewer here for the CPU budget). */
+  readonly resamplings: number;
+  /** Test patches (spread over the test photos). */
+  readonly testCount: number;
+  /** Validation patches (spread over the validation photos) the best CMC is chosen on; VSCC models only. */
+  readonly validationCount: number;
+  readonly kbCount: number;
+  readonly evalSeed: number;
+  readonly examples: number;
+  /** Shared warm start (ours, for the CPU budget): AE-loss steps at the training SNRs before each model's own steps; 0 = none. */
+  readonly warmStartSteps: number;
+  readonly warmStartLr: number;
+  /** Linear lr warm-up steps of the warm start and of each model's own training (see WarmStart.warmupSteps). */
+  readonly lrWarmupSteps: number;
+}
+
+export interface PlannedTrial { readonly method: Method; readonly trainSnrDb: number; readonly cmc: number | null; readonly trial: TrialConfig }
+
+function checkList(name: string, v: unknown, each: (n: string, x: unknown) => void): void {
+  if (!Array.isArray(v) || v.length === 0) throw new RangeError(`${name} must be a non-empty array, got ${JSON.stringify(v)}`);
+  v.forEach((x, i) => each(`${name}[${i}]`, x));
+  if (new Set(v).size !== v.length) throw new RangeError(`${name} must not repeat a value, got ${JSON.stringify(v)}`);
+}
+
+/**
+ * Every model of the plan: VSCC (fixed-variance test, on the test split and on the validation split at the test SNRs
+ * of its window) per training SNR × CMC, then VAE (fixed) and AE per training SNR (test split only).
+ */
+export function planTrials(plan: VsccPlan): PlannedTrial[] {
+  checkList('trainSnrsDb', plan.trainSnrsDb, assertSnrDb);
+  checkList('cmcs', plan.cmcs, assertPositive);
+  checkList('testSnrsDb', plan.testSnrsDb, assertSnrDb);
+  assertInteger('examples', plan.examples, 0);
+  assertInteger('validationCount', plan.validationCount, 2);
+  assertFiniteNumber('evalSeed', plan.evalSeed);
+  assertInteger('warmStartSteps', plan.warmStartSteps, 0);
+  assertInteger('lrWarmupSteps', plan.lrWarmupSteps, 0);
+  for (const t of plan.trainSnrsDb) {
+    if (!plan.testSnrsDb.some((s) => inWindow(t, s))) throw new RangeError(`testSnrsDb has no test SNR in the window ${t} … ${t + WINDOW_DB} dB of training SNR ${t} dB`);
+  }
+  const warmStart = plan.warmStartSteps > 0 ? { steps: plan.warmStartSteps, snrsDb: [...plan.trainSnrsDb], lr: plan.warmStartLr, warmupSteps: Math.min(plan.lrWarmupSteps, plan.warmStartSteps), seed: plan.seed + 7 } : null;
+  const base = { ...plan.arch, steps: plan.steps, batchSize: plan.batchSize, lr: plan.lr, lrWarmupSteps: Math.min(plan.lrWarmupSteps, plan.steps), trainCount: plan.trainCount, decoderSigma: plan.decoderSigma, seed: plan.seed, warmStart };
+  const evalFor = (tests: TestMethod[], validationSnrsDb: number[]): EvalSpec => ({
+    testSnrsDb: [...plan.testSnrsDb], resamplings: plan.resamplings, testCount: plan.testCount,
+    validationCount: validationSnrsDb.length ? plan.validationCount : 0, validationSnrsDb, tests, seed: plan.evalSeed,
+    kbCount: plan.kbCount, examples: plan.examples,
+  });
+  const out: PlannedTrial[] = [];
+  for (const snr of plan.trainSnrsDb) {
+    const win = plan.testSnrsDb.filter((s) => inWindow(snr, s));
+    for (const d of plan.cmcs) {
+      out.push({ method: 'vscc', trainSnrDb: snr, cmc: d, trial: { model: modelConfig({ ...base, method: 'vscc', trainSnrDb: snr, cmc: d }), eval: evalFor(['fixed'], win) } });
+    }
+  }
+  for (const method of ['vae', 'ae'] as const) {
+    for (const snr of plan.trainSnrsDb) {
+      out.push({ method, trainSnrDb: snr, cmc: null, trial: { model: modelConfig({ ...base, method, trainSnrDb: snr, cmc: null }), eval: evalFor([method === 'ae' ? 'ae' : 'fixed'], []) } });
+    }
+  }
+  return out;
+}
+
+/** The same model tested with the transmitted-variance method on the test split (Fig. 7's red curves); its model is loaded from cache. */
+export function transmittedTrial(t: PlannedTrial): PlannedTrial {
+  if (t.method === 'ae') throw new RangeError('the transmitted-variance test needs a VSCC or VAE model');
+  return { ...t, trial: { model: t.trial.model, eval: { ...t.trial.eval, tests: ['transmitted'], examples: 0, validationCount: 0, validationSnrsDb: [] } } };
+}
+
+const TRIAL_MODULE = fileURLToPath(new URL('./trial.js', import.meta.url));
+
+/**
+ * Trains the shared warm start once (one worker) so the model sweep finds it cached; null when the plan has none.
+ * Every planned model has the same architecture, data and batch size, so they all share it.
+ */
+export async function runWarmStart(trials: readonly PlannedTrial[]): Promise<{ steps: number; seconds: number; fromCache: boolean; msPerStep: number } | null> {
+  const first = trials[0]?.trial.model;
+  if (!first || !first.warmStart) return null;
+  const [r] = await runSweepAll<ModelConfig, { steps: number; seconds: number; fromCache: boolean; msPerStep: number }>({
+    module: TRIAL_MODULE, exportName: 'runPretrain', configs: [first], workers: 1, cacheDir: cacheDir('sweeps', 'vscc'), describe: () => 'warm start',
+  });
+  return r;
+}
+
+/** Trains and tests in parallel worker processes; results cached by config hash (cacheDir('sweeps', 'vscc')). Throws if any failed. */
+export function runTrials(trials: readonly PlannedTrial[], workers?: number, onDone?: (r: TrialResult, cached: boolean) => void): Promise<TrialResult[]> {
+  return runSweepAll<TrialConfig, TrialResult>({
+    module: TRIAL_MODULE, exportName: 'runTrial', configs: trials.map((t) => t.trial), workers, cacheDir: cacheDir('sweeps', 'vscc'), onDone,
+    describe: (c) => `${c.model.method}${c.model.cmc === null ? '' : ` d=${c.model.cmc}`} @ ${c.model.trainSnrDb} dB`,
+  });
+}
