@@ -14,7 +14,7 @@ import { tf, reinforceSurrogate } from '../../lib/nn/index.js';
 import {
   lengthClassInformation,
   e2ecConfig, d2jsccConfig, rdboConfig, sampleCode, truncate, bscValid, selector, semanticMetrics, embeddingGeometry,
-  mixtureMi, mixtureMiJs, layerNorm, initLayerNorm, runTrial, planConfigs, differenceSummary, differenceBullets,
+  mixtureMi, mixtureMiJs, layerNorm, initLayerNorm, runTrial, planTrials, TEST_DIGITS, differenceSummary, differenceBullets,
   type BaselineTrialResult, type TrialResult, type AnyConfig,
 } from '../../lib/papers/e2ec/index.js';
 
@@ -146,11 +146,12 @@ test('LayerNorm rows have mean 0 and variance 1/(1 + eps/var) (eps = 1e-5)', () 
 
 test('the 95 % interval reproduces the paper\'s ± at n = 10,000 (97.97 ± 0.28, 92.64 ± 0.51, 95.56 ± 0.40)', () => {
   for (const [acc, pm] of [[0.9797, 0.28], [0.9264, 0.51], [0.9556, 0.40]]) {
-    const m = semanticMetrics([1, 2], 0, Math.round(acc * 10000), 10000);
+    const k = Math.round(acc * 10000);
+    const m = semanticMetrics(new Array(10000).fill(1), 0, Array.from({ length: 10000 }, (_, i) => (i < k ? 1 : 0)));
     assert.equal(Number((100 * m.accuracyHalfWidth).toFixed(2)), pm);
   }
   // rate ± is 1.96·s/√n of the sent lengths: lengths {1, 3} alternate → s = 1.0003
-  const m = semanticMetrics(Array.from({ length: 10000 }, (_, i) => (i % 2 ? 3 : 1)), 0, 1, 10000);
+  const m = semanticMetrics(Array.from({ length: 10000 }, (_, i) => (i % 2 ? 3 : 1)), 0, Array.from({ length: 10000 }, (_, i) => (i === 0 ? 1 : 0)));
   assert.ok(Math.abs(m.rateBits - 2) < 1e-12);
   assert.ok(Math.abs(m.rateHalfWidth - 1.96 * Math.sqrt(10000 / 9999) / 100) < 1e-9);
 });
@@ -187,20 +188,34 @@ test('bad configurations throw RangeErrors naming the argument', () => {
   assert.doesNotThrow(() => e2ecConfig({ eps: 0.5, lambda: 0, maxLength: 1 }));
 });
 
-test('d2-JSCC sends exactly d bits per digit; a tiny E2EC run trains, counts l + 1 and one bit less for the authors', async () => {
+test('d2-JSCC sends exactly d bits per digit; a tiny E2EC run trains, counts l + 1 and one bit less for the authors; every model is scored on all 10,000 test digits, per digit', async () => {
   process.env.SEMCOM_CACHE = mkdtempSync(join(tmpdir(), 'e2ec-test-'));
   const tiny = { steps: 3, batchSize: 16, trainCount: 200, testCount: 100, logEvery: 1, hidden: [16, 16] as [number, number] };
   const r = (await runTrial(d2jsccConfig({ ...tiny, d: 12 }))) as BaselineTrialResult;
   assert.equal(r.eval.rateBits, 12);
   assert.equal(r.eval.rateHalfWidth, 0);
+  assert.equal(r.eval.n, TEST_DIGITS);
+  assert.equal(r.eval.correct.length, TEST_DIGITS);
+  assert.ok(r.eval.bits.every((b) => b === 12));
+  assert.equal(r.eval.correct.reduce((s, c) => s + c, 0) / TEST_DIGITS, r.eval.accuracy);
+  // RDBO: the per-digit MI terms average to the reported rate; 10,000 = 156 batches of 64 + a last batch ending at the last digit.
+  const q = (await runTrial(rdboConfig({ ...tiny, d: 4 }))) as BaselineTrialResult;
+  assert.equal(q.eval.bits.length, TEST_DIGITS);
+  assert.ok(Math.abs(q.eval.bits.reduce((s, c) => s + c, 0) / TEST_DIGITS - q.eval.rateBits) < 1e-9);
+  assert.ok(q.eval.bits.every((b) => b <= (4 * Math.log(64)) / Math.LN2 + 1e-9), 'each digit\'s term is capped at d·log2 B');
   const e = await runTrial(e2ecConfig({ ...tiny, maxLength: 8, embedDim: 8, contentHidden: [16, 16] }));
   assert.equal(e.kind, 'e2ec');
   if (e.kind !== 'e2ec') return;
   const hist = e.eval.lengthHistogram;
-  assert.equal(hist.reduce((s, c) => s + c, 0), 100);
-  assert.ok(Math.abs(e.eval.rateBits - hist.reduce((s, c, i) => s + c * (i + 1), 0) / 100) < 1e-9);
+  assert.equal(hist.reduce((s, c) => s + c, 0), TEST_DIGITS);
+  assert.ok(Math.abs(e.eval.rateBits - hist.reduce((s, c, i) => s + c * (i + 1), 0) / TEST_DIGITS) < 1e-9);
+  assert.ok(Math.abs(e.eval.rateBits - e.eval.bits.reduce((s, c) => s + c, 0) / TEST_DIGITS) < 1e-9);
   assert.ok(Math.abs(e.eval.rateBitsAuthors - (e.eval.rateBits - 1)) < 1e-12);
   assert.equal(e.importance.length, 2, 'two 4-bit blocks at N = 8');
+  // Per-digit drops sum to the blocks' accuracy drops (early = block 1, late = block 2).
+  assert.ok(Math.abs(e.drops.early.reduce((s, c) => s + c, 0) / TEST_DIGITS - e.importance[0].accuracyDrop) < 1e-9);
+  assert.ok(Math.abs(e.drops.late.reduce((s, c) => s + c, 0) / TEST_DIGITS - e.importance[1].accuracyDrop) < 1e-9);
+  assert.ok(e.eval.accuracyLo <= e.eval.accuracy && e.eval.accuracy <= e.eval.accuracyHi);
   assert.equal(e.history.length, 3);
 });
 
@@ -209,18 +224,18 @@ test('experiment plan: the λ sweep takes its own fine-tune; the trunk study ret
     e2ec: { steps: 100, fineTuneSteps: 40 }, baselines: {}, epsilons: [0.2, 0.1, 0.01], lengths: [8, 64], lambdas: [1e-6, 1e-3],
     ds: [8], betas: [0.01], sweepSteps: 50, ablationSteps: 20,
   };
-  const all = planConfigs(base);
+  const all = planTrials(base);
   assert.deepEqual(all.trunk.map((t) => t.eps), [0.2, 0.1, 0.01]);
   assert.ok(all.lambdas.every((l) => l.config.fineTuneSteps === 40 && l.config.steps === 50));
-  const cut = planConfigs({ ...base, trunkEpsilons: [0.2, 0.01], sweepFineTuneSteps: 10 });
+  const cut = planTrials({ ...base, trunkEpsilons: [0.2, 0.01], sweepFineTuneSteps: 10 });
   assert.deepEqual(cut.trunk.map((t) => t.eps), [0.2, 0.01]);
   assert.ok(cut.trunk.every((t) => t.config.sharedTrunk !== cut.main.sharedTrunk));
   assert.ok(cut.lambdas.every((l) => l.config.fineTuneSteps === 10));
-  assert.throws(() => planConfigs({ ...base, trunkEpsilons: [0.3] }), (e: Error) => e instanceof RangeError && /trunkEpsilons\[0\]/.test(e.message));
+  assert.throws(() => planTrials({ ...base, trunkEpsilons: [0.3] }), (e: Error) => e instanceof RangeError && /trunkEpsilons\[0\]/.test(e.message));
 });
 
 test('the "what differs" summary is computed from the results: spans, the paper\'s rates, collapsed λ', () => {
-  const planned = planConfigs({
+  const planned = planTrials({
     e2ec: { steps: 10 }, baselines: {}, epsilons: [0.2, 0.1, 0.05], lengths: [8, 16, 64], lambdas: [1e-6, 3e-3],
     ds: [8], betas: [0.01], sweepSteps: 5, ablationSteps: 5, trunkEpsilons: [0.2, 0.05],
   });

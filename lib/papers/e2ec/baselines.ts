@@ -1,5 +1,5 @@
 /**
- * The two baselines of Fig. 2(a) (NOTES §C6).
+ * The two baselines of Fig. 2(a) (docs/papers/e2ec.md#baselines).
  * - d2-JSCC: fixed-length digital JSCC. ToyNet → d reals → d/2 pairs; a shared 4-point codebook E (4 × 2); the
  *   index is chosen by hard Gumbel-softmax (straight-through) in training and argmax in evaluation, sent as 2 bits
  *   (MSB first) over the BSC; ŷ = y + onehot(k̂) − onehot(k) keeps the gradient; ẑ = ŷE → classifier. Rate = d bits.
@@ -12,6 +12,7 @@ import { tf, addParam, gumbelSoftmax, matMul, type Params } from '../../nn/index
 import type { D2jsccConfig, RdboConfig } from './config.js';
 import { initMlp, mlp } from './layers.js';
 import { CLASSES, INPUT_DIM, crossEntropy, gaussianParams, mixtureMi } from './model.js';
+import { mixtureMiPerSample } from './mi.js';
 
 export function initD2jscc(cfg: D2jsccConfig, rng: Rng): Params {
   const p: Params = {};
@@ -59,6 +60,19 @@ export function rdboForward(p: Params, cfg: RdboConfig, x: tf.Tensor2D, rng: Rng
   const mi = mixtureMi(z, mu, sigma);
   const zn = tf.mul(tf.div(z, tf.norm(z, 2, 1, true)), Math.sqrt(cfg.d)) as tf.Tensor2D;
   return { logits: mlp(p, 'cls', zn, 2) as tf.Tensor2D, mi };
+}
+
+/**
+ * Evaluation-only RDBO forward: the same sampling and decoding as rdboForward, plus the estimator's per-sample terms
+ * (nats; their mean is rdboForward's `mi`) so each test digit gets its own rate.
+ */
+export function rdboEvaluate(p: Params, cfg: RdboConfig, x: tf.Tensor2D, rng: Rng): { logits: tf.Tensor2D; miPerSample: Float64Array } {
+  const bsz = x.shape[0];
+  const { mu, sigma } = gaussianParams(mlp(p, 'enc', x, 3, true) as tf.Tensor2D, cfg.d);
+  const z = tf.add(mu, tf.mul(sigma, tf.randomNormal([bsz, cfg.d], 0, 1, 'float32', rng.int(2 ** 31)))) as tf.Tensor2D;
+  const miPerSample = mixtureMiPerSample(z.dataSync(), mu.dataSync(), sigma.dataSync(), bsz, cfg.d);
+  const zn = tf.mul(tf.div(z, tf.norm(z, 2, 1, true)), Math.sqrt(cfg.d)) as tf.Tensor2D;
+  return { logits: mlp(p, 'cls', zn, 2) as tf.Tensor2D, miPerSample };
 }
 
 export function rdboLoss(p: Params, cfg: RdboConfig, x: tf.Tensor2D, y: Uint8Array, rng: Rng): tf.Scalar {

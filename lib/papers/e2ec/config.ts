@@ -1,5 +1,5 @@
 /**
- * E2EC configurations (NOTES §C3–C6) and their validation. Defaults are the authors' code; `hidden`, `steps`,
+ * E2EC configurations (docs/papers/e2ec.md#hyperparameters) and their validation. Defaults are the authors' code; `hidden`, `steps`,
  * `lr` and `batchSize` are what a 2-core CPU budget changes (the notebook states them on every figure).
  */
 import { assertFiniteNumber, assertInRange, assertInteger, assertNonNegative, assertOneOf, assertPositive } from '../../core/index.js';

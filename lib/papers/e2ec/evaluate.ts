@@ -1,11 +1,13 @@
 /**
- * Evaluation as the authors' `eval_model` (NOTES §C5): stochastic encoding of the test digits, BSC, decoding.
- * Rate is reported both as the bits actually sent (l + 1) and as the authors' code prints it (l, one bit low).
- * Plus Fig. 2(e) block importance and Fig. 2(f) embedding geometry.
+ * Evaluation as the authors' `eval_model` (docs/papers/e2ec.md#evaluation): stochastic encoding of the test digits,
+ * BSC, decoding. Rate is reported both as the bits actually sent (l + 1) and as the authors' code prints it (l, one
+ * bit low). Every evaluation keeps its per-digit scores (correct or not, bits sent) in test-set order, so that claims
+ * can put exact binomial, bootstrap and paired intervals on them. Plus Fig. 2(e) block importance (with per-digit
+ * drops) and Fig. 2(f) embedding geometry.
  */
 import { Rng } from '../../core/index.js';
 import { mutualInformation } from '../../info/index.js';
-import { accuracyWithInterval } from '../../metrics/index.js';
+import { accuracyWithInterval, exactBinomialInterval } from '../../metrics/index.js';
 import { tf, type Params } from '../../nn/index.js';
 import type { E2ecConfig } from './config.js';
 import type { Digits } from './data.js';
@@ -19,11 +21,16 @@ export interface SemanticMetrics {
   /** Mean CE (nats) of the decoder's class posterior. */
   ce: number;
   accuracy: number;
+  /** Exact (Clopper–Pearson) 95 % interval of the accuracy. */
   accuracyLo: number;
   accuracyHi: number;
   /** 1.96·sqrt(p(1 − p)/n), the paper's ± (normal interval). */
   accuracyHalfWidth: number;
   n: number;
+  /** Per test digit, in test-set order: 1 if the decoded class is right, else 0. */
+  correct: number[];
+  /** Per test digit, in test-set order: bits sent (E2EC: l + 1; d2-JSCC: d; RDBO: its per-digit MI term in bits). */
+  bits: number[];
 }
 
 export interface E2ecEval extends SemanticMetrics {
@@ -34,7 +41,7 @@ export interface E2ecEval extends SemanticMetrics {
   lengthStd: number;
   /**
    * Plug-in I(L; Y) in bits between the sent length and the digit's class on the test set. The receiver learns the
-   * length without error (NOTES §C8.3), so this much class information rides on the length for free. Plug-in bias
+   * length without error (docs/papers/e2ec.md#errata), so this much class information rides on the length for free. Plug-in bias
    * is at most about (N − 1)·9 / (2n ln 2) bits (≈ 0.04 at N = 64, n = 10,000).
    */
   lengthClassBits: number;
@@ -64,11 +71,12 @@ function encodeAll(p: Params, cfg: E2ecConfig, data: Digits, rng: Rng, chunk = 1
   return { a, lengths };
 }
 
-/** Decodes selectors (optionally with some bit positions' embeddings removed) → mean CE and correct count. */
-function decodeAll(p: Params, n: number, a: Float32Array, y: Uint8Array, dropPositions: readonly number[] = [], chunk = 2000): { ce: number; correct: number } {
+/** Decodes selectors (optionally with some bit positions' embeddings removed) → mean CE, correct count and per-digit correctness. */
+function decodeAll(p: Params, n: number, a: Float32Array, y: Uint8Array, dropPositions: readonly number[] = [], chunk = 2000): { ce: number; correct: number; perDigit: Uint8Array } {
   const count = y.length;
   let ce = 0;
   let correct = 0;
+  const perDigit = new Uint8Array(count);
   const sel = dropPositions.length ? Float32Array.from(a) : a;
   if (dropPositions.length) {
     for (let b = 0; b < count; b++) for (const i of dropPositions) { sel[b * 2 * n + 2 * i] = 0; sel[b * 2 * n + 2 * i + 1] = 0; }
@@ -82,22 +90,36 @@ function decodeAll(p: Params, n: number, a: Float32Array, y: Uint8Array, dropPos
       return [tf.sum(crossEntropy(logits, oh)).dataSync()[0], tf.argMax(logits, 1).dataSync()];
     });
     ce += c;
-    for (let i = 0; i < m; i++) if (pred[i] === ys[i]) correct++;
+    for (let i = 0; i < m; i++) if (pred[i] === ys[i]) { correct++; perDigit[s + i] = 1; }
   }
-  return { ce: ce / count, correct };
+  return { ce: ce / count, correct, perDigit };
 }
 
-export function semanticMetrics(rates: ArrayLike<number>, ce: number, correct: number, n: number): SemanticMetrics {
+/**
+ * Summary of one evaluation from its per-digit scores: `bits` and `correct` (0/1) hold one entry per test digit in
+ * the same order; `ce` is the mean cross-entropy (nats).
+ */
+export function semanticMetrics(bits: ArrayLike<number>, ce: number, correct: ArrayLike<number>): SemanticMetrics {
+  if (bits.length !== correct.length || bits.length === 0) throw new RangeError(`bits and correct must hold one entry per test digit, got ${bits.length} and ${correct.length}`);
+  const rates = bits;
+  const n = correct.length;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    if (correct[i] !== 0 && correct[i] !== 1) throw new RangeError(`correct[${i}] must be 0 or 1, got ${correct[i]}`);
+    k += correct[i];
+  }
   let m = 0;
   for (let i = 0; i < rates.length; i++) m += rates[i];
   m /= rates.length;
   let v = 0;
   for (let i = 0; i < rates.length; i++) v += (rates[i] - m) ** 2;
   const sd = rates.length > 1 ? Math.sqrt(v / (rates.length - 1)) : 0;
-  const acc = accuracyWithInterval(correct, n);
+  const acc = accuracyWithInterval(k, n);
+  const exact = exactBinomialInterval(k, n);
   return {
     rateBits: m, rateHalfWidth: (1.96 * sd) / Math.sqrt(rates.length), ce, n,
-    accuracy: acc.accuracy, accuracyLo: acc.ci95[0], accuracyHi: acc.ci95[1], accuracyHalfWidth: acc.halfWidth,
+    accuracy: acc.accuracy, accuracyLo: exact.ci95[0], accuracyHi: exact.ci95[1], accuracyHalfWidth: acc.halfWidth,
+    correct: Array.from(correct), bits: Array.from(bits),
   };
 }
 
@@ -108,6 +130,8 @@ export interface BlockImportance {
   accuracyDrop: number;
   ce: number;
   ceIncrease: number;
+  /** 1.96·s/√n of the per-digit drop (correct with the block − correct without it): a normal 95 % half-width. */
+  accuracyDropHalfWidth: number;
 }
 
 export interface EmbeddingGeometry {
@@ -117,9 +141,18 @@ export interface EmbeddingGeometry {
   maxCrossInner: number;
 }
 
+/** Per test digit: accuracy drop summed over the first half of the 4-bit blocks, and over the second half. */
+export interface DropsByDigit {
+  /** Σ over blocks k < K/2 of (correct − correct without block k), one entry per test digit. */
+  early: number[];
+  /** The same over blocks k ≥ K/2. */
+  late: number[];
+}
+
 export interface FullEval {
   readonly metrics: E2ecEval;
   readonly importance: BlockImportance[];
+  readonly drops: DropsByDigit;
 }
 
 /** Stochastic evaluation on `data`, plus per-4-bit-block importance on the same sampled codes. */
@@ -127,18 +160,30 @@ export function evaluateE2ec(p: Params, cfg: E2ecConfig, data: Digits, seed: num
   const n = cfg.maxLength;
   const enc = encodeAll(p, cfg, data, new Rng(seed));
   const base = decodeAll(p, n, enc.a, data.y);
-  const sm = semanticMetrics(enc.lengths, base.ce, base.correct, data.n);
+  const sm = semanticMetrics(enc.lengths, base.ce, base.perDigit);
   const hist = new Array<number>(n).fill(0);
   enc.lengths.forEach((l) => { hist[l - 1] += 1; });
   const lengthStd = Math.sqrt(Math.max(0, hist.reduce((s, c, i) => s + c * (i + 1 - sm.rateBits) ** 2, 0) / data.n));
   const importance: BlockImportance[] = [];
-  for (let k = 0; k * blockSize < n; k++) {
+  const blocks = Math.ceil(n / blockSize);
+  const early = new Array<number>(data.n).fill(0);
+  const late = new Array<number>(data.n).fill(0);
+  for (let k = 0; k < blocks; k++) {
     const pos = Array.from({ length: Math.min(blockSize, n - k * blockSize) }, (_, j) => k * blockSize + j);
     const r = decodeAll(p, n, enc.a, data.y, pos);
-    importance.push({ block: k + 1, accuracy: r.correct / data.n, accuracyDrop: sm.accuracy - r.correct / data.n, ce: r.ce, ceIncrease: r.ce - base.ce });
+    const sum = k < blocks / 2 ? early : late;
+    let s2 = 0;
+    for (let i = 0; i < data.n; i++) {
+      const d = base.perDigit[i] - r.perDigit[i];
+      sum[i] += d;
+      s2 += d * d;
+    }
+    const drop = sm.accuracy - r.correct / data.n;
+    const sd = data.n > 1 ? Math.sqrt(Math.max(0, (s2 - data.n * drop * drop) / (data.n - 1))) : 0;
+    importance.push({ block: k + 1, accuracy: r.correct / data.n, accuracyDrop: drop, ce: r.ce, ceIncrease: r.ce - base.ce, accuracyDropHalfWidth: (1.96 * sd) / Math.sqrt(data.n) });
   }
   const lengthClassBits = lengthClassInformation(enc.lengths, data.y, n);
-  return { metrics: { ...sm, rateBitsAuthors: sm.rateBits - 1, lengthHistogram: hist, lengthStd, lengthClassBits }, importance };
+  return { metrics: { ...sm, rateBitsAuthors: sm.rateBits - 1, lengthHistogram: hist, lengthStd, lengthClassBits }, importance, drops: { early, late } };
 }
 
 /** Plug-in I(L; Y) in bits from paired samples of the sent length (1..n) and the class (0..9). */

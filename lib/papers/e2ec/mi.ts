@@ -1,5 +1,5 @@
 /**
- * The per-dimension minibatch-mixture MI estimate (NOTES §C4) as one op with a hand-written gradient, computed in
+ * The per-dimension minibatch-mixture MI estimate (docs/papers/e2ec.md#training-step) as one op with a hand-written gradient, computed in
  * Float64 TypeScript: the [B, B, d] broadcast graph takes ~190 ms per step on tfjs wasm, this ~10 ms.
  * MI = (1/B) Σ_b Σ_k [L_bbk − log Σ_b' exp L_bb'k + log B], L_bb'k = log N(z_bk; μ_b'k, σ_b'k).
  * With w = softmax_b'(L) and G = (δ − w)/B: ∂/∂z_b = Σ_b' G·(−u/σ_b'), ∂/∂μ_b' = Σ_b G·u/σ_b',
@@ -77,4 +77,30 @@ export function mixtureMi(z: tf.Tensor2D, mu: tf.Tensor2D, sigma: tf.Tensor2D): 
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return (f as unknown as (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.Scalar)(z, mu, sigma);
+}
+
+/**
+ * The estimator's per-sample terms (nats): entry b is Σ_k [L_bbk − log Σ_b' exp L_bb'k + log B], so their mean is
+ * mixtureMiJs's value. Evaluation only (per-digit RDBO rates); no gradient.
+ */
+export function mixtureMiPerSample(z: ArrayLike<number>, mu: ArrayLike<number>, sigma: ArrayLike<number>, bsz: number, d: number): Float64Array {
+  const out = new Float64Array(bsz);
+  const l = new Float64Array(bsz);
+  const logB = Math.log(bsz);
+  for (let k = 0; k < d; k++) {
+    for (let b = 0; b < bsz; b++) {
+      const zb = z[b * d + k];
+      let mx = -Infinity;
+      for (let c = 0; c < bsz; c++) {
+        const s = sigma[c * d + k];
+        const u = (zb - mu[c * d + k]) / s;
+        l[c] = -0.5 * u * u - Math.log(s) - HALF_LOG_2PI;
+        if (l[c] > mx) mx = l[c];
+      }
+      let sum = 0;
+      for (let c = 0; c < bsz; c++) sum += Math.exp(l[c] - mx);
+      out[b] += l[b] - mx - Math.log(sum) + logB;
+    }
+  }
+  return out;
 }

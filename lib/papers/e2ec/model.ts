@@ -1,5 +1,5 @@
 /**
- * E2EC (NOTES §C3–C4): length network f_l (categorical over l ∈ {0..N−1}; l + 1 bits are sent), content network
+ * E2EC (docs/papers/e2ec.md#equations): length network f_l (categorical over l ∈ {0..N−1}; l + 1 bits are sent), content network
  * f_z̃ (N independent Bernoulli bits, fed by the auxiliary branch's pre-sample [μ, s]), truncation T, BSC on the
  * transmitted bits only, decoder ĝ = Σ_i v_i^(ẑ_i) followed by a classifier. The encoder is discrete and
  * sampled, so it learns by the score-function gradient; the decoder by backpropagation.
@@ -105,7 +105,7 @@ export function truncate(content: Uint8Array, lengths: Int32Array, n: number): I
   return out;
 }
 
-/** BSC(ε) on the valid (≥ 0) entries only; −1 marks stay (the receiver knows the length, NOTES §C8.3). */
+/** BSC(ε) on the valid (≥ 0) entries only; −1 marks stay (the receiver knows the length, docs/papers/e2ec.md#errata). */
 export function bscValid(code: Int8Array, eps: number, rng: Rng): Int8Array {
   const idx: number[] = [];
   code.forEach((v, i) => { if (v >= 0) idx.push(i); });
@@ -169,7 +169,7 @@ function repeatEach<T extends Uint8Array | Float32Array>(a: T, width: number, k:
 }
 
 /**
- * The training surrogate of one batch (NOTES §C4 steps 1–6). Its gradient is: backprop for the decoder and the
+ * The training surrogate of one batch (docs/papers/e2ec.md#training-step, steps 1–6). Its gradient is: backprop for the decoder and the
  * auxiliary branch, the score-function estimate for f_l and f_z̃ (minus the baseline), and λ∇E[L] analytically.
  * With cfg.samples = K > 1 each digit is encoded K times (one encoder pass; the 'leaveOneOut' baseline of a sample
  * is the mean distortion of the digit's other K − 1 samples).

@@ -1,6 +1,8 @@
 /**
  * One trained-and-evaluated configuration: the function runSweep's workers call. Models are checkpointed under
  * cacheDir('models', 'e2ec', <config hash>), so an interrupted sweep resumes and a finished one is only loaded.
+ * Evaluation always uses all TEST_DIGITS (10,000) MNIST test digits in their file order, whatever the config's
+ * `testCount` says: that field stays in the configs only because it is part of the trained models' cache keys.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,11 +10,14 @@ import { Rng, assertInteger, assertPositive, cacheDir, writeJsonAtomic } from '.
 import { tf, configHash, describeBackend, initBackend, train, type Params } from '../../nn/index.js';
 import { validateE2ec, d2jsccConfig, rdboConfig, type AnyConfig, type D2jsccConfig, type E2ecConfig, type RdboConfig } from './config.js';
 import { StepBatches, mnistNormalised, type Digits } from './data.js';
-import { d2jsccForward, d2jsccLoss, initD2jscc, initRdbo, rdboForward, rdboLoss } from './baselines.js';
-import { embeddingGeometry, evaluateE2ec, semanticMetrics, type BlockImportance, type E2ecEval, type EmbeddingGeometry, type SemanticMetrics } from './evaluate.js';
+import { d2jsccForward, d2jsccLoss, initD2jscc, initRdbo, rdboEvaluate, rdboLoss } from './baselines.js';
+import { embeddingGeometry, evaluateE2ec, semanticMetrics, type BlockImportance, type DropsByDigit, type E2ecEval, type EmbeddingGeometry, type SemanticMetrics } from './evaluate.js';
 import { CLASSES, crossEntropy, e2ecSurrogate, initE2ec, type StepStats } from './model.js';
 
 export interface HistoryPoint extends StepStats { step: number }
+
+/** Every evaluation uses the whole MNIST test set (10,000 digits), in file order, so per-digit scores pair up across models. */
+export const TEST_DIGITS = 10000;
 
 export interface TrainInfo {
   steps: number;
@@ -30,6 +35,8 @@ export interface E2ecTrialResult {
   history: HistoryPoint[];
   eval: E2ecEval;
   importance: BlockImportance[];
+  /** Per test digit: accuracy drop summed over the early and over the late 4-bit blocks (Fig. 2(e)). */
+  drops: DropsByDigit;
   embedInit: EmbeddingGeometry;
   embedFinal: EmbeddingGeometry;
 }
@@ -106,72 +113,72 @@ async function e2ecTrial(cfg: E2ecConfig): Promise<E2ecTrialResult> {
   const history: HistoryPoint[] = [];
   const info = await fit(cfg, p, rng, (x, y, r, step) =>
     e2ecSurrogate(p, cfg, x, y, r, step % cfg.logEvery === 0 || step === 1 ? (s) => history.push({ step, ...s }) : undefined), history);
-  const test = mnistNormalised('test', cfg.testCount, cfg.seed);
+  const test = mnistNormalised('test', TEST_DIGITS, cfg.seed);
   const ev = evaluateE2ec(p, cfg, test, cfg.seed + 1);
   const embedFinal = embeddingGeometry(p.emb.dataSync() as Float32Array, cfg.maxLength, cfg.embedDim);
   tf.dispose(Object.values(p));
-  return { kind: 'e2ec', config: cfg, train: info, history, eval: ev.metrics, importance: ev.importance, embedInit, embedFinal };
+  return { kind: 'e2ec', config: cfg, train: info, history, eval: ev.metrics, importance: ev.importance, drops: ev.drops, embedInit, embedFinal };
 }
 
-function evalBaseline(test: Digits, chunk: number, step: (x: tf.Tensor2D, y: Uint8Array) => { ce: number; pred: ArrayLike<number>; rate: number }): { ce: number; correct: number; rates: number[] } {
+/**
+ * Evaluates a baseline on every test digit in chunks of `chunk`; the last, shorter remainder is evaluated in a full
+ * chunk ending at the last digit (so a batch-dependent rate keeps its batch size) and only its new digits are kept.
+ */
+function evalBaseline(test: Digits, chunk: number, step: (x: tf.Tensor2D, y: Uint8Array) => { ce: ArrayLike<number>; pred: ArrayLike<number>; bits: ArrayLike<number> }): SemanticMetrics {
+  const size = Math.min(chunk, test.n);
+  const correct = new Uint8Array(test.n);
+  const bits = new Float64Array(test.n);
   let ce = 0;
-  let correct = 0;
-  const rates: number[] = [];
-  for (let s = 0; s + chunk <= test.n; s += chunk) {
-    const y = test.y.subarray(s, s + chunk);
+  for (let done = 0; done < test.n;) {
+    const s = Math.min(done, test.n - size);
+    const y = test.y.subarray(s, s + size);
     tf.engine().startScope(); // tidy only returns tensors; this scope frees everything the step made
-    let r: { ce: number; pred: ArrayLike<number>; rate: number };
+    let r: { ce: ArrayLike<number>; pred: ArrayLike<number>; bits: ArrayLike<number> };
     try {
-      r = step(tf.tensor2d(test.x.subarray(s * 784, (s + chunk) * 784), [chunk, 784]), y);
+      r = step(tf.tensor2d(test.x.subarray(s * 784, (s + size) * 784), [size, 784]), y);
     } finally {
       tf.engine().endScope();
     }
-    ce += r.ce * chunk;
-    for (let i = 0; i < chunk; i++) if (r.pred[i] === y[i]) correct++;
-    rates.push(r.rate);
+    for (let i = done - s; i < size; i++) {
+      ce += r.ce[i];
+      correct[s + i] = r.pred[i] === y[i] ? 1 : 0;
+      bits[s + i] = r.bits[i];
+    }
+    done = s + size;
   }
-  const n = rates.length * chunk;
-  return { ce: ce / n, correct, rates };
+  return semanticMetrics(bits, ce / test.n, correct);
 }
 
 async function baselineTrial(cfg: D2jsccConfig | RdboConfig): Promise<BaselineTrialResult> {
   const rng = new Rng(cfg.seed);
-  const test = mnistNormalised('test', cfg.testCount, cfg.seed);
+  const test = mnistNormalised('test', TEST_DIGITS, cfg.seed);
   const evalRng = new Rng(cfg.seed + 1);
   if (cfg.kind === 'd2jscc') {
     const c = d2jsccConfig(cfg);
     const p = initD2jscc(c, rng);
     const info = await fit(c, p, rng, (x, y, r) => d2jsccLoss(p, c, x, y, r));
-    const chunk = gcdChunk(test.n, 1000);
-    const r = evalBaseline(test, chunk, (x, y) => {
+    const m = evalBaseline(test, 1000, (x, y) => {
       const logits = d2jsccForward(p, c, x, evalRng, false);
-      return { ce: meanCe(logits, y), pred: tf.argMax(logits, 1).dataSync(), rate: c.d };
+      return { ce: perDigitCe(logits, y), pred: tf.argMax(logits, 1).dataSync(), bits: new Float64Array(y.length).fill(c.d) };
     });
     tf.dispose(Object.values(p));
-    return { kind: 'd2jscc', config: c, train: info, eval: semanticMetrics(r.rates, r.ce, r.correct, r.rates.length * chunk) };
+    return { kind: 'd2jscc', config: c, train: info, eval: m };
   }
   const c = rdboConfig(cfg);
   const p = initRdbo(c, rng);
   const info = await fit(c, p, rng, (x, y, r) => rdboLoss(p, c, x, y, r));
   // Î depends on the batch size (capped at log B per dimension): estimate it with the training batch size.
-  const chunk = c.batchSize;
-  const r = evalBaseline(test, chunk, (x, y) => {
-    const { logits, mi } = rdboForward(p, c, x, evalRng);
-    return { ce: meanCe(logits, y), pred: tf.argMax(logits, 1).dataSync(), rate: mi.dataSync()[0] / Math.LN2 };
+  const m = evalBaseline(test, c.batchSize, (x, y) => {
+    const { logits, miPerSample } = rdboEvaluate(p, c, x, evalRng);
+    return { ce: perDigitCe(logits, y), pred: tf.argMax(logits, 1).dataSync(), bits: miPerSample.map((v) => v / Math.LN2) };
   });
   tf.dispose(Object.values(p));
-  const m = semanticMetrics(r.rates, r.ce, r.correct, r.rates.length * chunk);
   return { kind: 'rdbo', config: c, train: info, eval: m };
 }
 
-function gcdChunk(n: number, max: number): number {
-  for (let c = Math.min(max, n); c > 1; c--) if (n % c === 0) return c;
-  return 1;
-}
-
-function meanCe(logits: tf.Tensor2D, y: Uint8Array): number {
+function perDigitCe(logits: tf.Tensor2D, y: Uint8Array): Float32Array {
   const oh = tf.oneHot(tf.tensor1d(y, 'int32'), CLASSES) as tf.Tensor2D;
-  return tf.mean(crossEntropy(logits, oh)).dataSync()[0];
+  return crossEntropy(logits, oh).dataSync() as Float32Array;
 }
 
 /** runSweep entry point: trains (or loads) one configuration and evaluates it on the test digits. */

@@ -1,122 +1,36 @@
 /**
- * Experiment glue for the notebook: the sweep plan of each profile, the parallel cached runs, and the rows of
- * every figure and table (Fig. 2(a)–(f), Table I, ablation), with the paper's numbers beside ours.
+ * Rows of every figure and table of the notebook (Fig. 2(a)–(f), Table I, ablation, trunk layout) with their 95 %
+ * intervals, the Vega-Lite specs the generic chart helpers do not cover, and the measured "what differs" summary.
  */
-import { fileURLToPath } from 'node:url';
-import { assertInteger, cacheDir } from '../../core/index.js';
-import { runSweep } from '../../nn/index.js';
-import { d2jsccConfig, e2ecConfig, rdboConfig, type AnyConfig, type E2ecConfig, type TrainSettings } from './config.js';
-import { lengthClassBias } from './evaluate.js';
+import type { AnyConfig } from './config.js';
+import { lengthClassBias, type SemanticMetrics } from './evaluate.js';
+import { PAPER_TABLE1, resultFor, type PlannedConfigs } from './plan.js';
 import type { BaselineTrialResult, E2ecTrialResult, TrialResult } from './trial.js';
-
-/** Table I of the paper (NOTES §C5): rate counts l + 1 bits; accuracy in %, ± = 95 % normal interval. */
-export const PAPER_TABLE1 = {
-  epsilon: [
-    { value: 0.2, rate: 57.79, accuracy: 98.02 }, { value: 0.1, rate: 48.22, accuracy: 97.97 },
-    { value: 0.01, rate: 39.37, accuracy: 98.18 }, { value: 0.001, rate: 37.84, accuracy: 98.41 },
-  ],
-  N: [
-    { value: 8, rate: 7.2, accuracy: 92.64 }, { value: 16, rate: 15.65, accuracy: 95.56 },
-    { value: 32, rate: 27.23, accuracy: 97.72 }, { value: 64, rate: 48.22, accuracy: 97.97 },
-  ],
-} as const;
-
-/** Paper's Fig. 2(f) numbers: max |⟨v_i^(0), v_i^(1)⟩| at initialisation and at convergence. */
-export const PAPER_CROSS_INNER = { init: 0.1718, final: 0.048 } as const;
-
-export interface ExperimentPlan {
-  /** Shared E2EC settings (architecture, training budget); the sweeps vary ε, N, λ, baseline and grounding. */
-  readonly e2ec: Partial<E2ecConfig>;
-  /** Training settings of the baselines (batch size, lr and seed are the authors' unless overridden). */
-  readonly baselines: Partial<TrainSettings> & { readonly hidden?: readonly [number, number] };
-  readonly epsilons: readonly number[];
-  readonly lengths: readonly number[];
-  readonly lambdas: readonly number[];
-  readonly ds: readonly number[];
-  readonly betas: readonly number[];
-  /** Steps of the λ-sweep models (Fig. 2(a)–(d)); Table I's models train `e2ec.steps`. */
-  readonly sweepSteps: number;
-  /** Fine-tune steps of the λ-sweep models (default: those of `e2ec`). */
-  readonly sweepFineTuneSteps?: number;
-  /** ε values at which the trunk-layout study retrains Table I's models with the other layout (default: all of `epsilons`). */
-  readonly trunkEpsilons?: readonly number[];
-  /** Steps of the ablation models (they are compared with the default model's trajectory at equal steps). */
-  readonly ablationSteps: number;
-}
-
-export interface PlannedConfigs {
-  readonly table1: { block: 'epsilon' | 'N'; value: number; config: E2ecConfig }[];
-  readonly lambdas: { lambda: number; config: E2ecConfig }[];
-  readonly ablation: { variant: string; config: E2ecConfig }[];
-  /** The ε block of Table I again with the other trunk layout (shared ↔ separate length-net trunk). */
-  readonly trunk: { eps: number; config: E2ecConfig }[];
-  readonly d2jscc: AnyConfig[];
-  readonly rdbo: AnyConfig[];
-  /** The default model: N = 64, ε = 0.1, λ = 1e-6 (the paper's defaults). */
-  readonly main: E2ecConfig;
-}
-
-export function planConfigs(plan: ExperimentPlan): PlannedConfigs {
-  const main = e2ecConfig(plan.e2ec);
-  const table1 = [
-    ...plan.epsilons.map((eps) => ({ block: 'epsilon' as const, value: eps, config: e2ecConfig({ ...plan.e2ec, eps }) })),
-    ...plan.lengths.map((n) => ({ block: 'N' as const, value: n, config: e2ecConfig({ ...plan.e2ec, maxLength: n }) })),
-  ];
-  assertInteger('sweepSteps', plan.sweepSteps, 1);
-  assertInteger('ablationSteps', plan.ablationSteps, 1);
-  const sweepFineTune = plan.sweepFineTuneSteps ?? plan.e2ec.fineTuneSteps;
-  if (sweepFineTune !== undefined) assertInteger('sweepFineTuneSteps', sweepFineTune, 0);
-  const lambdas = plan.lambdas.map((lambda) => ({ lambda, config: e2ecConfig({ ...plan.e2ec, lambda, steps: plan.sweepSteps, ...(sweepFineTune === undefined ? {} : { fineTuneSteps: sweepFineTune }) }) }));
-  const ab: Partial<E2ecConfig> = { ...plan.e2ec, steps: plan.ablationSteps, fineTuneSteps: 0, samples: 1, baseline: 'aux', grounding: true }; // the authors' estimator
-  const ablation = [
-    { variant: 'authors (aux baseline + grounding)', config: e2ecConfig(ab) },
-    { variant: 'no variance-reduction baseline', config: e2ecConfig({ ...ab, baseline: 'none' }) },
-    { variant: 'no grounding (batch-mean baseline)', config: e2ecConfig({ ...ab, grounding: false, baseline: 'batchMean' }) },
-  ];
-  const trunkEps = plan.trunkEpsilons ?? plan.epsilons;
-  trunkEps.forEach((e, i) => {
-    if (!plan.epsilons.includes(e)) throw new RangeError(`trunkEpsilons[${i}] must be one of epsilons (${plan.epsilons.join(', ')}): the study compares with Table I's model at that ε, got ${e}`);
-  });
-  const trunk = trunkEps.map((eps) => ({ eps, config: e2ecConfig({ ...plan.e2ec, eps, sharedTrunk: !main.sharedTrunk }) }));
-  const b = plan.baselines;
-  return {
-    table1, lambdas, ablation, trunk, main,
-    d2jscc: plan.ds.map((d) => d2jsccConfig({ ...b, d })),
-    rdbo: plan.betas.map((beta) => rdboConfig({ ...b, beta })),
-  };
-}
-
-const TRIAL_MODULE = fileURLToPath(new URL('./trial.js', import.meta.url));
-
-/**
- * Trains/evaluates configurations in parallel worker processes (one per core); results are cached by config hash
- * (cacheDir('sweeps', 'e2ec')) and models by config hash (cacheDir('models', 'e2ec')). Throws if any failed.
- */
-export async function runConfigs<R extends TrialResult>(configs: readonly AnyConfig[], workers?: number, onDone?: (r: TrialResult, cached: boolean) => void): Promise<R[]> {
-  const out = await runSweep<AnyConfig, TrialResult>({
-    module: TRIAL_MODULE, exportName: 'runTrial', configs, workers, cacheDir: cacheDir('sweeps', 'e2ec'),
-    onResult: (o) => { if (o.ok && onDone) onDone(o.result as TrialResult, o.cached); },
-  });
-  const bad = out.filter((o) => !o.ok);
-  if (bad.length) throw new Error(`${bad.length} configuration(s) failed: ${bad.map((o) => (o.ok ? '' : `${JSON.stringify(o.config)} → ${o.error}`)).join('; ')}`);
-  return out.map((o) => (o.ok ? o.result : null) as R);
-}
-
-/** Same model, same numbers: find a result by its config (deep equality through JSON). */
-export function resultFor<R extends TrialResult>(results: readonly TrialResult[], config: AnyConfig): R {
-  const key = JSON.stringify(config);
-  const r = results.find((x) => JSON.stringify(x.config) === key);
-  if (!r) throw new RangeError(`no result for config ${key}`);
-  return r as R;
-}
 
 const pct = (v: number) => Math.round(v * 10000) / 100;
 
-/** Table I rows for figures/e2ec/table1.csv: block, value, rate_bits (l + 1 sent), accuracy in [0, 1]. */
-export function table1Rows(results: readonly TrialResult[], planned: PlannedConfigs): { block: string; value: number; rate_bits: number; accuracy: number }[] {
+/** One Table I row (a type alias, so it fits the table writer's Row): mean bits sent (l + 1) with its normal 95 % interval, accuracy with its exact interval. */
+export type Table1Row = {
+  block: 'epsilon' | 'N';
+  value: number;
+  rate_bits: number;
+  rate_lo: number;
+  rate_hi: number;
+  accuracy: number;
+  accuracy_lo: number;
+  accuracy_hi: number;
+  /** Test digits evaluated. */
+  n: number;
+};
+
+/** Table I rows for figures/e2ec/table1.csv (accuracy in [0, 1]). */
+export function table1Rows(results: readonly TrialResult[], planned: PlannedConfigs): Table1Row[] {
   return planned.table1.map(({ block, value, config }) => {
-    const r = resultFor<E2ecTrialResult>(results, config);
-    return { block, value, rate_bits: r.eval.rateBits, accuracy: r.eval.accuracy };
+    const e = resultFor<E2ecTrialResult>(results, config).eval;
+    return {
+      block, value, rate_bits: e.rateBits, rate_lo: e.rateBits - e.rateHalfWidth, rate_hi: e.rateBits + e.rateHalfWidth,
+      accuracy: e.accuracy, accuracy_lo: e.accuracyLo, accuracy_hi: e.accuracyHi, n: e.n,
+    };
   });
 }
 
@@ -130,32 +44,87 @@ export function table1Comparison(results: readonly TrialResult[], planned: Plann
       'rate l+1 (bits)': `${r.rateBits.toFixed(2)} ± ${r.rateHalfWidth.toFixed(2)}`,
       'rate l (authors)': Number(r.rateBitsAuthors.toFixed(2)),
       'paper rate': paper?.rate ?? '—',
-      'ACC (%)': `${pct(r.accuracy).toFixed(2)} ± ${(100 * r.accuracyHalfWidth).toFixed(2)}`,
+      'ACC (%)': `${pct(r.accuracy).toFixed(2)} [${pct(r.accuracyLo).toFixed(2)}, ${pct(r.accuracyHi).toFixed(2)}]`,
       'paper ACC (%)': paper?.accuracy ?? '—',
       'ΔACC (pp)': paper ? Number((pct(r.accuracy) - paper.accuracy).toFixed(2)) : '—',
       'CE (nats)': Number(r.ce.toFixed(4)),
       'I(L; Y) (bits)': Number(r.lengthClassBits.toFixed(3)),
+      'test digits': r.n,
     };
   });
 }
 
-/** Fig. 2(a) rows (figures/e2ec/fig2a.csv): method, param, rate_bits, accuracy; plus CE for the detail table. */
-export function fig2aRows(results: readonly TrialResult[], planned: PlannedConfigs): { method: string; param: string; rate_bits: number; accuracy: number; ce: number }[] {
-  const rows: { method: string; param: string; rate_bits: number; accuracy: number; ce: number }[] = [];
-  for (const { lambda, config } of planned.lambdas) {
-    const r = resultFor<E2ecTrialResult>(results, config).eval;
-    rows.push({ method: 'E2EC', param: `lambda=${lambda}`, rate_bits: r.rateBits, accuracy: r.accuracy, ce: r.ce });
-  }
+/** One Fig. 2(a) point: rate (normal 95 % interval over digits) and accuracy (exact 95 % interval), CE in nats. */
+export type Fig2aRow = {
+  method: string;
+  param: string;
+  rate_bits: number;
+  rate_lo: number;
+  rate_hi: number;
+  accuracy: number;
+  accuracy_lo: number;
+  accuracy_hi: number;
+  ce: number;
+  n: number;
+};
+
+const point = (method: string, param: string, e: SemanticMetrics): Fig2aRow => ({
+  method, param, rate_bits: e.rateBits, rate_lo: e.rateBits - e.rateHalfWidth, rate_hi: e.rateBits + e.rateHalfWidth,
+  accuracy: e.accuracy, accuracy_lo: e.accuracyLo, accuracy_hi: e.accuracyHi, ce: e.ce, n: e.n,
+});
+
+/** Fig. 2(a) rows (figures/e2ec/fig2a.csv). */
+export function fig2aRows(results: readonly TrialResult[], planned: PlannedConfigs): Fig2aRow[] {
+  const rows: Fig2aRow[] = [];
+  for (const { lambda, config } of planned.lambdas) rows.push(point('E2EC', `lambda=${lambda}`, resultFor<E2ecTrialResult>(results, config).eval));
   if (!planned.lambdas.some((l) => JSON.stringify(l.config) === JSON.stringify(planned.main))) {
-    const r = resultFor<E2ecTrialResult>(results, planned.main).eval;
-    rows.push({ method: `E2EC (Table I model, ${planned.main.steps + (planned.main.fineTuneSteps ?? 0)} steps)`, param: `lambda=${planned.main.lambda}`, rate_bits: r.rateBits, accuracy: r.accuracy, ce: r.ce });
+    rows.push(point(`E2EC (Table I model, ${planned.main.steps + (planned.main.fineTuneSteps ?? 0)} steps)`, `lambda=${planned.main.lambda}`, resultFor<E2ecTrialResult>(results, planned.main).eval));
   }
   for (const c of [...planned.d2jscc, ...planned.rdbo]) {
     const r = resultFor<BaselineTrialResult>(results, c);
     const param = r.kind === 'd2jscc' ? `d=${(c as { d: number }).d}` : `beta=${(c as { beta: number }).beta}`;
-    rows.push({ method: r.kind === 'd2jscc' ? 'd2-JSCC' : 'RDBO', param, rate_bits: r.eval.rateBits, accuracy: r.eval.accuracy, ce: r.eval.ce });
+    rows.push(point(r.kind === 'd2jscc' ? 'd2-JSCC' : 'RDBO', param, r.eval));
   }
   return rows.sort((a, b) => a.method.localeCompare(b.method) || a.rate_bits - b.rate_bits);
+}
+
+/**
+ * Fig. 2(a) chart: a line and points per method, vertical bars = exact 95 % interval of the accuracy, horizontal
+ * bars = 95 % interval of the mean rate (both over the test digits; the subtitle states how many).
+ */
+export function fig2aSpec(title: string, subtitle: string | string[]): Record<string, unknown> {
+  const x = { field: 'rate_bits', type: 'quantitative', title: 'rate (bits per digit, log scale)', scale: { type: 'log' } };
+  const color = { field: 'method', type: 'nominal', title: '', legend: { labelLimit: 320 } };
+  return {
+    title: { text: title, subtitle },
+    width: 460, height: 300,
+    layer: [
+      { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy', scale: { zero: false } }, color, order: { field: 'rate_bits', type: 'quantitative' } } },
+      { mark: { type: 'rule' }, encoding: { x, y: { field: 'accuracy_lo', type: 'quantitative' }, y2: { field: 'accuracy_hi' }, color } },
+      { mark: { type: 'rule' }, encoding: { x: { ...x, field: 'rate_lo' }, x2: { field: 'rate_hi' }, y: { field: 'accuracy', type: 'quantitative' }, color } },
+    ],
+  };
+}
+
+/** Fig. 2(e) chart: accuracy drop per removed 4-bit block with its normal 95 % interval over the test digits. */
+export function fig2eSpec(title: string, subtitle: string | string[]): Record<string, unknown> {
+  const x = { field: 'block', type: 'ordinal', title: 'bit block (positions 4k+1…4k+4)' };
+  return {
+    title: { text: title, subtitle },
+    width: 460, height: 260,
+    layer: [
+      { mark: { type: 'bar' }, encoding: { x, y: { field: 'accuracyDrop', type: 'quantitative', title: 'accuracy drop' } } },
+      { mark: { type: 'rule', color: 'black' }, encoding: { x, y: { field: 'drop_lo', type: 'quantitative' }, y2: { field: 'drop_hi' } } },
+    ],
+  };
+}
+
+/** Fig. 2(e) rows of one model: drop per block with its interval. */
+export function fig2eRows(r: E2ecTrialResult): { block: number; accuracyDrop: number; drop_lo: number; drop_hi: number; accuracy: number; ceIncrease: number }[] {
+  return r.importance.map((b) => ({
+    block: b.block, accuracyDrop: b.accuracyDrop, drop_lo: b.accuracyDrop - b.accuracyDropHalfWidth, drop_hi: b.accuracyDrop + b.accuracyDropHalfWidth,
+    accuracy: b.accuracy, ceIncrease: b.ceIncrease,
+  }));
 }
 
 /** Fig. 2(b) and 2(d): training trajectories per λ (rate = E[l + 1] of the batch, distortion = batch CE). */
@@ -172,11 +141,11 @@ export function lengthHistogramRows(results: readonly TrialResult[], planned: Pl
   });
 }
 
-/** Spread of the sent length per λ (test set), for Fig. 2(d)'s "spread as λ decreases". */
-export function lengthSpreadRows(results: readonly TrialResult[], planned: PlannedConfigs): { lambda: number; mean_length: number; std_length: number; accuracy: number }[] {
+/** Spread of the sent length per λ (test set), for Fig. 2(c)/(d)'s "spread grows as λ decreases". */
+export function lengthSpreadRows(results: readonly TrialResult[], planned: PlannedConfigs): { lambda: number; mean_length: number; std_length: number; accuracy: number; n: number }[] {
   return planned.lambdas.map(({ lambda, config }) => {
     const r = resultFor<E2ecTrialResult>(results, config).eval;
-    return { lambda, mean_length: r.rateBits, std_length: r.lengthStd, accuracy: r.accuracy };
+    return { lambda, mean_length: r.rateBits, std_length: r.lengthStd, accuracy: r.accuracy, n: r.n };
   });
 }
 
@@ -192,7 +161,7 @@ export function embeddingRows(r: E2ecTrialResult): { position: number; stage: st
 export function ablationRows(results: readonly TrialResult[], planned: PlannedConfigs): { table: Record<string, string | number>[]; curves: { variant: string; step: number; distortion: number; rate: number }[] } {
   const table = planned.ablation.map(({ variant, config }) => {
     const r = resultFor<E2ecTrialResult>(results, config);
-    return { variant, steps: config.steps, 'rate (bits)': Number(r.eval.rateBits.toFixed(2)), 'ACC (%)': `${pct(r.eval.accuracy).toFixed(2)} ± ${(100 * r.eval.accuracyHalfWidth).toFixed(2)}`, 'CE (nats)': Number(r.eval.ce.toFixed(4)) };
+    return { variant, steps: config.steps, 'rate (bits)': Number(r.eval.rateBits.toFixed(2)), 'ACC (%) [exact 95 %]': `${pct(r.eval.accuracy).toFixed(2)} [${pct(r.eval.accuracyLo).toFixed(2)}, ${pct(r.eval.accuracyHi).toFixed(2)}]`, 'CE (nats)': Number(r.eval.ce.toFixed(4)), 'test digits': r.eval.n };
   });
   const curves = planned.ablation.flatMap(({ variant, config }) =>
     resultFor<E2ecTrialResult>(results, config).history.map((h) => ({ variant, step: h.step, distortion: h.distortion, rate: h.rate })));
