@@ -64,3 +64,22 @@ for (const path of listNotebooks()) {
   });
 }
 
+
+test('a notebook opened interactively uses the quick sizes and never writes the committed figures/', () => {
+  for (const nb of listNotebooks()) {
+    const parsed = readNotebook(nb);
+    const { names } = declaredParameters(parsed);
+    const outDir = names.get('outDir');
+    assert.ok(outDir !== undefined, `${nb}: declares outDir`);
+    assert.ok(outDir.includes('build/interactive'), `${nb}: default outDir must be under build/interactive/, got ${outDir}`);
+    const profiles = parsed.metadata.workbook?.profiles ?? {};
+    const quick = profiles.quick ?? {};
+    const full = profiles.full ?? {};
+    for (const [k, v] of Object.entries(quick)) {
+      const declared = names.get(k);
+      assert.ok(declared !== undefined, `${nb}: quick parameter ${k} is declared`);
+      assert.deepEqual(JSON.parse(declared), v, `${nb}: default of ${k} equals the quick profile's value`);
+      assert.ok(k in full, `${nb}: the full profile gives ${k} too`);
+    }
+  }
+});
