@@ -61,8 +61,8 @@ export async function runSweep<C, R = unknown>(opts: SweepOptions<C>): Promise<S
   opts.configs.forEach((config, index) => {
     const hash = configHash({ module: idModule, exportName: opts.exportName, config });
     const file = join(dir, `${hash}.json`);
-    if (existsSync(file)) {
-      const saved = JSON.parse(readFileSync(file, 'utf8')) as { result: R; elapsedMs: number };
+    const saved = existsSync(file) ? readCachedResult<R>(file, { module: idModule, exportName: opts.exportName, hash }) : null;
+    if (saved) {
       out[index] = { ok: true, config, hash, result: saved.result, cached: true, elapsedMs: saved.elapsedMs };
       opts.onResult?.(out[index]);
     } else {
@@ -117,6 +117,39 @@ export async function runSweep<C, R = unknown>(opts: SweepOptions<C>): Promise<S
   });
   await Promise.all(Array.from({ length: Math.min(nWorkers, pending.length) }, runWorker));
   return out;
+}
+
+/**
+ * A cached result, or null (with a warning naming the file) when the file is not one: truncated or not JSON, fields
+ * missing or of the wrong type, or written for another module, export or configuration (its config does not hash to
+ * its name). A corrupted entry is never used: the configuration is run again and the file rewritten.
+ */
+export function readCachedResult<R>(file: string, expect: { module: string; exportName: string; hash: string }): { result: R; elapsedMs: number } | null {
+  const problem = (why: string) => {
+    process.emitWarning(`ignoring corrupted sweep cache entry ${file}: ${why}; recomputing it`, { code: 'WORKBOOK_CACHE_CORRUPT' });
+    return null;
+  };
+  let saved: unknown;
+  try {
+    saved = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    return problem(`not valid JSON (${(err as Error).message})`);
+  }
+  if (saved === null || typeof saved !== 'object' || Array.isArray(saved)) return problem('not a JSON object');
+  const s = saved as Record<string, unknown>;
+  if (!('result' in s) || s.result === undefined) return problem('no result');
+  if (typeof s.elapsedMs !== 'number' || !Number.isFinite(s.elapsedMs) || s.elapsedMs < 0) return problem(`elapsedMs is ${JSON.stringify(s.elapsedMs)}, not a non-negative number`);
+  if (s.module !== expect.module || s.exportName !== expect.exportName) {
+    return problem(`written for ${JSON.stringify(s.module)}#${JSON.stringify(s.exportName)}, not ${expect.module}#${expect.exportName}`);
+  }
+  let hash: string;
+  try {
+    hash = configHash({ module: s.module, exportName: s.exportName, config: s.config });
+  } catch (err) {
+    return problem(`its config cannot be hashed (${(err as Error).message})`);
+  }
+  if (hash !== expect.hash) return problem(`its config hashes to ${hash.slice(0, 12)}, not ${expect.hash.slice(0, 12)}`);
+  return { result: s.result as R, elapsedMs: s.elapsedMs };
 }
 
 /** The parent's Node flags minus those that only make sense for the parent's own entry point (`node -e`, `--input-type`). */

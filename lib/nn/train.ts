@@ -59,7 +59,7 @@ export interface TrainResult {
   readonly hash: string;
 }
 
-interface CheckpointFile {
+export interface CheckpointFile {
   version: 1;
   hash: string;
   step: number;
@@ -131,14 +131,61 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   }
 }
 
-function readCheckpoint(dir: string, hash: string): CheckpointFile | null {
+/**
+ * The checkpoint in dir, or null when there is none — or when checkpoint.json is corrupted (truncated, not JSON,
+ * a field missing or out of range, its weight files missing): then a warning names the file and training starts
+ * over (the next checkpoint replaces it). A well-formed checkpoint of another configuration is an error (the folder
+ * is shared by two runs), as before.
+ */
+export function readCheckpoint(dir: string, hash: string): CheckpointFile | null {
   const path = join(dir, CKPT);
   if (!existsSync(path)) return null;
-  const ck = JSON.parse(readFileSync(path, 'utf8')) as CheckpointFile;
+  const corrupt = (why: string): null => {
+    process.emitWarning(`ignoring corrupted checkpoint ${path}: ${why}; training starts over`, { code: 'WORKBOOK_CACHE_CORRUPT' });
+    return null;
+  };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    return corrupt(`not valid JSON (${(err as Error).message})`);
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return corrupt('not a JSON object');
+  const ck = raw as Record<string, unknown>;
+  if (typeof ck.hash !== 'string' || !/^[0-9a-f]{64}$/.test(ck.hash)) return corrupt(`hash is ${JSON.stringify(ck.hash)}, not a sha256`);
   if (ck.hash !== hash) {
     throw new RangeError(`checkpointDir ${dir} holds a run with another config hash (${ck.hash.slice(0, 12)}, this run ${hash.slice(0, 12)}): use a folder per config, e.g. cacheDir('runs', hash)`);
   }
-  return ck;
+  const problem = checkpointProblem(ck);
+  if (problem) return corrupt(problem);
+  const step = ck.step as number;
+  for (const f of [`params-${step}.json`, `params-${step}.bin`, `adam-${step}.json`, `adam-${step}.bin`]) {
+    if (!existsSync(join(dir, f))) return corrupt(`its weight file ${f} is missing`);
+  }
+  return ck as unknown as CheckpointFile;
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/** What is wrong with a parsed checkpoint.json (whose hash matched), or null. */
+function checkpointProblem(ck: Record<string, unknown>): string | null {
+  if (ck.version !== 1) return `version is ${JSON.stringify(ck.version)}, not 1`;
+  if (!isCount(ck.steps) || ck.steps < 1) return `steps is ${JSON.stringify(ck.steps)}, not a positive integer`;
+  if (!isCount(ck.step) || ck.step < 1 || ck.step > ck.steps) return `step is ${JSON.stringify(ck.step)}, not an integer in 1..${ck.steps}`;
+  if (typeof ck.done !== 'boolean' || ck.done !== (ck.step === ck.steps)) return `done is ${JSON.stringify(ck.done)} at step ${ck.step} of ${ck.steps}`;
+  if (!isCount(ck.adamStep)) return `adamStep is ${JSON.stringify(ck.adamStep)}, not a non-negative integer`;
+  if (typeof ck.elapsedMs !== 'number' || !Number.isFinite(ck.elapsedMs) || ck.elapsedMs < 0) return `elapsedMs is ${JSON.stringify(ck.elapsedMs)}`;
+  const h = ck.lossHistory;
+  if (!Array.isArray(h) || h.length !== ck.step || !h.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    return `lossHistory is not ${ck.step} finite numbers`;
+  }
+  const rng = ck.rng as { s?: unknown; spare?: unknown } | null;
+  const words = rng && typeof rng === 'object' ? rng.s : undefined;
+  if (!Array.isArray(words) || words.length !== 4 || !words.every((w) => Number.isInteger(w) && w >= -(2 ** 31) && w < 2 ** 32)) {
+    return 'rng.s is not four 32-bit integers';
+  }
+  if (!(rng?.spare === null || (typeof rng?.spare === 'number' && Number.isFinite(rng.spare)))) return 'rng.spare is not null or a finite number';
+  return null;
 }
 
 function restore(dir: string, ck: CheckpointFile, params: Params, adam: Adam, rng: Rng): void {

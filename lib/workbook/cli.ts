@@ -5,9 +5,9 @@ import { parseArgs } from 'node:util';
 import { projectRoot } from '../core/index.js';
 import { formatChecks, fixProblems, runChecks } from './doctor.js';
 import { EXPORT_FORMATS, exportNotebook, type ExportFormat } from './export.js';
-import { clearOutputs, hasOutputs, parseParam, readNotebook, writeNotebook, type ParamValue } from './notebook.js';
+import { clearOutputs, hasOutputs, parseParam, readNotebook, validateParameters, writeNotebook, type ParamValue } from './notebook.js';
 import { updateReadmeStatus } from './status.js';
-import { CellError, listNotebooks, PROFILES, resolveNotebook, runNotebook, type Profile } from './runner.js';
+import { CellError, listNotebooks, notebookCellTimeout, PROFILES, resolveNotebook, runNotebook, type Profile } from './runner.js';
 
 const USAGE = `usage:
   workbook run [notebook…] [--profile quick|full] [--param key=value]… [--out DIR]
@@ -66,14 +66,20 @@ async function cmdRun(argv: string[]): Promise<number> {
   }
   const notebooks = notebooksOf(positionals);
   const formats = formatsOf(values.export, []);
+  const cellTimeout = seconds('--cell-timeout', values['cell-timeout']);
+  const notebookTimeout = seconds('--timeout', values.timeout);
   const outDir = values.out ? resolve(values.out) : join(projectRoot(), 'build', profile, 'notebooks');
+  // Every notebook's parameters are checked before any runs: a bad --param must not cost an hour of the first one.
+  for (const nb of notebooks) {
+    const parsed = readNotebook(nb);
+    validateParameters(basename(nb, '.ipynb'), parsed, { ...parsed.metadata.workbook?.profiles?.[profile], ...params });
+    if (cellTimeout === undefined) notebookCellTimeout(parsed, basename(nb, '.ipynb'));
+  }
   for (const nb of notebooks) {
     const name = basename(nb, '.ipynb');
     process.stderr.write(`▶ ${name} (profile ${profile})\n`);
     const res = await runNotebook(nb, {
-      profile, params, outDir,
-      cellTimeout: seconds('--cell-timeout', values['cell-timeout']),
-      notebookTimeout: seconds('--timeout', values.timeout),
+      profile, params, outDir, cellTimeout, notebookTimeout,
       onProgress: values.quiet ? undefined : (line) => process.stderr.write(`  ${line}\n`),
     });
     process.stderr.write(`✔ ${name}: ${res.seconds.toFixed(1)} s → ${res.output}\n`);

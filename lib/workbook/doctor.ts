@@ -87,7 +87,8 @@ async function codecCheck(): Promise<Check> {
   const missing = status.filter((t) => !t.ok);
   const packages = [...new Set(missing.map((t) => t.package))];
   return {
-    name: 'codec tools (JPEG / HEVC baselines)', ok: missing.length === 0, required: false,
+    // The separate-coding baselines of the VSCC and codebook notebooks run these tools.
+    name: 'codec tools (JPEG / HEVC baselines)', ok: missing.length === 0, required: true,
     detail: missing.length === 0 ? status.map((t) => t.tool).join(', ') : `missing: ${missing.map((t) => t.tool).join(', ')}`,
     fix: missing.length === 0 ? undefined : `apt-get install -y ${packages.join(' ')}`,
   };
@@ -99,9 +100,10 @@ async function dataChecks(): Promise<Check[]> {
   try {
     const data = (await import('../data/index.js')) as { dataStatus?: () => DataStatusEntry[] | Promise<DataStatusEntry[]> };
     if (typeof data.dataStatus !== 'function') return [];
-    return (await data.dataStatus()).map((d) => ({ name: `data: ${d.name}`, ok: d.ok, detail: d.detail, fix: d.fix, required: false }));
+    // Every data set is read by a paper notebook (MNIST, Fashion-MNIST, the photo set): missing or corrupt fails doctor.
+    return (await data.dataStatus()).map((d) => ({ name: `data: ${d.name}`, ok: d.ok, detail: d.detail, fix: d.fix, required: true }));
   } catch (err) {
-    return [{ name: 'data', ok: false, required: false, detail: `could not check data caches: ${(err as Error).message}` }];
+    return [{ name: 'data', ok: false, required: true, detail: `could not check data caches: ${(err as Error).message}` }];
   }
 }
 

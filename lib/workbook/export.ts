@@ -1,5 +1,13 @@
-/** `workbook export`: HTML through nbconvert (figures appear as SVG), PDF by printing that HTML in headless Chromium. */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+/**
+ * `workbook export`: HTML through nbconvert (figures appear as SVG), PDF by printing that HTML in headless Chromium.
+ *
+ * A notebook's outputs are untrusted. nbconvert runs with workbook_export_config.py: outputs, Markdown and raw cells
+ * are sanitised (lib/workbook/python/workbook_sanitize.py), JavaScript and widget outputs are dropped, and the page
+ * carries a Content-Security-Policy under which only the template's own scripts (MathJax, with a per-export nonce)
+ * run. The exported HTML is checked for foreign scripts before it is written out, and Chromium prints a copy of it
+ * from a fresh temporary folder holding nothing else, with no file access from files, no network, no extensions.
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,23 +23,55 @@ export async function exportHtml(notebook: string, outDir: string): Promise<stri
   mkdirSync(outDir, { recursive: true });
   const name = basename(notebook, '.ipynb');
   const templates = join(projectRoot(), 'lib', 'workbook', 'templates');
-  const args = ['-m', 'nbconvert', '--to', 'html', '--template', 'workbook', `--TemplateExporter.extra_template_basedirs=${templates}`];
-  const res = await execa(py.python, [...args, '--output-dir', resolve(outDir), '--output', name, resolve(notebook)], {
-    env: jupyterEnv(),
-    reject: false,
-  });
-  const out = join(resolve(outDir), `${name}.html`);
-  if (res.exitCode !== 0 || !existsSync(out)) throw new Error(`HTML export of ${notebook} failed: ${String(res.stderr).slice(-2000)}`);
-  return out;
+  const config = join(projectRoot(), 'lib', 'workbook', 'python', 'workbook_export_config.py');
+  const args = ['-m', 'nbconvert', '--to', 'html', '--config', config, '--template', 'workbook', `--TemplateExporter.extra_template_basedirs=${templates}`];
+  // Written to a private folder first: the page reaches outDir only once it has passed the script check.
+  const staging = mkdtempSync(join(tmpdir(), 'workbook-export-'));
+  try {
+    const res = await execa(py.python, [...args, '--output-dir', staging, '--output', name, resolve(notebook)], {
+      env: jupyterEnv(),
+      reject: false,
+    });
+    const staged = join(staging, `${name}.html`);
+    if (res.exitCode !== 0 || !existsSync(staged)) throw new Error(`HTML export of ${notebook} failed: ${String(res.stderr).slice(-2000)}`);
+    assertOnlyOwnScripts(readFileSync(staged, 'utf8'), notebook);
+    const out = join(resolve(outDir), `${name}.html`);
+    copyFileSync(staged, out);
+    return out;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
 }
 
-/** Flags that keep headless Chromium quiet on a machine without network (see PLATFORM.md). */
-export function chromiumFlags(userDataDir: string): string[] {
+/**
+ * The exported page may hold only the template's own scripts: each <script> carries the nonce of the page's
+ * Content-Security-Policy. Anything else means a sanitiser let a script through: refuse to export.
+ */
+export function assertOnlyOwnScripts(html: string, what = 'the export'): void {
+  const csp = /<meta http-equiv="Content-Security-Policy" content="[^"]*'nonce-([A-Za-z0-9_-]{16,})'/.exec(html);
+  if (!csp) throw new Error(`${what}: the exported page has no Content-Security-Policy with a nonce (template not applied?)`);
+  const nonce = csp[1];
+  const foreign = [...html.matchAll(/<script\b[^>]*>/gi)].map((m) => m[0]).filter((tag) => !tag.includes(`nonce="${nonce}"`));
+  if (foreign.length > 0) throw new Error(`${what}: the exported page holds ${foreign.length} script(s) that are not the export's own, e.g. ${foreign[0].slice(0, 120)}`);
+}
+
+/**
+ * Flags for headless Chromium printing an untrusted page: quiet on a machine without network (see PLATFORM.md), and
+ * restricted as far as flags allow: no network (every host name unresolvable, every request sent to a dead proxy),
+ * no extensions, no new windows, no file access from file pages (Chromium's default, never overridden here).
+ * The sandbox is kept unless Chromium cannot use it (as root it refuses to start with one).
+ */
+export function chromiumFlags(userDataDir: string, sandbox = !isRoot()): string[] {
   return [
-    '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+    '--headless', ...(sandbox ? [] : ['--no-sandbox']), '--disable-gpu', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--disable-quic', '--hide-scrollbars', `--user-data-dir=${userDataDir}`,
+    '--disable-extensions', '--disable-plugins', '--block-new-web-contents', '--disable-remote-fonts', '--deny-permission-prompts',
+    '--host-resolver-rules=MAP * ~NOTFOUND', '--proxy-server=http://127.0.0.1:9', '--proxy-bypass-list=<-loopback>',
+    '--disable-features=Translate,MediaRouter,OptimizationHints,AutofillServerCommunication',
   ];
 }
+
+const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
 export function requireChromium(): string {
   const chromium = findChromium();
@@ -44,25 +84,54 @@ export async function runChromium(args: string[], timeoutMs = 120_000): Promise<
   const chromium = requireChromium();
   const profile = mkdtempSync(join(tmpdir(), 'workbook-chromium-'));
   try {
-    const res = await execa(chromium, [...chromiumFlags(profile), ...args], { reject: false, timeout: timeoutMs });
+    let res = await execa(chromium, [...chromiumFlags(profile), ...args], { reject: false, timeout: timeoutMs });
+    // A container without user namespaces cannot give Chromium its sandbox: then (only then) run without it.
+    if (res.exitCode !== 0 && !isRoot() && /sandbox/i.test(String(res.stderr))) {
+      res = await execa(chromium, [...chromiumFlags(profile, false), ...args], { reject: false, timeout: timeoutMs });
+    }
     if (res.exitCode !== 0) throw new Error(`chromium ${args.join(' ')} failed (exit ${res.exitCode}): ${String(res.stderr).slice(-1500)}`);
   } finally {
     rmSync(profile, { recursive: true, force: true });
   }
 }
 
+/**
+ * Open a copy of `html` in a fresh temporary folder that holds nothing else (the page is self-contained: figures
+ * are inline SVG or data: images), so the page's own folder offers nothing to read.
+ */
+async function withIsolatedPage<T>(html: string, fn: (url: string, dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'workbook-page-'));
+  try {
+    const page = join(dir, 'page.html');
+    copyFileSync(resolve(html), page);
+    return await fn(pathToFileURL(page).href, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function htmlToPdf(html: string, pdf: string): Promise<string> {
-  mkdirSync(dirname(resolve(pdf)), { recursive: true });
-  await runChromium(['--no-pdf-header-footer', `--print-to-pdf=${resolve(pdf)}`, pathToFileURL(resolve(html)).href]);
-  if (!existsSync(pdf)) throw new Error(`Chromium did not write ${pdf}`);
-  return resolve(pdf);
+  const target = resolve(pdf);
+  mkdirSync(dirname(target), { recursive: true });
+  await withIsolatedPage(html, async (url, dir) => {
+    const printed = join(dir, 'page.pdf');
+    await runChromium(['--no-pdf-header-footer', `--print-to-pdf=${printed}`, url]);
+    if (!existsSync(printed)) throw new Error(`Chromium did not write ${pdf}`);
+    copyFileSync(printed, target);
+  });
+  return target;
 }
 
 export async function screenshot(html: string, png: string, size = '1200,1600'): Promise<string> {
-  mkdirSync(dirname(resolve(png)), { recursive: true });
-  await runChromium([`--screenshot=${resolve(png)}`, `--window-size=${size}`, pathToFileURL(resolve(html)).href]);
-  if (!existsSync(png)) throw new Error(`Chromium did not write ${png}`);
-  return resolve(png);
+  const target = resolve(png);
+  mkdirSync(dirname(target), { recursive: true });
+  await withIsolatedPage(html, async (url, dir) => {
+    const shot = join(dir, 'page.png');
+    await runChromium([`--screenshot=${shot}`, `--window-size=${size}`, url]);
+    if (!existsSync(shot)) throw new Error(`Chromium did not write ${png}`);
+    copyFileSync(shot, target);
+  });
+  return target;
 }
 
 export async function exportNotebook(notebook: string, formats: readonly ExportFormat[], outDir: string): Promise<Record<ExportFormat, string | undefined>> {

@@ -3,8 +3,7 @@
  * Parameters follow papermill's conventions; a failing cell stops the run and is reported with its
  * number, source and the message tslab wrote to the cell's stderr.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { execa } from 'execa';
 import { projectRoot } from '../core/index.js';
@@ -63,7 +62,8 @@ export function resolveNotebook(arg: string): string {
   const hit = candidates.map((c) => resolve(c)).find((c) => existsSync(c) && c.endsWith('.ipynb'));
   if (!hit) {
     const known = listNotebooks().map((p) => basename(p, '.ipynb'));
-    throw new Error(`notebook "${arg}" not found; available: ${known.join(', ') || '(none)'}`);
+    // A bad argument (the CLI exits 2 on RangeError), not a failure of the run.
+    throw new RangeError(`notebook "${arg}" not found; available: ${known.join(', ') || '(none)'}`);
   }
   return hit;
 }
@@ -146,6 +146,9 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
       WORKBOOK_PARTIAL: partial,
       WORKBOOK_PROFILE: opts.profile,
       WORKBOOK_DEADLINE: String(started / 1000 + notebookLimit),
+      WORKBOOK_NOTEBOOK_LIMIT: String(notebookLimit),
+      // workbook_execute.py's watchdog kills the kernel and exits once this process is gone (SIGKILL included).
+      WORKBOOK_RUNNER_PID: String(process.pid),
       ...(opts.onProgress ? { WORKBOOK_PROGRESS: '1' } : {}),
     }),
     // Own process group, so a Ctrl-C in the terminal reaches only us; killTree then takes nbconvert and its kernel down.
@@ -201,20 +204,50 @@ export function cellErrorFrom(name: string, nb: Notebook, timedOut = false): Cel
 }
 
 /** Kill a process and all its descendants (a Jupyter kernel runs in a session of its own). */
-function killTree(pid: number): void {
-  const kids = (p: number): number[] => {
-    try {
-      return execFileSync('pgrep', ['-P', String(p)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
-    } catch {
-      return [];
-    }
-  };
-  const all: number[] = [];
-  const walk = (p: number) => { all.push(p); kids(p).forEach(walk); };
-  walk(pid);
+export function killTree(pid: number): void {
+  const all = [pid, ...descendantPids(pid)];
   for (const p of all.reverse()) {
     try { process.kill(p, 'SIGKILL'); } catch { /* gone */ }
   }
+}
+
+/** Parent pid of every process, from /proc (Linux); empty where /proc is not there. No procps/pgrep needed. */
+export function processParents(): Map<number, number> {
+  const parents = new Map<number, number>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return parents;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      // pid (comm) state ppid ...: comm may hold spaces and parentheses, so split after the last ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parents.set(Number(e), Number(fields[1]));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return parents;
+}
+
+/** All descendants of pid (children first found, then theirs), from one /proc snapshot. */
+export function descendantPids(pid: number): number[] {
+  const parents = processParents();
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const [child, parent] of parents) {
+      if (parent === p && !out.includes(child)) {
+        out.push(child);
+        walk(child);
+      }
+    }
+  };
+  walk(pid);
+  return out;
 }
 
 function lastExecutedIndex(nb: Notebook): number {

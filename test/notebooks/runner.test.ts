@@ -96,7 +96,7 @@ test('bad parameters, a missing notebook and a missing Jupyter give clear errors
   assert.equal(profile.code, 2);
   assert.match(profile.out, /--profile must be one of quick, full/);
   const missing = workbook(['run', 'no-such-notebook']);
-  assert.equal(missing.code, 1);
+  assert.equal(missing.code, 2, 'an unknown notebook is a bad argument');
   assert.match(missing.out, /notebook "no-such-notebook" not found; available:/);
   const noJupyter = workbook(['run', fixture('smoke')], { WORKBOOK_PYTHON: '/nonexistent/python3' });
   assert.equal(noJupyter.code, 1);

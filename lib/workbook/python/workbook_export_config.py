@@ -1,0 +1,7 @@
+"""nbconvert configuration of `workbook export` (passed with --config): outputs are untrusted, see workbook_sanitize."""
+c = get_config()  # noqa: F821  (provided by traitlets when it loads this file)
+c.HTMLExporter.preprocessors = ["workbook_sanitize.WorkbookSanitizePreprocessor"]
+c.HTMLExporter.filters = {
+    "workbook_html": "workbook_sanitize.sanitize_html",
+    "workbook_svg": "workbook_sanitize.sanitize_svg",
+}
