@@ -2,33 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Rng, type SymMatrix } from '../../lib/core/index.js';
+import { randomOrthogonal, fromEigen } from '../helpers/matrices.js';
 import {
   frechetDistance, frechetReference, frechetToReference, frechetBootstrap, pairedFrechetBootstrap, gaussianFit, pixelStatsDistance,
 } from '../../lib/metrics/index.js';
 
-/** A random orthogonal matrix as a product of Householder reflections (rows orthonormal), built in the test. */
-function randomOrthogonal(n: number, rng: Rng): Float64Array {
-  const q = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) q[i * n + i] = 1;
-  for (let r = 0; r < n; r++) {
-    const v = Float64Array.from({ length: n }, () => rng.normal());
-    const vv = v.reduce((s, x) => s + x * x, 0);
-    for (let i = 0; i < n; i++) {
-      let dot = 0;
-      for (let j = 0; j < n; j++) dot += q[i * n + j] * v[j];
-      for (let j = 0; j < n; j++) q[i * n + j] -= (2 * dot * v[j]) / vv;
-    }
-  }
-  return q;
-}
-
-/** Σ = Qᵀ diag(λ) Q: the rows of Q are its eigenvectors. */
-function fromEigen(q: Float64Array, lambda: number[]): SymMatrix {
-  const n = lambda.length;
-  const data = new Float64Array(n * n);
-  for (let k = 0; k < n; k++) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) data[i * n + j] += lambda[k] * q[k * n + i] * q[k * n + j];
-  return { data, n };
-}
 
 test('frechetDistance and pixelStatsDistance match closed forms', () => {
   // Commuting covariances: ‖Δμ‖² + Σ (√a_i − √b_i)².
