@@ -178,7 +178,9 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
   if (res.exitCode !== 0 || timedOut) {
     if (existsSync(partial)) throw cellErrorFrom(name, JSON.parse(readFileSync(partial, 'utf8')) as Notebook, timedOut);
     const nbconvertErr = String(res.stderr).split('\n').filter((l) => !l.startsWith(PROGRESS_PREFIX)).join('\n');
-    const why = timedOut ? `the whole-notebook limit of ${notebookLimit} s was reached` : nbconvertErr.slice(-4000);
+    const why = timedOut
+      ? `the whole-notebook time limit of ${notebookLimit} s (--timeout) was reached, and nbconvert did not stop within 60 s more`
+      : nbconvertErr.slice(-4000);
     throw new Error(`${name}: nbconvert failed (exit ${res.exitCode ?? 'none'}): ${why}`);
   }
   const executed = stripTiming(JSON.parse(String(res.stdout)) as Notebook);
