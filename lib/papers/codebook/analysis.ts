@@ -119,24 +119,7 @@ export function channelDistortion(input: ChannelDistortionInput, model: Distorti
     return indexErrorProbability(m, eps) * s;
   }
   if (model !== 'exact') throw new RangeError(`model must be 'exact' or 'random-labelling', got ${JSON.stringify(model)}`);
-  const byWeight = new Float64Array(m + 1);
-  for (let w = 0; w <= m; w++) byWeight[w] = eps ** w * (1 - eps) ** (m - w);
-  let total = 0;
-  for (let k = 0; k < K; k++) {
-    if (p[k] === 0) continue;
-    let row = 0;
-    for (let j = 0; j < K; j++) {
-      if (j === k) continue;
-      let s = 0;
-      for (let d = 0; d < D; d++) {
-        const t = codebook[k * D + d] - codebook[j * D + d];
-        s += t * t;
-      }
-      row += byWeight[popcount(k ^ j)] * s;
-    }
-    total += p[k] * row;
-  }
-  return total;
+  return channelDistortionMoments(input).mean;
 }
 
 /**
@@ -157,6 +140,8 @@ export function channelDistortionMoments(input: ChannelDistortionInput): { mean:
   let second = 0;
   for (let k = 0; k < K; k++) {
     if (p[k] === 0) continue;
+    let rowMean = 0;
+    let rowSecond = 0;
     for (let j = 0; j < K; j++) {
       if (j === k) continue;
       let s = 0;
@@ -164,10 +149,12 @@ export function channelDistortionMoments(input: ChannelDistortionInput): { mean:
         const t = codebook[k * D + d] - codebook[j * D + d];
         s += t * t;
       }
-      const w = p[k] * byWeight[popcount(k ^ j)];
-      mean += w * s;
-      second += w * s * s;
+      const w = byWeight[popcount(k ^ j)];
+      rowMean += w * s;
+      rowSecond += w * s * s;
     }
+    mean += p[k] * rowMean;
+    second += p[k] * rowSecond;
   }
   return { mean, second };
 }
