@@ -4,6 +4,7 @@
  * the bundle goes through tslab's kernel hook directly. Outside a kernel (CLI, tests) nothing is displayed.
  */
 import { createRequire } from 'node:module';
+import { assertObject, assertString } from '../core/index.js';
 
 export type MimeBundle = Record<string, string | Record<string, unknown>>;
 
@@ -29,6 +30,9 @@ export function inNotebook(): boolean {
 
 /** Display a MIME bundle; with a displayId, later calls with the same id replace it in place. */
 export function displayBundle(data: MimeBundle, displayId?: string, update = false): boolean {
+  assertObject('data', data);
+  if (displayId !== undefined) assertString('displayId', displayId);
+  if (typeof update !== 'boolean') throw new TypeError(`update must be true or false, got ${String(update)}`);
   const hook = kernelHook();
   if (!hook) return false;
   hook({ data, metadata: {}, transient: displayId ? { display_id: displayId } : {} }, update);
@@ -36,9 +40,11 @@ export function displayBundle(data: MimeBundle, displayId?: string, update = fal
 }
 
 export function showHtml(html: string): boolean {
+  assertString('html', html);
   return displayBundle({ 'text/html': html, 'text/plain': html.replace(/<[^>]+>/g, '') });
 }
 
 export function showMarkdown(md: string): boolean {
+  assertString('md', md);
   return displayBundle({ 'text/markdown': md, 'text/plain': md });
 }

@@ -1,5 +1,5 @@
 /** Figures: one call writes `<paper>/<id>.vl.json|.svg|.png|.csv` atomically and returns the SVG for display. */
-import { writeFileAtomic } from '../core/index.js';
+import { assertObject, writeFileAtomic } from '../core/index.js';
 import { jsonSafeRows, toCsv, type Row } from './csv.js';
 import { displayBundle } from './display.js';
 import { outputPath } from './output.js';
@@ -16,6 +16,7 @@ export interface SavedFigure {
 
 /** Put the rows inline in the spec (the spec's own `data` is replaced) so the .vl.json stands alone. */
 export function inlineData(spec: VegaLiteSpec, rows: readonly Row[]): VegaLiteSpec {
+  assertObject('spec', spec);
   return withDefaults({ ...spec, data: { values: jsonSafeRows(rows) } });
 }
 
@@ -43,6 +44,7 @@ export async function saveFigure(paper: string, id: string, spec: VegaLiteSpec, 
  * picks it) and plain text. Accepts a saved figure or a bare spec (rendered on the fly).
  */
 export async function show(figure: SavedFigure | VegaLiteSpec, rows?: readonly Row[]): Promise<void> {
+  assertObject('figure', figure);
   let spec: VegaLiteSpec;
   let svg: string;
   if (isSaved(figure)) {

@@ -17,7 +17,14 @@ export function outputRoot(): string {
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 export function outputPath(paper: string, id: string, ext: string): string {
-  if (!ID.test(paper)) throw new RangeError(`paper must be a simple name like "zepe", got ${JSON.stringify(paper)}`);
-  if (!ID.test(id)) throw new RangeError(`id must be a simple name like "fig1", got ${JSON.stringify(id)}`);
+  if (typeof ext !== 'string' || !/^[a-z0-9]+(\.[a-z0-9]+)?$/.test(ext)) {
+    throw new RangeError(`ext must be a file extension like "png" or "vl.json", got ${JSON.stringify(ext)}`);
+  }
+  if (typeof paper !== 'string' || !ID.test(paper)) {
+    throw new RangeError(`paper must be a simple name like "zepe", got ${JSON.stringify(paper)}`);
+  }
+  if (typeof id !== 'string' || !ID.test(id)) {
+    throw new RangeError(`id must be a simple name like "fig1", got ${JSON.stringify(id)}`);
+  }
   return join(outputRoot(), paper, `${id}.${ext}`);
 }

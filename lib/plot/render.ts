@@ -4,6 +4,7 @@
  * import() here rather than from a notebook cell (tslab turns cell imports into require()).
  */
 import { existsSync } from 'node:fs';
+import { assertInRange, assertObject, assertString } from '../core/index.js';
 
 /** A Vega-Lite specification as plain JSON. */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -34,7 +35,11 @@ export const DEFAULT_CONFIG = {
   title: { fontSize: 14, anchor: 'start' },
 } as const;
 
+/** Largest PNG zoom factor of svgToPng. */
+const MAX_PNG_SCALE = 16;
+
 export function withDefaults(spec: VegaLiteSpec): VegaLiteSpec {
+  assertObject('spec', spec);
   const config = { ...DEFAULT_CONFIG, ...((spec.config as Record<string, unknown> | undefined) ?? {}) };
   return { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', ...spec, config };
 }
@@ -51,6 +56,8 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
 }
 
 export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {
+  assertString('svg', svg);
+  assertInRange('scale', scale, Number.MIN_VALUE, MAX_PNG_SCALE); // resvg aborts the process on a NaN zoom
   const { Resvg } = await import('@resvg/resvg-js');
   const fontDirs = existsSync(FONT_DIR) ? [FONT_DIR] : [];
   const resvg = new Resvg(svg, {

@@ -12,13 +12,15 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
-import { projectRoot } from '../core/index.js';
+import { assertOneOf, assertString, describe, projectRoot } from '../core/index.js';
 import { CHROMIUM_FIX, findChromium, jupyterEnv, requireJupyterPython } from './toolchain.js';
 
 export type ExportFormat = 'html' | 'pdf';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['html', 'pdf'];
 
 export async function exportHtml(notebook: string, outDir: string): Promise<string> {
+  assertString('notebook', notebook);
+  assertString('outDir', outDir);
   const py = requireJupyterPython();
   mkdirSync(outDir, { recursive: true });
   const name = basename(notebook, '.ipynb');
@@ -111,6 +113,8 @@ async function withIsolatedPage<T>(html: string, fn: (url: string, dir: string) 
 }
 
 export async function htmlToPdf(html: string, pdf: string): Promise<string> {
+  assertString('html', html);
+  assertString('pdf', pdf);
   const target = resolve(pdf);
   mkdirSync(dirname(target), { recursive: true });
   await withIsolatedPage(html, async (url, dir) => {
@@ -123,6 +127,12 @@ export async function htmlToPdf(html: string, pdf: string): Promise<string> {
 }
 
 export async function screenshot(html: string, png: string, size = '1200,1600'): Promise<string> {
+  assertString('html', html);
+  assertString('png', png);
+  const m = typeof size === 'string' ? /^(\d{1,5}),(\d{1,5})$/.exec(size) : null;
+  if (!m || [m[1], m[2]].some((v) => Number(v) < 1 || Number(v) > 16384)) {
+    throw new RangeError(`size must be "width,height" in pixels (1..16384), got ${describe(size)}`);
+  }
   const target = resolve(png);
   mkdirSync(dirname(target), { recursive: true });
   await withIsolatedPage(html, async (url, dir) => {
@@ -135,6 +145,12 @@ export async function screenshot(html: string, png: string, size = '1200,1600'):
 }
 
 export async function exportNotebook(notebook: string, formats: readonly ExportFormat[], outDir: string): Promise<Record<ExportFormat, string | undefined>> {
+  assertString('notebook', notebook);
+  if (!Array.isArray(formats)) {
+    throw new TypeError(`formats must be an array of ${EXPORT_FORMATS.join(', ')}, got ${describe(formats)}`);
+  }
+  formats.forEach((f, i) => assertOneOf(`formats[${i}]`, f, EXPORT_FORMATS));
+  assertString('outDir', outDir);
   const html = await exportHtml(notebook, outDir);
   const result: Record<ExportFormat, string | undefined> = { html, pdf: undefined };
   if (formats.includes('pdf')) result.pdf = await htmlToPdf(html, join(outDir, `${basename(notebook, '.ipynb')}.pdf`));

@@ -14,6 +14,7 @@ import { displayBundle, showMarkdown } from '../plot/display.js';
 import { outputPath } from '../plot/output.js';
 import { collectProvenance, type Provenance } from './provenance.js';
 import { claimsMarkdown, tallyClaims, type Claim } from './verdict.js';
+import { checkRunConfig } from './checks.js';
 
 export interface RunConfig {
   paper: string;
@@ -43,6 +44,7 @@ export class PaperRun {
   readonly resultsPath: string;
 
   constructor(readonly config: RunConfig) {
+    checkRunConfig(config);
     if (!/^[a-z0-9_-]+$/.test(config.paper)) throw new RangeError(`paper must be a short lowercase name, got ${JSON.stringify(config.paper)}`);
     setOutputRoot(config.outDir);
     this.resultsPath = join(resolve(config.outDir), config.paper, 'results.json');
