@@ -36,9 +36,9 @@ function randn(rng: Rng, shape: number[]): tf.Tensor {
 /** MLP 784-512-256-10, ReLU, softmax cross-entropy, batch 64. */
 function mlp(rng: Rng): Model {
   const p: Params = {};
-  initDense(p, 'l1', 784, 512, rng);
-  initDense(p, 'l2', 512, 256, rng);
-  initDense(p, 'l3', 256, 10, rng);
+  initDense(p, 'l1', { inDim: 784, outDim: 512, rng });
+  initDense(p, 'l2', { inDim: 512, outDim: 256, rng });
+  initDense(p, 'l3', { inDim: 256, outDim: 10, rng });
   const x = randn(rng, [64, 784]);
   const y = tf.oneHot(tf.tensor1d(Array.from({ length: 64 }, () => rng.int(10)), 'int32'), 10);
   const loss = () => {
@@ -51,10 +51,10 @@ function mlp(rng: Rng): Model {
 /** Conv autoencoder 32×32×3, batch 32: conv s2 3→32→64 (8×8), transposed convs back, MSE. */
 function convAe(rng: Rng, batch = 32): Model {
   const p: Params = {};
-  initConv2d(p, 'e1', 3, 3, 32, rng);
-  initConv2d(p, 'e2', 3, 32, 64, rng);
-  initConvTranspose2d(p, 'd1', 4, 64, 32, rng);
-  initConvTranspose2d(p, 'd2', 4, 32, 3, rng);
+  initConv2d(p, 'e1', { k: 3, cin: 3, cout: 32, rng });
+  initConv2d(p, 'e2', { k: 3, cin: 32, cout: 64, rng });
+  initConvTranspose2d(p, 'd1', { k: 4, cin: 64, cout: 32, rng });
+  initConvTranspose2d(p, 'd2', { k: 4, cin: 32, cout: 3, rng });
   const x = randn(rng, [batch, 32, 32, 3]) as tf.Tensor4D;
   const loss = () => {
     const h = tf.relu(conv2dLayer(p, 'e2', tf.relu(conv2dLayer(p, 'e1', x, 2)), 2)) as tf.Tensor4D;
@@ -67,8 +67,8 @@ function convAe(rng: Rng, batch = 32): Model {
 /** VQ layer: dense 64→64, nearest of 512 codewords (straight-through), dense back; MSE + codebook + 0.25·commitment. */
 function vq(rng: Rng): Model {
   const p: Params = {};
-  initDense(p, 'enc', 64, 64, rng);
-  initDense(p, 'dec', 64, 64, rng);
+  initDense(p, 'enc', { inDim: 64, outDim: 64, rng });
+  initDense(p, 'dec', { inDim: 64, outDim: 64, rng });
   p.codebook = tf.variable(randn(rng, [512, 64]));
   const x = randn(rng, [256, 64]);
   const loss = () => {

@@ -2,8 +2,10 @@
  * Differentiable building-block ops with hand-written gradients where tfjs' own would be slow on wasm
  * (matmuls with transposed operands) or would fail (int32 indices on the tape).
  */
-import { Rng, assertPositive } from '../core/index.js';
+import { MAX_ELEMENTS, type Rng, assertFiniteNumber, assertObject, assertPositive, assertRng,
+  assertSize } from '../core/index.js';
 import { tf } from './tf.js';
+import { assertTensor } from './check.js';
 
 type GradFn = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
 
@@ -26,6 +28,8 @@ function lastTwoTransposed(t: tf.Tensor): tf.Tensor {
  * matmul path when neither operand is flagged transposed (PLATFORM.md: 4× on MLPs).
  */
 export function matMul<T extends tf.Tensor2D | tf.Tensor3D>(a: T, b: T): T {
+  assertTensor('a', a);
+  assertTensor('b', b);
   if (a.rank !== b.rank || (a.rank !== 2 && a.rank !== 3)) {
     throw new RangeError(`matMul: a and b must both be rank 2 or both rank 3, got ranks ${a.rank} and ${b.rank}`);
   }
@@ -44,6 +48,9 @@ export function matMul<T extends tf.Tensor2D | tf.Tensor3D>(a: T, b: T): T {
 
 /** x·w + b for x [..., in], w [in, out], b [out]; fast on wasm (see matMul). */
 export function dense(x: tf.Tensor, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor {
+  assertTensor('x', x);
+  assertTensor('w', w, 2);
+  if (b !== undefined) assertTensor('b', b, 1);
   const inDim = w.shape[0];
   if (x.shape[x.rank - 1] !== inDim) {
     throw new RangeError(`dense: x's last dimension must be ${inDim} (w.shape[0]), got shape [${x.shape}]`);
@@ -56,11 +63,13 @@ export function dense(x: tf.Tensor, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor 
 
 /** Swish / SiLU: x·σ(x). */
 export function swish<T extends tf.Tensor>(x: T): T {
+  assertTensor('x', x);
   return tf.mul(x, tf.sigmoid(x)) as T;
 }
 
 /** Identity forward, zero gradient (tfjs has no stop_gradient). */
 export function stopGradient<T extends tf.Tensor>(x: T): T {
+  assertTensor('x', x);
   const f = customOp(([a]) => ({ value: tf.clone(a), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) }));
   return f(x) as T;
 }
@@ -71,6 +80,8 @@ export function stopGradient<T extends tf.Tensor>(x: T): T {
  * unlike through + sg(value − through) which rounds.
  */
 export function straightThrough<T extends tf.Tensor>(value: T, through: T): T {
+  assertTensor('value', value);
+  assertTensor('through', through);
   assertSameShape('straightThrough', value, through);
   const f = customOp(([v]) => ({
     value: tf.clone(v),
@@ -85,15 +96,33 @@ function assertSameShape(op: string, a: tf.Tensor, b: tf.Tensor): void {
   }
 }
 
+/** The generator of a random op (every random function of this package takes it as `rng` in its options). */
+export interface RandomOptions {
+  readonly rng: Rng;
+}
+
+/** Element count of a shape (each dimension a size, the product at most MAX_ELEMENTS), and the checked rng. */
+function randomShape(shape: unknown, opts: RandomOptions): { n: number; rng: Rng } {
+  if (!Array.isArray(shape)) throw new TypeError(`shape must be an array of dimensions, got ${String(shape)}`);
+  shape.forEach((d, i) => assertSize(`shape[${i}]`, d));
+  const n = shape.reduce((a: number, b: number) => a * b, 1);
+  if (n > MAX_ELEMENTS) {
+    throw new RangeError(`shape [${shape}] has ${n} elements, more than the limit of ${MAX_ELEMENTS}`);
+  }
+  assertObject('options', opts);
+  assertRng('rng', opts.rng);
+  return { n, rng: opts.rng };
+}
+
 /** A tensor of N(0,1) draws from a seeded lib/core Rng (reproducible and checkpointable, unlike tf.randomNormal). */
-export function randomNormal(shape: number[], rng: Rng): tf.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
+export function randomNormal(shape: number[], opts: RandomOptions): tf.Tensor {
+  const { n, rng } = randomShape(shape, opts);
   return tf.tensor(rng.fillNormal(new Float32Array(n)) as Float32Array, shape);
 }
 
 /** A tensor of U(0,1) draws from a seeded Rng. */
-export function randomUniform(shape: number[], rng: Rng): tf.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
+export function randomUniform(shape: number[], opts: RandomOptions): tf.Tensor {
+  const { n, rng } = randomShape(shape, opts);
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = rng.uniform();
   return tf.tensor(out, shape);
@@ -101,6 +130,9 @@ export function randomUniform(shape: number[], rng: Rng): tf.Tensor {
 
 /** Reparameterisation trick: μ + exp(½·logσ²)·ε, ε ~ N(0, I) given (so the caller owns the randomness). */
 export function reparameterize<T extends tf.Tensor>(mu: T, logVar: T, eps: tf.Tensor): T {
+  assertTensor('mu', mu);
+  assertTensor('logVar', logVar);
+  assertTensor('eps', eps);
   assertSameShape('reparameterize', mu, logVar);
   assertSameShape('reparameterize', mu, eps);
   return tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)) as T;
@@ -108,6 +140,7 @@ export function reparameterize<T extends tf.Tensor>(mu: T, logVar: T, eps: tf.Te
 
 /** One-hot of the argmax along the last axis, with an identity (straight-through) gradient. */
 export function hardOneHotStraightThrough<T extends tf.Tensor>(soft: T): T {
+  assertTensor('soft', soft);
   const classes = soft.shape[soft.rank - 1];
   const f = customOp(([s]) => ({
     value: tf.cast(tf.oneHot(tf.argMax(s, -1), classes), 'float32'),
@@ -116,12 +149,25 @@ export function hardOneHotStraightThrough<T extends tf.Tensor>(soft: T): T {
   return f(soft) as T;
 }
 
+export interface GumbelSoftmaxOptions extends RandomOptions {
+  /** Temperature τ > 0. */
+  readonly tau: number;
+  /** One-hot forward value with the soft sample's gradient (default false). */
+  readonly hard?: boolean;
+}
+
 /**
  * Gumbel-softmax sample over the last axis: softmax((logits + g)/τ), g = −log(−log u), u ~ U(0,1) from `rng`.
  * hard: the forward value is the one-hot argmax, the gradient that of the soft sample (straight-through).
  */
-export function gumbelSoftmax<T extends tf.Tensor>(logits: T, tau: number, rng: Rng, hard = false): T {
+export function gumbelSoftmax<T extends tf.Tensor>(logits: T, opts: GumbelSoftmaxOptions): T {
+  assertTensor('logits', logits);
+  assertObject('options', opts);
+  const { tau, rng } = opts;
+  const hard = opts.hard ?? false;
   assertPositive('tau', tau);
+  assertRng('rng', rng);
+  if (typeof hard !== 'boolean') throw new TypeError(`hard must be true or false, got ${String(hard)}`);
   const n = logits.size;
   const g = new Float32Array(n);
   for (let i = 0; i < n; i++) {
@@ -139,6 +185,10 @@ export function gumbelSoftmax<T extends tf.Tensor>(logits: T, tau: number, rng: 
  * estimate of ∇E[cost] (minimise it); the baseline lowers the variance and must not depend on the sample's action.
  */
 export function reinforceSurrogate(logProb: tf.Tensor, cost: tf.Tensor, baseline: tf.Tensor | number = 0): tf.Scalar {
+  assertTensor('logProb', logProb);
+  assertTensor('cost', cost);
+  if (typeof baseline === 'number') assertFiniteNumber('baseline', baseline);
+  else assertTensor('baseline', baseline);
   assertSameShape('reinforceSurrogate', logProb, cost);
   return tf.tidy(() => tf.mean(tf.mul(stopGradient(tf.sub(cost, baseline)), logProb)) as tf.Scalar);
 }
@@ -147,7 +197,10 @@ export function reinforceSurrogate(logProb: tf.Tensor, cost: tf.Tensor, baseline
 export class EmaBaseline {
   value: number;
   constructor(readonly momentum = 0.9, initial = 0) {
-    if (!(momentum >= 0 && momentum < 1)) throw new RangeError(`momentum must be in [0, 1), got ${momentum}`);
+    if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) {
+      throw new RangeError(`momentum must be in [0, 1), got ${String(momentum)}`);
+    }
+    assertFiniteNumber('initial', initial);
     this.value = initial;
   }
   update(meanCost: number): number {
@@ -171,6 +224,8 @@ export interface CodewordLookup {
  * codebook with a commitment term ‖z − sg(q)‖².
  */
 export function nearestCodewordLookup(z: tf.Tensor2D, codebook: tf.Tensor2D): CodewordLookup {
+  assertTensor('z', z);
+  assertTensor('codebook', codebook);
   if (z.rank !== 2 || codebook.rank !== 2 || z.shape[1] !== codebook.shape[1]) {
     throw new RangeError(`nearestCodewordLookup: z must be [N, D] and codebook [K, D], got [${z.shape}] and [${codebook.shape}]`);
   }
@@ -208,6 +263,8 @@ export interface VectorQuantized {
 
 /** VQ-VAE quantiser (van den Oord et al. 2017) over the last axis of z, codebook [K, D]. */
 export function vectorQuantize(z: tf.Tensor, codebook: tf.Tensor2D): VectorQuantized {
+  assertTensor('z', z);
+  assertTensor('codebook', codebook, 2);
   const d = codebook.shape[1];
   if (z.shape[z.rank - 1] !== d) throw new RangeError(`vectorQuantize: z's last dimension must be ${d}, got shape [${z.shape}]`);
   const flat = tf.reshape(z, [-1, d]) as tf.Tensor2D;

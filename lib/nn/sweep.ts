@@ -51,7 +51,7 @@ export async function runSweep<C, R = unknown>(opts: SweepOptions<C>): Promise<S
   if (typeof opts.exportName !== 'string' || opts.exportName === '') throw new TypeError('exportName must be a non-empty string');
   if (!Array.isArray(opts.configs)) throw new TypeError('configs must be an array');
   const nWorkers = opts.workers ?? availableParallelism();
-  assertInteger('workers', nWorkers, 1);
+  assertInteger('workers', nWorkers, 1, 256);
   const dir = opts.cacheDir ?? defaultCacheDir('sweeps');
   const rel = relative(projectRoot(), path);
   const idModule = isAbsolute(rel) || rel.startsWith('..') ? path : rel.split('\\').join('/');
