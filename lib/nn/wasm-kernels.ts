@@ -1,21 +1,19 @@
 /**
- * Kernels the tfjs wasm backend (4.22) lacks, registered for 'wasm' only:
- *  - Conv2DBackpropFilter: the filter gradient of conv2d and conv2dTranspose, computed as one dilated
- *    convolution on transposed tensors (see conv2dBackpropFilterOps).
- *  - Conv2DBackpropInput (replaced, not missing): wasm's own is a plain loop; one stride-1 conv2d in
- *    sub-pixel form is several times faster (see conv2dBackpropInputOps).
+ * Kernels the tfjs wasm backend (4.22) lacks or runs slowly, registered for 'wasm' only:
+ *  - Conv2DBackpropFilter (missing) and Conv2DBackpropInput (replaced: wasm's own is a plain loop): one XNNPACK
+ *    convolution each, called directly in wasm memory (lib/nn/kernels/wasm-conv.ts).
  *  - UnsortedSegmentSum: the gradient of gather (embeddings, codebooks). A plain scatter-add in JS: exact,
  *    O(rows·width), and no one-hot matrix.
- * Each computes with ordinary tf ops (not taped: tfjs records only at kernelDepth 0) and copies its result into
- * a fresh backend buffer (one memcpy, negligible next to the convolution). Checked against the cpu backend's
- * kernels in test/unit/nn-wasm-kernels.test.ts.
+ * conv2dBackpropFilterOps / conv2dBackpropInputOps are the same two gradients composed from tf ops on any backend
+ * (the kernels' first form, kept as a portable second method). All are checked against the cpu backend's kernels
+ * in test/unit/nn-wasm-kernels.test.ts.
  */
 import { tf } from './tf.js';
+import { conv2dBackpropFilterWasm, conv2dBackpropInputWasm } from './kernels/wasm-conv.js';
 
 type TensorInfo = tf.TensorInfo;
 interface OutputBackend {
   readSync(dataId: object): ArrayLike<number>;
-  incRef(dataId: object): void;
   makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: Float32Array | Int32Array): TensorInfo;
 }
 interface Conv2DBackpropInputAttrs {
@@ -99,43 +97,6 @@ export function conv2dBackpropInputOps(dy: tf.Tensor4D, filter: tf.Tensor4D, att
   });
 }
 
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
-
-/** Run a kernel as tfjs ops on aliases of its two inputs and hand the result back as a backend output. */
-function opsKernel(args: KernelArgs, names: [string, string], shape: number[], op: (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor): TensorInfo {
-  const backend = args.backend as OutputBackend;
-  const a = aliasTensor(args.inputs[names[0]] as TensorInfo, backend) as tf.Tensor4D;
-  const b = aliasTensor(args.inputs[names[1]] as TensorInfo, backend) as tf.Tensor4D;
-  try {
-    const out = op(a, b);
-    const values = out.dataSync() as Float32Array;
-    out.dispose();
-    return backend.makeOutput(shape.slice(), 'float32', undefined, values);
-  } finally {
-    a.dispose();
-    b.dispose();
-  }
-}
-
-function conv2dBackpropInputKernel(args: KernelArgs): TensorInfo {
-  const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
-  return opsKernel(args, ['dy', 'filter'], attrs.inputShape, (dy, filter) => conv2dBackpropInputOps(dy, filter, attrs));
-}
-
-/**
- * A Tensor sharing a kernel input's data. The extra backend reference keeps the input's data alive when the
- * alias is disposed (engine.makeTensorFromTensorInfo alone does not add one).
- */
-function aliasTensor(info: TensorInfo, backend: OutputBackend): tf.Tensor {
-  backend.incRef(info.dataId);
-  return tf.engine().makeTensorFromTensorInfo(info);
-}
-
-function conv2dBackpropFilterKernel(args: KernelArgs): TensorInfo {
-  const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
-  return opsKernel(args, ['x', 'dy'], attrs.filterShape, (x, dy) => conv2dBackpropFilterOps(x, dy, attrs));
-}
-
 /** out[s, ...] = Σ_{i: ids[i]=s} x[i, ...]; ids outside [0, numSegments) are dropped (TensorFlow's rule). */
 export function unsortedSegmentSumJs(
   x: ArrayLike<number>, xShape: readonly number[], ids: ArrayLike<number>, numSegments: number, dtype: 'float32' | 'int32',
@@ -170,11 +131,11 @@ let registered = false;
 export function registerWasmGradientKernels(): void {
   if (registered) return;
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm') == null) {
-    tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilterKernel as tf.KernelFunc });
+    tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilterWasm as unknown as tf.KernelFunc });
   }
-  // Replaces wasm's own (slow, loop-based) kernel: conv2dTranspose forward and the input gradient of conv2d.
+  // Replaces wasm's own (loop-based) kernel: conv2dTranspose forward and the input gradient of conv2d.
   if (tf.getKernel('Conv2DBackpropInput', 'wasm') != null) tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-  tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2dBackpropInputKernel as tf.KernelFunc });
+  tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2dBackpropInputWasm as unknown as tf.KernelFunc });
   if (tf.getKernel('UnsortedSegmentSum', 'wasm') == null) {
     tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSumKernel as tf.KernelFunc });
   }

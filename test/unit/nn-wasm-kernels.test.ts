@@ -1,6 +1,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { tf, initBackend, nearestCodewordLookup, vectorQuantize } from '../../lib/nn/index.js';
+import {
+  tf, initBackend, nearestCodewordLookup, vectorQuantize, conv2dBackpropFilterOps, conv2dBackpropInputOps,
+} from '../../lib/nn/index.js';
 import { Rng } from '../../lib/core/index.js';
 
 // Reference: tfjs' own cpu kernels (an independent implementation); candidate: wasm + the kernels lib/nn adds.
@@ -33,19 +35,41 @@ function assertClose(a: Float32Array, b: Float32Array, rel: number, what: string
   assert.ok(diff <= rel * maxAbs, `${what}: max |diff| ${diff} > ${rel} × ${maxAbs}`);
 }
 
-interface ConvCase { n: number; h: number; w: number; ci: number; co: number; k: number; s: number; pad: 'same' | 'valid' }
-const cases: ConvCase[] = [
-  { n: 2, h: 7, w: 6, ci: 3, co: 4, k: 3, s: 1, pad: 'same' },
-  { n: 2, h: 8, w: 8, ci: 3, co: 5, k: 3, s: 2, pad: 'same' },
-  { n: 1, h: 9, w: 7, ci: 2, co: 3, k: 3, s: 2, pad: 'valid' },
-  { n: 3, h: 6, w: 6, ci: 4, co: 2, k: 1, s: 1, pad: 'valid' },
-  { n: 2, h: 7, w: 7, ci: 3, co: 4, k: 4, s: 2, pad: 'same' },
-  { n: 1, h: 5, w: 8, ci: 2, co: 2, k: 5, s: 1, pad: 'same' },
-];
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+interface ConvCase { n: number; h: number; w: number; ci: number; co: number; k: number; s: number | [number, number]; pad: Pad }
 
-test('conv2d gradients on wasm match cpu (strides 1/2, same/valid)', async () => {
+// Every kernel size (1, 3, 4, 5), stride (1, 2) and padding the models use, on odd and non-square sizes; then
+// asymmetric strides and explicit padding; then the models' own layer shapes at batch 2 (lib/papers/vscc/model.ts:
+// 3×3 stride 1/2 at 32² with 8–32 channels; lib/papers/codebook/model.ts: 4×4 stride-2 convs and transposed convs).
+const grid: ConvCase[] = [];
+for (const k of [1, 3, 4, 5]) {
+  for (const s of [1, 2]) {
+    for (const pad of ['same', 'valid'] as const) grid.push({ n: 1 + ((k + s) % 3), h: 7 + s, w: 6 + k, ci: 1 + (k % 3), co: 2 + s, k, s, pad });
+  }
+}
+const cases: ConvCase[] = [
+  ...grid,
+  { n: 2, h: 9, w: 8, ci: 3, co: 4, k: 3, s: [1, 2], pad: 'same' },
+  { n: 2, h: 8, w: 9, ci: 2, co: 3, k: 4, s: [2, 1], pad: 'valid' },
+  { n: 2, h: 7, w: 6, ci: 3, co: 2, k: 3, s: 2, pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
+  { n: 1, h: 6, w: 7, ci: 2, co: 3, k: 3, s: 1, pad: [[0, 0], [0, 2], [1, 1], [0, 0]] },
+  { n: 2, h: 32, w: 32, ci: 8, co: 8, k: 3, s: 1, pad: 'same' },
+  { n: 2, h: 32, w: 32, ci: 8, co: 8, k: 3, s: 2, pad: 'same' },
+  { n: 2, h: 4, w: 4, ci: 32, co: 32, k: 3, s: 1, pad: 'same' },
+  { n: 2, h: 32, w: 32, ci: 3, co: 24, k: 4, s: 2, pad: 'same' },
+  { n: 2, h: 16, w: 16, ci: 24, co: 48, k: 4, s: 2, pad: 'same' },
+  { n: 2, h: 8, w: 8, ci: 48, co: 16, k: 1, s: 1, pad: 'same' },
+];
+const label = (c: ConvCase): string => JSON.stringify(c);
+
+/** The wasm backend's count of live data buffers (the kernels' scratch must all be freed). */
+function wasmDataIds(): number {
+  return (tf.findBackend('wasm') as unknown as { numDataIds(): number }).numDataIds();
+}
+
+test('conv2d gradients on wasm match cpu (kernel sizes 1/3/4/5, strides 1/2, same/valid/explicit padding)', async () => {
   for (const c of cases) {
-    const rng = new Rng(c.h * 100 + c.k * 10 + c.s);
+    const rng = new Rng(c.h * 100 + c.k * 10 + c.n);
     const xv = randn(rng, c.n * c.h * c.w * c.ci);
     const wv = randn(rng, c.k * c.k * c.ci * c.co);
     const run = () => tf.tidy(() => {
@@ -57,22 +81,25 @@ test('conv2d gradients on wasm match cpu (strides 1/2, same/valid)', async () =>
       return [gx.dataSync().slice(), gw.dataSync().slice()] as Float32Array[];
     });
     const ref = await onBackend('cpu', run);
+    await tf.setBackend('wasm');
+    const ids = wasmDataIds();
     const got = await onBackend('wasm', run);
-    assertClose(got[0], ref[0], 1e-4, `dx ${JSON.stringify(c)}`);
-    assertClose(got[1], ref[1], 1e-4, `dW ${JSON.stringify(c)}`);
+    assert.equal(wasmDataIds(), ids, `wasm buffers leaked ${label(c)}`);
+    assertClose(got[0], ref[0], 1e-4, `dx ${label(c)}`);
+    assertClose(got[1], ref[1], 1e-4, `dW ${label(c)}`);
   }
 });
 
-test('conv2dTranspose forward and gradients on wasm match cpu (same and valid)', async () => {
+test('conv2dTranspose forward and gradients on wasm match cpu (same, valid, explicit padding)', async () => {
   for (const c of cases) {
     const rng = new Rng(c.w * 31 + c.co);
-    const xv = randn(rng, c.n * c.h * c.w * c.co);
+    // conv2dTranspose(x, W, outShape) is the input gradient of conv2d(·, W) at outShape: x has conv2d's output shape.
+    const outShape: [number, number, number, number] = [c.n, c.h, c.w, c.ci];
+    const fwd = await onBackend('cpu', () => tf.tidy(() => tf.conv2d(tf.zeros(outShape) as tf.Tensor4D, tf.zeros([c.k, c.k, c.ci, c.co]) as tf.Tensor4D, c.s, c.pad).shape));
+    const xv = randn(rng, fwd.reduce((a, b) => a * b));
     const wv = randn(rng, c.k * c.k * c.ci * c.co);
-    const outShape: [number, number, number, number] = c.pad === 'same'
-      ? [c.n, c.h * c.s, c.w * c.s, c.ci]
-      : [c.n, (c.h - 1) * c.s + c.k, (c.w - 1) * c.s + c.k, c.ci];
     const run = () => tf.tidy(() => {
-      const x = tf.tensor4d(xv, [c.n, c.h, c.w, c.co]);
+      const x = tf.tensor4d(xv, fwd);
       const w = tf.tensor4d(wv, [c.k, c.k, c.ci, c.co]);
       const r = tf.tensor(randn(new Rng(9), outShape.reduce((a, b) => a * b)), outShape);
       const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, outShape, c.s, c.pad), r));
@@ -82,10 +109,46 @@ test('conv2dTranspose forward and gradients on wasm match cpu (same and valid)',
     });
     const ref = await onBackend('cpu', run);
     const got = await onBackend('wasm', run);
-    assertClose(got[0], ref[0], 1e-4, `transpose dx ${JSON.stringify(c)}`);
-    assertClose(got[1], ref[1], 1e-4, `transpose dW ${JSON.stringify(c)}`);
-    assertClose(got[2], ref[2], 1e-4, `transpose forward ${JSON.stringify(c)}`);
+    assertClose(got[0], ref[0], 1e-4, `transpose dx ${label(c)}`);
+    assertClose(got[1], ref[1], 1e-4, `transpose dW ${label(c)}`);
+    assertClose(got[2], ref[2], 1e-4, `transpose forward ${label(c)}`);
   }
+});
+
+test('conv gradient kernels on wasm: portable tf-ops forms agree with the cpu kernels too', async () => {
+  for (const c of cases.filter((_, i) => i % 3 === 0)) {
+    const rng = new Rng(c.k * 7 + c.h);
+    const xv = randn(rng, c.n * c.h * c.w * c.ci);
+    const wv = randn(rng, c.k * c.k * c.ci * c.co);
+    const strides = c.s;
+    const run = (ops: boolean) => tf.tidy(() => {
+      const x = tf.tensor4d(xv, [c.n, c.h, c.w, c.ci]);
+      const w = tf.tensor4d(wv, [c.k, c.k, c.ci, c.co]);
+      const y = tf.conv2d(x, w, c.s, c.pad);
+      const dy = tf.tensor4d(randn(new Rng(3), y.size), y.shape as [number, number, number, number]);
+      const fa = { strides, pad: c.pad, dataFormat: 'NHWC' as const, filterShape: w.shape as [number, number, number, number] };
+      const ia = { strides, pad: c.pad, dataFormat: 'NHWC' as const, inputShape: x.shape as [number, number, number, number] };
+      const gw = ops ? conv2dBackpropFilterOps(x, dy, fa) : tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...fa }) as tf.Tensor;
+      const gx = ops ? conv2dBackpropInputOps(dy, w, ia) : tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...ia }) as tf.Tensor;
+      return [gx.dataSync().slice(), gw.dataSync().slice()] as Float32Array[];
+    });
+    const ref = await onBackend('cpu', () => run(false));
+    const got = await onBackend('wasm', () => run(true));
+    assertClose(got[0], ref[0], 1e-4, `ops dx ${label(c)}`);
+    assertClose(got[1], ref[1], 1e-4, `ops dW ${label(c)}`);
+  }
+});
+
+test('conv gradient kernels reject NCHW and non-float32 inputs by name', async () => {
+  await tf.setBackend('wasm');
+  const dy = tf.zeros([1, 2, 2, 1]);
+  const w = tf.zeros([1, 1, 1, 1]);
+  assert.throws(() => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { strides: 1, pad: 'valid', dataFormat: 'NCHW', inputShape: [1, 2, 2, 1] }),
+    (e: Error) => e instanceof RangeError && /dataFormat must be NHWC/.test(e.message));
+  const xi = tf.zeros([1, 2, 2, 1], 'int32');
+  assert.throws(() => tf.engine().runKernel('Conv2DBackpropFilter', { x: xi, dy }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: [1, 1, 1, 1] }),
+    (e: Error) => e instanceof TypeError && /float32/.test(e.message));
+  tf.dispose([dy, w, xi]);
 });
 
 test('gather gradient (UnsortedSegmentSum) on wasm matches cpu, repeated and unused indices', async () => {
