@@ -2,6 +2,7 @@
  * Kernels the tfjs wasm backend (4.22) lacks or runs slowly, registered for 'wasm' only:
  *  - Conv2DBackpropFilter (missing) and Conv2DBackpropInput (replaced: wasm's own is a plain loop): one XNNPACK
  *    convolution each, called directly in wasm memory (lib/nn/kernels/wasm-conv.ts).
+ *  - BatchMatMul (replaced): XNNPACK's GEMM for transposed and batched products too (lib/nn/kernels/wasm-matmul.ts).
  *  - UnsortedSegmentSum: the gradient of gather (embeddings, codebooks). A plain scatter-add in JS: exact,
  *    O(rows·width), and no one-hot matrix.
  * conv2dBackpropFilterOps / conv2dBackpropInputOps are the same two gradients composed from tf ops on any backend
@@ -10,11 +11,13 @@
  */
 import { tf } from './tf.js';
 import { conv2dBackpropFilterWasm, conv2dBackpropInputWasm } from './kernels/wasm-conv.js';
+import { batchMatMulWasm } from './kernels/wasm-matmul.js';
 
 type TensorInfo = tf.TensorInfo;
 interface OutputBackend {
   readSync(dataId: object): ArrayLike<number>;
-  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: Float32Array | Int32Array): TensorInfo;
+  makeOutput(
+    shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: Float32Array | Int32Array): TensorInfo;
 }
 interface Conv2DBackpropInputAttrs {
   strides: [number, number] | number;
@@ -37,7 +40,9 @@ interface Conv2DBackpropFilterAttrs {
  * filter dyᵀ [Ho, Wo, N, Co], dilation = the forward stride; output [Ci, ≥kh, ≥kw, Co] → first kh×kw taps.
  * (Strided slices are ~50× slower than this on tfjs wasm, so the im2col-by-slices route loses.)
  */
-export function conv2dBackpropFilterOps(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Conv2DBackpropFilterAttrs): tf.Tensor4D {
+export function conv2dBackpropFilterOps(
+  x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Conv2DBackpropFilterAttrs,
+): tf.Tensor4D {
   if (attrs.dataFormat !== undefined && attrs.dataFormat !== 'NHWC') {
     throw new RangeError(`Conv2DBackpropFilter: dataFormat must be NHWC, got ${attrs.dataFormat}`);
   }
@@ -59,7 +64,8 @@ export function conv2dBackpropFilterOps(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: 
 
 /** Pads (positive) or crops (negative) axes 1 and 2 of an NHWC tensor. */
 function padOrCrop(x: tf.Tensor4D, top: number, bottom: number, left: number, right: number): tf.Tensor4D {
-  const padded = tf.pad(x, [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)], [0, 0]]);
+  const padded = tf.pad(x,
+    [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)], [0, 0]]);
   const [n, h, w, c] = padded.shape;
   const t = Math.max(-top, 0), b = Math.max(-bottom, 0), l = Math.max(-left, 0), r = Math.max(-right, 0);
   return t || b || l || r ? tf.slice(padded, [0, t, l, 0], [n, h - t - b, w - l - r, c]) : padded;
@@ -72,7 +78,9 @@ function padOrCrop(x: tf.Tensor4D, top: number, bottom: number, left: number, ri
  * phases go into the output channels of one conv: no zero-inserted input, s² fewer FLOPs than the naive form,
  * and tfjs wasm's own Conv2DBackpropInput (a plain loop) is avoided.
  */
-export function conv2dBackpropInputOps(dy: tf.Tensor4D, filter: tf.Tensor4D, attrs: Conv2DBackpropInputAttrs): tf.Tensor4D {
+export function conv2dBackpropInputOps(
+  dy: tf.Tensor4D, filter: tf.Tensor4D, attrs: Conv2DBackpropInputAttrs,
+): tf.Tensor4D {
   if (attrs.dataFormat !== undefined && attrs.dataFormat !== 'NHWC') {
     throw new RangeError(`Conv2DBackpropInput: dataFormat must be NHWC, got ${attrs.dataFormat}`);
   }
@@ -92,14 +100,16 @@ export function conv2dBackpropInputOps(dy: tf.Tensor4D, filter: tf.Tensor4D, att
     const wsub = tf.reshape(tf.transpose(w6, [0, 2, 5, 1, 3, 4]), [mh, mw, co, sh * sw * ci]) as tf.Tensor4D;
     const src = padOrCrop(dy, mh - 1, qh - ho, mw - 1, qw - wo);
     const z = tf.conv2d(src, wsub, 1, 'valid'); // [n, qh, qw, sh·sw·ci]
-    const full = tf.reshape(tf.transpose(tf.reshape(z, [n, qh, qw, sh, sw, ci]), [0, 1, 3, 2, 4, 5]), [n, qh * sh, qw * sw, ci]);
+    const phases = tf.transpose(tf.reshape(z, [n, qh, qw, sh, sw, ci]), [0, 1, 3, 2, 4, 5]);
+    const full = tf.reshape(phases, [n, qh * sh, qw * sw, ci]);
     return tf.slice(full, [0, top, left, 0], [n, h, w, ci]) as tf.Tensor4D;
   });
 }
 
 /** out[s, ...] = Σ_{i: ids[i]=s} x[i, ...]; ids outside [0, numSegments) are dropped (TensorFlow's rule). */
 export function unsortedSegmentSumJs(
-  x: ArrayLike<number>, xShape: readonly number[], ids: ArrayLike<number>, numSegments: number, dtype: 'float32' | 'int32',
+  x: ArrayLike<number>, xShape: readonly number[], ids: ArrayLike<number>, numSegments: number,
+  dtype: 'float32' | 'int32',
 ): Float32Array | Int32Array {
   const rows = xShape[0];
   const width = rows === 0 ? 0 : x.length / rows;
@@ -115,7 +125,9 @@ export function unsortedSegmentSumJs(
   return out;
 }
 
-function unsortedSegmentSumKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): TensorInfo {
+function unsortedSegmentSumKernel(
+  args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
+): TensorInfo {
   const backend = args.backend as OutputBackend;
   const { x, segmentIds } = args.inputs as { x: TensorInfo; segmentIds: TensorInfo };
   const numSegments = (args.attrs as { numSegments: number }).numSegments;
@@ -127,17 +139,25 @@ function unsortedSegmentSumKernel(args: { inputs: tf.NamedTensorInfoMap; backend
 
 let registered = false;
 
-/** Registers the missing kernels for 'wasm' (idempotent; keeps tfjs' own if a later version ships them). */
+/** Registers `func` as the wasm kernel `name`; an existing one is replaced only when `replace` is set. */
+function registerWasm(name: string, func: unknown, replace: boolean): void {
+  if (tf.getKernel(name, 'wasm') != null) {
+    if (!replace) return;
+    tf.unregisterKernel(name, 'wasm');
+  }
+  tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: func as tf.KernelFunc });
+}
+
+/**
+ * Registers the kernels for 'wasm' (idempotent). Missing ones keep tfjs' own if a later version ships them; the
+ * replaced ones are wasm's loop-based Conv2DBackpropInput (conv2dTranspose forward, the input gradient of conv2d) and
+ * BatchMatMul (whose own leaves XNNPACK for a scalar loop on any transposed or batched product).
+ */
 export function registerWasmGradientKernels(): void {
   if (registered) return;
-  if (tf.getKernel('Conv2DBackpropFilter', 'wasm') == null) {
-    tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilterWasm as unknown as tf.KernelFunc });
-  }
-  // Replaces wasm's own (loop-based) kernel: conv2dTranspose forward and the input gradient of conv2d.
-  if (tf.getKernel('Conv2DBackpropInput', 'wasm') != null) tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-  tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2dBackpropInputWasm as unknown as tf.KernelFunc });
-  if (tf.getKernel('UnsortedSegmentSum', 'wasm') == null) {
-    tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSumKernel as tf.KernelFunc });
-  }
+  registerWasm('Conv2DBackpropFilter', conv2dBackpropFilterWasm, false);
+  registerWasm('Conv2DBackpropInput', conv2dBackpropInputWasm, true);
+  registerWasm('BatchMatMul', batchMatMulWasm, true);
+  registerWasm('UnsortedSegmentSum', unsortedSegmentSumKernel, false);
   registered = true;
 }

@@ -19,29 +19,13 @@
  * dyᵀ [H_o, W_o, N, C_out] (wasm transpose), output [C_in, ≥k_h, ≥k_w, C_out], reordered to [k_h, k_w, C_in, C_out]
  * in JS (filter-sized).
  *
- * Scratch tensors are the backend's own (makeOutput / disposeData): fresh ids each call, so XNNPACK's operator
- * cache (keyed by the filter's tensor id, dropped when that id is disposed) never sees a reused id with new contents.
+ * Scratch buffers come from lib/nn/kernels/wasm-backend.ts (fresh ids each call: see there for XNNPACK's cache).
  * Checked against tfjs' cpu kernels in test/unit/nn-wasm-kernels.test.ts.
  */
 import { tf } from '../tf.js';
-
-type TensorInfo = tf.TensorInfo;
-type DataId = object;
-
-/** The parts of tfjs-backend-wasm's emscripten module used here. */
-interface WasmModule {
-  cwrap(name: string, returnType: null, argTypes: string[]): (...args: (number | Uint8Array)[]) => void;
-  /** Replaced by emscripten whenever the wasm memory grows: read it after every call into wasm. */
-  HEAPF32: Float32Array;
-}
-
-/** The parts of tfjs-backend-wasm's BackendWasm used here (its kernels use the same members). */
-export interface WasmBackendLike {
-  readonly wasm: WasmModule;
-  readonly dataIdMap: { get(dataId: DataId): { id: number; memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  disposeData(dataId: DataId, force?: boolean): boolean;
-}
+import {
+  type TensorInfo, type WasmBackendLike, wasmFunctions, idOf, offsetOf, transposeInto, withScratch,
+} from './wasm-backend.js';
 
 type ConvPad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 
@@ -59,73 +43,6 @@ export interface Conv2DBackpropFilterAttrs {
   dataFormat: 'NHWC' | 'NCHW';
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
   filterShape: [number, number, number, number];
-}
-
-interface Bindings {
-  /** tfjs-backend-wasm's Conv2D export (XNNPACK convolution2d_nhwc_f32), argument order of its Conv2D kernel. */
-  conv2d: (
-    xId: number, batch: number, inH: number, inW: number, filterId: number, fH: number, fW: number,
-    padTop: number, padRight: number, padBottom: number, padLeft: number, isSamePad: number,
-    dilH: number, dilW: number, strideH: number, strideW: number, inC: number, outC: number, outId: number) => void;
-  /** tfjs-backend-wasm's Transpose export: (xId, shape bytes, rank, dtype 0 = float32, outId, perm bytes, rank). */
-  transpose: (
-    xId: number, shape: Uint8Array, rank: number, dtype: number, outId: number, perm: Uint8Array, permRank: number,
-  ) => void;
-}
-
-const bindingsOf = new WeakMap<WasmModule, Bindings>();
-
-function bindings(backend: WasmBackendLike): Bindings {
-  let b = bindingsOf.get(backend.wasm);
-  if (b === undefined) {
-    const w = backend.wasm;
-    b = {
-      conv2d: w.cwrap('Conv2D', null, new Array<string>(19).fill('number')) as Bindings['conv2d'],
-      transpose: w.cwrap('Transpose', null,
-        ['number', 'array', 'number', 'number', 'number', 'array', 'number']) as Bindings['transpose'],
-    };
-    bindingsOf.set(backend.wasm, b);
-  }
-  return b;
-}
-
-function idOf(backend: WasmBackendLike, dataId: DataId): number {
-  const d = backend.dataIdMap.get(dataId);
-  if (d === undefined) throw new RangeError('tensor data is not on the wasm backend');
-  return d.id;
-}
-
-function offsetOf(backend: WasmBackendLike, dataId: DataId): number {
-  return (backend.dataIdMap.get(dataId) as { memoryOffset: number }).memoryOffset / 4;
-}
-
-const bytes = (v: number[]): Uint8Array => new Uint8Array(new Int32Array(v).buffer);
-
-/**
- * out = transpose(x, perm) through the wasm kernel, after merging axes that stay adjacent (and dropping size-1
- * axes): [N,H,W,C] → [C,H,W,N] runs as the 3-D [N,HW,C] → [C,HW,N].
- */
-function wasmTranspose(backend: WasmBackendLike, x: TensorInfo, perm: number[], out: TensorInfo): void {
-  const keep = x.shape.map((d) => d !== 1);
-  const axes = perm.filter((a) => keep[a]);
-  const groups: number[][] = [];
-  for (const a of axes) {
-    const last = groups[groups.length - 1];
-    if (last !== undefined && last[last.length - 1] + 1 === a) last.push(a);
-    else groups.push([a]);
-  }
-  const order = groups.map((g) => g[0]).sort((a, b) => a - b);
-  const shape = order.map((first) => (groups.find((g) => g[0] === first) as number[])
-    .reduce((s, a) => s * x.shape[a], 1));
-  const newPerm = groups.map((g) => order.indexOf(g[0]));
-  if (newPerm.every((p, i) => p === i)) {
-    const heap = backend.wasm.HEAPF32;
-    const src = offsetOf(backend, x.dataId);
-    heap.copyWithin(offsetOf(backend, out.dataId), src, src + tf.util.sizeFromShape(x.shape));
-    return;
-  }
-  bindings(backend).transpose(
-    idOf(backend, x.dataId), bytes(shape), shape.length, 0, idOf(backend, out.dataId), bytes(newPerm), newPerm.length);
 }
 
 function checkFormat(kernel: string, dataFormat: string | undefined, dtypes: string[]): void {
@@ -204,27 +121,26 @@ export function conv2dBackpropInputWasm(args: KernelArgs<Conv2DBackpropInputAttr
   const depth = ax.s * ay.s * ci;
   const out = backend.makeOutput([n, h, w, ci], 'float32');
   const direct = depth === ci && ax.zLen === h && ay.zLen === w; // stride 1: the convolution IS dx
-  const z = direct ? out : backend.makeOutput([n, ax.zLen, ay.zLen, depth], 'float32');
-  const wsub = backend.makeOutput([ax.m, ay.m, co, depth], 'float32');
+  const shapes = direct ? [[ax.m, ay.m, co, depth]] : [[ax.m, ay.m, co, depth], [n, ax.zLen, ay.zLen, depth]];
   try {
-    const heap = backend.wasm.HEAPF32;
-    const wo0 = offsetOf(backend, wsub.dataId);
-    const f0 = offsetOf(backend, filter.dataId);
-    const wsubValues = heap.subarray(wo0, wo0 + ax.m * ay.m * co * depth);
-    subPixelFilter(heap.subarray(f0, f0 + kh * kw * ci * co), filter.shape, ax.s, ay.s, wsubValues);
-    bindings(backend).conv2d(
-      idOf(backend, dy.dataId), n, ho, wo, idOf(backend, wsub.dataId), ax.m, ay.m,
-      ax.padBefore, ay.padAfter, ax.padAfter, ay.padBefore, 0, 1, 1, 1, 1, co, depth, idOf(backend, z.dataId));
-    if (!direct) {
-      shufflePhases(backend.wasm.HEAPF32, offsetOf(backend, z.dataId), offsetOf(backend, out.dataId),
-        [n, h, w, ci], ax, ay, info.padInfo.top, info.padInfo.left);
-    }
+    withScratch(backend, shapes, ([wsub, zScratch]) => {
+      const z = direct ? out : zScratch;
+      const heap = backend.wasm.HEAPF32;
+      const f0 = offsetOf(backend, filter.dataId);
+      const w0 = offsetOf(backend, wsub.dataId);
+      subPixelFilter(heap.subarray(f0, f0 + kh * kw * ci * co), filter.shape, ax.s, ay.s,
+        heap.subarray(w0, w0 + ax.m * ay.m * co * depth));
+      wasmFunctions(backend).conv2d(
+        idOf(backend, dy.dataId), n, ho, wo, idOf(backend, wsub.dataId), ax.m, ay.m,
+        ax.padBefore, ay.padAfter, ax.padAfter, ay.padBefore, 0, 1, 1, 1, 1, co, depth, idOf(backend, z.dataId));
+      if (!direct) {
+        shufflePhases(backend.wasm.HEAPF32, offsetOf(backend, z.dataId), offsetOf(backend, out.dataId),
+          [n, h, w, ci], ax, ay, info.padInfo.top, info.padInfo.left);
+      }
+    });
   } catch (err) {
     backend.disposeData(out.dataId);
     throw err;
-  } finally {
-    backend.disposeData(wsub.dataId);
-    if (!direct) backend.disposeData(z.dataId);
   }
   return out;
 }
@@ -260,7 +176,7 @@ function shufflePhases(
       for (let k = 0; k < nRuns; k++) {
         const src = rowBase + runs[2 * k];
         const len = runs[2 * k + 1];
-        if (len >= 32) heap.copyWithin(d, src, src + len);
+        if (len >= 8) heap.copyWithin(d, src, src + len);
         else for (let c = 0; c < len; c++) heap[d + c] = heap[src + c];
         d += len;
       }
@@ -288,35 +204,30 @@ export function conv2dBackpropFilterWasm(args: KernelArgs<Conv2DBackpropFilterAt
   const right = Math.max(kw + (wo - 1) * sw - (w + left), 0);
   const rh = top + h + bottom - (ho - 1) * sh;
   const rw = left + w + right - (wo - 1) * sw;
-  const xt = backend.makeOutput([ci, h, w, n], 'float32');
-  const dyt = backend.makeOutput([ho, wo, n, co], 'float32');
-  const r = backend.makeOutput([ci, rh, rw, co], 'float32');
   const out = backend.makeOutput([kh, kw, ci, co], 'float32');
   try {
-    wasmTranspose(backend, x, [3, 1, 2, 0], xt);
-    wasmTranspose(backend, dy, [1, 2, 0, 3], dyt);
-    bindings(backend).conv2d(
-      idOf(backend, xt.dataId), ci, h, w, idOf(backend, dyt.dataId), ho, wo,
-      top, right, bottom, left, 0, sh, sw, 1, 1, n, co, idOf(backend, r.dataId));
-    const heap = backend.wasm.HEAPF32;
-    const r0 = offsetOf(backend, r.dataId);
-    let dst = offsetOf(backend, out.dataId);
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        for (let c = 0; c < ci; c++) {
-          const src = r0 + ((c * rh + i) * rw + j) * co;
-          heap.copyWithin(dst, src, src + co);
-          dst += co;
+    withScratch(backend, [[ci, h, w, n], [ho, wo, n, co], [ci, rh, rw, co]], ([xt, dyt, r]) => {
+      transposeInto(backend, x, [3, 1, 2, 0], xt);
+      transposeInto(backend, dy, [1, 2, 0, 3], dyt);
+      wasmFunctions(backend).conv2d(
+        idOf(backend, xt.dataId), ci, h, w, idOf(backend, dyt.dataId), ho, wo,
+        top, right, bottom, left, 0, sh, sw, 1, 1, n, co, idOf(backend, r.dataId));
+      // r[c, i, j, o] → dW[i, j, c, o] (filter-sized).
+      const heap = backend.wasm.HEAPF32;
+      const r0 = offsetOf(backend, r.dataId);
+      let dst = offsetOf(backend, out.dataId);
+      for (let i = 0; i < kh; i++) {
+        for (let j = 0; j < kw; j++) {
+          for (let c = 0; c < ci; c++, dst += co) {
+            const src = r0 + ((c * rh + i) * rw + j) * co;
+            heap.copyWithin(dst, src, src + co);
+          }
         }
       }
-    }
+    });
   } catch (err) {
     backend.disposeData(out.dataId);
     throw err;
-  } finally {
-    backend.disposeData(xt.dataId);
-    backend.disposeData(dyt.dataId);
-    backend.disposeData(r.dataId);
   }
   return out;
 }
