@@ -3,7 +3,8 @@
  *
  * tfjs' own wasm kernel reaches XNNPACK (fully-connected: out[M×N] = a[M×K]·b[K×N], b packed as the weights) only
  * when neither operand is transposed and both batch sizes are 1; every other call — the two gradients of any
- * matMul (dy·bᵀ, aᵀ·dy), batched products (attention, Gram matrices) — runs a scalar triple loop, 10–100× slower.
+ * matMul (dy·bᵀ, aᵀ·dy), batched products (attention, Gram matrices) — runs a scalar triple loop: 2–13× slower
+ * than this kernel on the products of the papers' models (E2EC dense gradients 9–13×, codebook distances ≈ 5×).
  * Here, after a wasm transpose of whichever operand is transposed (a [.., K, M] → [.., M, K], b [.., N, K] →
  * [.., K, N]):
  *  - one batch, or a broadcast b (batch of b = 1): ONE XNNPACK call, the batches of a stacked as rows [B·M, K];
