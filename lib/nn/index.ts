@@ -25,6 +25,7 @@ export {
 export { Adam, type AdamOptions, type AdamState } from './optim.js';
 export { saveWeights, loadWeights, loadWeightsInto, loadLayersModel } from './weights.js';
 export { canonicalJson, configHash } from './hash.js';
+export { makeTrainStep, type TrainStep } from './step.js';
 export { train, cliProgressBar, type TrainOptions, type TrainResult, type TrainProgress } from './train.js';
 export { runSweep, runSweepAll, type SweepOptions, type SweepOutcome, type SweepAllOptions } from './sweep.js';
 export { demoTrial, type DemoTrialConfig } from './sweep-demo.js';

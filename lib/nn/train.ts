@@ -13,6 +13,7 @@ import { Rng, type RngState, assertInteger, writeJsonAtomic } from '../core/inde
 import { tf } from './tf.js';
 import type { Params } from './layers.js';
 import { Adam, type AdamOptions } from './optim.js';
+import { makeTrainStep } from './step.js';
 import { saveWeights, loadWeights, loadWeightsInto } from './weights.js';
 import { configHash } from './hash.js';
 import { throwIfCancelled } from './cancel.js';
@@ -101,19 +102,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     }
     const resumedFrom = step;
     const t0 = Date.now();
-    const byVarName = new Map(names.map((k) => [opts.params[k].name, k]));
-    const vars = names.map((k) => opts.params[k]);
+    const trainStep = makeTrainStep(opts.params, adam);
     while (step < stopAt) {
       throwIfCancelled(); // resumable: the last checkpoint is kept
       const s = step + 1;
-      const loss = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => opts.lossFn({ step: s, rng: opts.rng }), vars);
-        const named: Record<string, tf.Tensor> = {};
-        for (const [vn, g] of Object.entries(grads)) named[byVarName.get(vn) as string] = g;
-        const l = value.dataSync()[0];
-        if (Number.isFinite(l)) adam.apply(named);
-        return l;
-      });
+      const loss = trainStep(() => opts.lossFn({ step: s, rng: opts.rng }));
       if (!Number.isFinite(loss)) throw new RangeError(`loss is ${loss} at step ${s}: training diverged (lower lr?)`);
       step = s;
       lossHistory.push(loss);
