@@ -10,7 +10,9 @@
  * each — so slow drift of the machine's load hits both alike and they never compete for a core. Each step is timed
  * on its own; the table shows the medians, ratio = torch ms / tfjs ms (≥ 1: tfjs faster), and the load average
  * before and after. Rows go to build/bench/nn.json as { model, config, params, tfjsMsPerStep, torchMsPerStep,
- * ratio } (torch fields null when the peer is missing). Without torch the tfjs column still prints.
+ * ratio } (torch fields null when the peer is missing), plus the same three from process CPU time (tfjsCpuMsPerStep,
+ * torchCpuMsPerStep, cpuRatio): on a loaded machine wall time mostly measures waiting for a core, CPU time much less.
+ * Without torch the tfjs column still prints.
  *
  * Run:
  *   node dist/bench/nn.js [--models vscc,codebook] [--rounds 7] [--round-ms 1500]
@@ -26,7 +28,7 @@ import { projectRoot } from '../lib/core/index.js';
 import { describeBackend, initBackend } from '../lib/nn/index.js';
 import { PAPER_MODELS, buildBenchModel, paramCount, type PaperModel } from './paper-models.js';
 import { formatProfile, profileSteps } from './step-profile.js';
-import { PYTHON, TorchPeer, peerScript, type PeerInfo } from './torch-peer.js';
+import { PYTHON, PythonPeer, peerScript, type PeerInfo } from './python-peer.js';
 
 export interface NnRow {
   readonly model: PaperModel;
@@ -36,6 +38,10 @@ export interface NnRow {
   readonly torchMsPerStep: number | null;
   /** torch ms / tfjs ms; null when the peer is missing. */
   readonly ratio: number | null;
+  /** The same from process CPU time (each side's own process), steadier than wall time on a loaded machine. */
+  readonly tfjsCpuMsPerStep: number;
+  readonly torchCpuMsPerStep: number | null;
+  readonly cpuRatio: number | null;
   /** Timed steps behind each median. */
   readonly tfjsSteps: number;
   readonly torchSteps: number;
@@ -64,7 +70,7 @@ function finite(model: string, side: string, loss: number | null): void {
   if (loss === null || !Number.isFinite(loss)) throw new RangeError(`${model}: the ${side} step's loss is ${loss}: the bench model diverged`);
 }
 
-async function benchModel(model: PaperModel, peer: TorchPeer | null, o: NnBenchOptions): Promise<NnRow> {
+async function benchModel(model: PaperModel, peer: PythonPeer | null, o: NnBenchOptions): Promise<NnRow> {
   const bm = buildBenchModel(model);
   try {
     const params = paramCount(bm.params);
@@ -77,16 +83,21 @@ async function benchModel(model: PaperModel, peer: TorchPeer | null, o: NnBenchO
     }
     const tfjs: number[] = [];
     const torch: number[] = [];
-    const timeTfjs = (n: number, into: number[] | null) => {
+    const tfjsCpu: number[] = [];
+    const torchCpu: number[] = [];
+    const timeTfjs = (n: number, into: number[], cpuInto: number[]) => {
       for (let i = 0; i < n; i++) {
+        const c0 = process.cpuUsage();
         const t0 = performance.now();
         const loss = bm.step();
-        into?.push(performance.now() - t0);
+        into.push(performance.now() - t0);
+        const c = process.cpuUsage(c0);
+        cpuInto.push((c.user + c.system) / 1000);
         finite(model, 'tfjs', loss);
       }
     };
     const warmTf: number[] = [];
-    timeTfjs(2, warmTf);
+    timeTfjs(2, warmTf, []);
     const nTf = stepsPerTurn(warmTf[1], o.roundMs);
     let nTh = 0;
     if (peer) {
@@ -95,18 +106,22 @@ async function benchModel(model: PaperModel, peer: TorchPeer | null, o: NnBenchO
       nTh = stepsPerTurn(w.ms[1], o.roundMs);
     }
     for (let r = 0; r < o.rounds; r++) {
-      timeTfjs(nTf, tfjs);
+      timeTfjs(nTf, tfjs, tfjsCpu);
       if (peer) {
         const b = await peer.steps(model, nTh);
         finite(model, 'torch', b.loss);
         torch.push(...b.ms);
+        torchCpu.push(...b.cpuMs);
       }
     }
     if (peer) await peer.free(model);
     const tfMs = median(tfjs);
     const thMs = peer ? median(torch) : null;
+    const tfCpu = median(tfjsCpu);
+    const thCpu = peer ? median(torchCpu) : null;
     return {
       model, config: bm.config, params, tfjsMsPerStep: tfMs, torchMsPerStep: thMs, ratio: thMs === null ? null : thMs / tfMs,
+      tfjsCpuMsPerStep: tfCpu, torchCpuMsPerStep: thCpu, cpuRatio: thCpu === null ? null : thCpu / tfCpu,
       tfjsSteps: tfjs.length, torchSteps: torch.length,
     };
   } finally {
@@ -127,10 +142,10 @@ export async function runNnBench(o: NnBenchOptions): Promise<NnBenchResult> {
   await initBackend();
   const loadBefore = load();
   const found = peerScript();
-  let peer: TorchPeer | null = null;
+  let peer: PythonPeer | null = null;
   let peerNote: string;
   if ('script' in found) {
-    const started = await TorchPeer.start(found.script);
+    const started = await PythonPeer.start(found.script);
     peer = started.peer;
     const i: PeerInfo = started.info;
     peerNote = `torch ${i.torch}, ${i.threads} thread, BLAS ${i.blas.join(', ') || 'none loaded'} (${PYTHON})`;
@@ -150,15 +165,18 @@ export function formatNnBench(r: NnBenchResult): string {
     `tfjs: ${r.backend}; torch: ${r.peer}`,
     `load average before ${r.loadBefore}, after ${r.loadAfter} (${cpus().length} cores)`,
     '',
-    '| model | configuration | params | tfjs ms/step | torch ms/step | torch / tfjs |',
-    '|---|---|---:|---:|---:|---:|',
+    '| model | configuration | params | tfjs ms/step | torch ms/step | torch / tfjs | CPU ms/step tfjs, torch | CPU ratio |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const x of r.rows) {
     const th = x.torchMsPerStep === null ? '—' : `${f(x.torchMsPerStep)} (n=${x.torchSteps})`;
     const ratio = x.ratio === null ? 'peer missing' : x.ratio.toFixed(2);
-    lines.push(`| ${x.model} | ${x.config} | ${x.params.toLocaleString('en')} | ${f(x.tfjsMsPerStep)} (n=${x.tfjsSteps}) | ${th} | ${ratio} |`);
+    const cpu = `${f(x.tfjsCpuMsPerStep)}, ${x.torchCpuMsPerStep === null ? '—' : f(x.torchCpuMsPerStep)}`;
+    const cpuRatio = x.cpuRatio === null ? 'peer missing' : x.cpuRatio.toFixed(2);
+    lines.push(`| ${x.model} | ${x.config} | ${x.params.toLocaleString('en')} | ${f(x.tfjsMsPerStep)} (n=${x.tfjsSteps}) | ${th} | ${ratio} | ${cpu} | ${cpuRatio} |`);
   }
-  lines.push('', 'medians of per-step times, sides interleaved; ratio ≥ 1: tfjs faster than torch (issue 15 target ≥ 0.5)');
+  lines.push('', 'medians of per-step wall times, sides interleaved; ratio = torch / tfjs (≥ 1: tfjs faster; issue 15 target ≥ 0.5).',
+    'CPU: the same from each process\'s CPU time (tfjs\' includes V8\'s GC helper threads); steadier when the machine is loaded.');
   return lines.join('\n');
 }
 
@@ -169,7 +187,9 @@ function writeJson(r: NnBenchResult, o: NnBenchOptions): string {
   const doc = {
     date: new Date().toISOString(), node: process.version, cores: cpus().length, tfjs: r.backend, torch: r.peer,
     loadAverageBefore: r.loadBefore, loadAverageAfter: r.loadAfter, rounds: o.rounds, roundMs: o.roundMs,
-    rows: r.rows.map(({ model, config, params, tfjsMsPerStep, torchMsPerStep, ratio }) => ({ model, config, params, tfjsMsPerStep, torchMsPerStep, ratio })),
+    rows: r.rows.map(({ model, config, params, tfjsMsPerStep, torchMsPerStep, ratio, tfjsCpuMsPerStep, torchCpuMsPerStep, cpuRatio }) => ({
+      model, config, params, tfjsMsPerStep, torchMsPerStep, ratio, tfjsCpuMsPerStep, torchCpuMsPerStep, cpuRatio,
+    })),
   };
   writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`);
   return path;

@@ -1,8 +1,8 @@
 /**
- * Client of bench/peers/nn_peer.py: one long-lived Debian /usr/bin/python3 process (python3-torch, one thread) that
- * builds the PyTorch mirrors of the paper models and runs their training steps on request, one JSON line each way.
- * Requests are strictly sequential, so the peer only runs while the caller waits: interleaving tfjs and torch
- * batches never lets the two sides compete for a core.
+ * Client of the benchmarks' python peers (bench/peers/nn_peer.py: PyTorch mirrors of the paper models;
+ * bench/peers/info_peer.py: numpy solvers): one long-lived Debian /usr/bin/python3 process, one thread (BLAS pinned
+ * by OPENBLAS_NUM_THREADS=1), one JSON line each way per request. Requests are strictly sequential, so the peer
+ * only runs while the caller waits: interleaving our turns with the peer's never lets the two compete for a core.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -13,19 +13,23 @@ import { projectRoot } from '../lib/core/index.js';
 /** Debian's python3 (its python3-torch); BENCH_PYTHON overrides it (e.g. a path that does not exist shows the no-peer output). */
 export const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 
+/** What nn_peer.py's hello answers. */
 export interface PeerInfo {
   readonly torch: string;
   readonly threads: number;
   readonly blas: readonly string[];
 }
 
-/** The peer script, or null with the reason it cannot run (no python3, no torch, no script). */
-export function peerScript(): { script: string } | { missing: string } {
-  const script = join(projectRoot(), 'bench', 'peers', 'nn_peer.py');
+/**
+ * bench/peers/<name>, or the reason it cannot run (no python3, `module` not importable, no script).
+ * Defaults: the torch peer of bench/nn.ts.
+ */
+export function peerScript(name = 'nn_peer.py', module: 'torch' | 'numpy' = 'torch'): { script: string } | { missing: string } {
+  const script = join(projectRoot(), 'bench', 'peers', name);
   if (!existsSync(script)) return { missing: `${script} not found` };
-  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8', env: peerEnv() });
+  const probe = spawnSync(PYTHON, ['-c', `import ${module}`], { encoding: 'utf8', env: peerEnv() });
   if (probe.error) return { missing: `${PYTHON} not runnable (${probe.error.message})` };
-  if (probe.status !== 0) return { missing: `${PYTHON} cannot import torch (scripts/bench-peers.sh installs python3-torch, as root)` };
+  if (probe.status !== 0) return { missing: `${PYTHON} cannot import ${module} (scripts/bench-peers.sh installs python3-${module}, as root)` };
   return { script };
 }
 
@@ -33,7 +37,7 @@ function peerEnv(): NodeJS.ProcessEnv {
   return { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
 }
 
-export class TorchPeer {
+export class PythonPeer {
   private readonly proc: ChildProcessWithoutNullStreams;
   private readonly lines: Interface;
   private readonly pending: string[] = [];
@@ -60,9 +64,9 @@ export class TorchPeer {
   }
 
   /** Starts the peer and checks it answers; throws with the peer's stderr when it does not. */
-  static async start(script: string): Promise<{ peer: TorchPeer; info: PeerInfo }> {
-    const peer = new TorchPeer(script);
-    const info = await peer.request<PeerInfo>({ cmd: 'hello' }, 120_000);
+  static async start<I = PeerInfo>(script: string): Promise<{ peer: PythonPeer; info: I }> {
+    const peer = new PythonPeer(script);
+    const info = await peer.request<I>({ cmd: 'hello' }, 120_000);
     return { peer, info };
   }
 
@@ -73,7 +77,7 @@ export class TorchPeer {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiter = null;
-        reject(new Error(`torch peer: no answer within ${timeoutMs / 1000} s`));
+        reject(new Error(`python peer: no answer within ${timeoutMs / 1000} s`));
       }, timeoutMs);
       this.waiter = (l) => {
         clearTimeout(timer);
@@ -84,21 +88,22 @@ export class TorchPeer {
 
   /** Sends one request and waits for its reply; a reply {error} or a dead peer throws. */
   async request<T>(msg: Record<string, unknown>, timeoutMs = 600_000): Promise<T> {
-    if (this.closed) throw new Error(`torch peer has exited: ${this.stderr.trim().split('\n').pop() ?? ''}`);
+    if (this.closed) throw new Error(`python peer has exited: ${this.stderr.trim().split('\n').pop() ?? ''}`);
     this.proc.stdin.write(`${JSON.stringify(msg)}\n`);
     const line = await this.nextLine(timeoutMs);
-    if (line === null) throw new Error(`torch peer exited during ${String(msg.cmd)}: ${this.stderr.trim() || 'no message'}`);
+    if (line === null) throw new Error(`python peer exited during ${String(msg.cmd)}: ${this.stderr.trim() || 'no message'}`);
     const reply = JSON.parse(line) as T & { error?: string; trace?: string };
-    if (reply.error) throw new Error(`torch peer, ${String(msg.cmd)} ${String(msg.model ?? '')}: ${reply.error}\n${reply.trace ?? ''}`);
+    if (reply.error) throw new Error(`python peer, ${String(msg.cmd)} ${String(msg.model ?? '')}: ${reply.error}\n${reply.trace ?? ''}`);
     return reply;
   }
 
-  /** Builds the mirror: its parameter count, tensor count, and tensor sizes (ascending). */
+  /** nn_peer.py: builds the mirror; its parameter count, tensor count, and tensor sizes (ascending). */
   build(model: string, spec: Record<string, unknown>, seed = 1): Promise<{ params: number; tensors: number; sizes: number[] }> {
     return this.request({ cmd: 'build', model, spec, seed });
   }
 
-  steps(model: string, steps: number): Promise<{ ms: number[]; loss: number | null }> {
+  /** nn_peer.py: runs `steps` training steps; wall and process-CPU milliseconds of each, and the last loss. */
+  steps(model: string, steps: number): Promise<{ ms: number[]; cpuMs: number[]; loss: number | null }> {
     return this.request({ cmd: 'steps', model, steps });
   }
 

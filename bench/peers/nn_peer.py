@@ -3,7 +3,7 @@
 Protocol: one JSON object per line on stdin, one JSON reply per line on stdout (nothing else is printed there).
   {"cmd": "hello"}                                  -> {"torch": version, "threads": n, "blas": [...]}
   {"cmd": "build", "model": m, "spec": {...}}       -> {"params": scalars, "tensors": count, "sizes": sorted sizes}
-  {"cmd": "steps", "model": m, "steps": n}          -> {"ms": [per-step milliseconds], "loss": last loss or null}
+  {"cmd": "steps", "model": m, "steps": n}          -> {"ms": [per-step wall ms], "cpuMs": [per-step process CPU ms], "loss": last loss or null}
   {"cmd": "free", "model": m} / {"cmd": "quit"}     -> {"ok": true}
 Errors reply {"error": message}. The driver runs one side at a time (tfjs, then torch, ...), so the two sides never
 compete for the core. One thread: torch.set_num_threads(1) and OPENBLAS_NUM_THREADS=1 (set before torch loads).
@@ -56,12 +56,13 @@ def main():
                 out = {"params": sum(p.numel() for p in ps), "tensors": len(ps), "sizes": sorted(p.numel() for p in ps)}
             elif cmd == "steps":
                 step = built[msg["model"]]
-                ms, loss = [], float("nan")
+                ms, cpu, loss = [], [], float("nan")
                 for _ in range(int(msg["steps"])):
-                    t0 = time.perf_counter()
+                    c0, t0 = time.process_time(), time.perf_counter()
                     loss = step()
                     ms.append(1000 * (time.perf_counter() - t0))
-                out = {"ms": ms, "loss": loss if math.isfinite(loss) else None}
+                    cpu.append(1000 * (time.process_time() - c0))
+                out = {"ms": ms, "cpuMs": cpu, "loss": loss if math.isfinite(loss) else None}
             elif cmd == "free":
                 built.pop(msg["model"], None)
                 out = {"ok": True}
