@@ -12,7 +12,7 @@ import { Rng } from '../lib/core/index.js';
 import { baStep, sinkhornSweep, sinkhornColumn } from '../lib/info/kernels.js';
 import { makeEngine, engineKind } from '../lib/info/engine.js';
 import { rdCurve, zepeCurve } from '../lib/info/index.js';
-import { PythonPeer, peerScript } from './python-peer.js';
+import { PYTHON, PythonPeer, peerScript } from './python-peer.js';
 
 export interface BenchRow {
   kernel: 'blahut-arimoto' | 'sinkhorn';
@@ -77,7 +77,9 @@ const medianOf = (t: Times[]): Times => ({ us: median(t.map((x) => x.us)), cpuUs
 const REPS = 11;
 
 /** Ours and numpy's µs per iteration at size n, repetitions interleaved (numpy null without the peer). */
-async function benchSize(n: number, peer: PythonPeer | null): Promise<{ ba: Times; sk: Times; npBa: Times | null; npSk: Times | null }> {
+interface SizeTimes { ba: Times; sk: Times; npBa: Times | null; npSk: Times | null }
+
+async function benchSize(n: number, peer: PythonPeer | null): Promise<SizeTimes> {
   const { p, K } = problem(n);
   const iters = itersFor(n);
   const eb = makeEngine(K, n, n, p);
@@ -88,7 +90,8 @@ async function benchSize(n: number, peer: PythonPeer | null): Promise<{ ba: Time
   const sk = () => { sinkhornSweep(es, p, p); sinkhornColumn(es, p); };
   const t = { ba: [] as Times[], sk: [] as Times[], npBa: [] as Times[], npSk: [] as Times[] };
   if (peer) await peer.request({ cmd: 'setup', n, beta: BETA });
-  const numpy = (kernel: 'ba' | 'sk'): Promise<Times> => (peer as PythonPeer).request<Times>({ cmd: 'time', n, kernel, iters });
+  const numpy = (kernel: 'ba' | 'sk'): Promise<Times> =>
+    (peer as PythonPeer).request<Times>({ cmd: 'time', n, kernel, iters });
   // warm-up (JIT, caches), then the timed repetitions in turns
   timeRep(iters, ba);
   timeRep(iters, sk);
@@ -102,7 +105,9 @@ async function benchSize(n: number, peer: PythonPeer | null): Promise<{ ba: Time
     t.sk.push(timeRep(iters, sk));
     if (peer) t.npSk.push(await numpy('sk'));
   }
-  return { ba: medianOf(t.ba), sk: medianOf(t.sk), npBa: peer ? medianOf(t.npBa) : null, npSk: peer ? medianOf(t.npSk) : null };
+  return {
+    ba: medianOf(t.ba), sk: medianOf(t.sk), npBa: peer ? medianOf(t.npBa) : null, npSk: peer ? medianOf(t.npSk) : null,
+  };
 }
 
 /** Fig. 1 of the paper: the conventional and ZEPE curves of Example 1, ≥ 200 points each. */
@@ -126,19 +131,22 @@ export async function runInfoBench(): Promise<InfoBenchResult> {
     version = started.info.numpy;
   } else console.warn(`numpy peer: ${found.missing}`);
   const loadBefore = loadavg();
+  const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
   try {
     for (const n of SIZES) {
       const o = await benchSize(n, peer);
-      rows.push({ kernel: 'blahut-arimoto', n, oursUs: o.ba.us, numpyUs: o.npBa?.us ?? null, oursCpuUs: o.ba.cpuUs, numpyCpuUs: o.npBa?.cpuUs ?? null });
-      rows.push({ kernel: 'sinkhorn', n, oursUs: o.sk.us, numpyUs: o.npSk?.us ?? null, oursCpuUs: o.sk.cpuUs, numpyCpuUs: o.npSk?.cpuUs ?? null });
+      const row = (kernel: BenchRow['kernel'], ours: Times, np: Times | null): BenchRow => ({
+        kernel, n, oursUs: ours.us, numpyUs: np?.us ?? null, oursCpuUs: ours.cpuUs, numpyCpuUs: np?.cpuUs ?? null,
+      });
+      rows.push(row('blahut-arimoto', o.ba, o.npBa), row('sinkhorn', o.sk, o.npSk));
     }
   } finally {
     await peer?.close();
   }
   const f = benchFig1();
   return {
-    rows, fig1Ms: f.ms, fig1Points: { conventional: f.conventional, zepe: f.zepe }, numpy: version, engine: engineKind(),
-    load: `${loadBefore.map((l) => l.toFixed(2)).join(' ')} before, ${loadavg().map((l) => l.toFixed(2)).join(' ')} after`,
+    rows, fig1Ms: f.ms, fig1Points: { conventional: f.conventional, zepe: f.zepe }, numpy: version,
+    engine: engineKind(), load: `${fmtLoad(loadBefore)} before, ${fmtLoad(loadavg())} after`,
   };
 }
 
@@ -146,14 +154,16 @@ export function formatInfoBench(r: InfoBenchResult): string {
   const fmt = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
   const lines = [
     `ours: ${r.engine} (n·m ≥ 4096; plain JS below), Node ${process.versions.node}`,
-    `numpy: ${r.numpy ? `${r.numpy} (/usr/bin/python3, OPENBLAS_NUM_THREADS=1)` : 'not available'}; load average ${r.load}`,
+    `numpy: ${r.numpy ? `${r.numpy} (${PYTHON}, OPENBLAS_NUM_THREADS=1)` : 'not available'}`,
+    `load average ${r.load}`,
     '',
     '| kernel | n×n | ours µs/iter | numpy µs/iter | numpy/ours | CPU µs ours, numpy | CPU numpy/ours |',
     '|---|---:|---:|---:|---:|---:|---:|',
     ...r.rows.map((b) => `| ${b.kernel} | ${b.n}² | ${fmt(b.oursUs)} | ${b.numpyUs === null ? '—' : fmt(b.numpyUs)} | `
-      + `${b.numpyUs === null ? '—' : (b.numpyUs / b.oursUs).toFixed(2)} | ${fmt(b.oursCpuUs)}, ${b.numpyCpuUs === null ? '—' : fmt(b.numpyCpuUs)} | `
+      + `${b.numpyUs === null ? '—' : (b.numpyUs / b.oursUs).toFixed(2)} | `
+      + `${fmt(b.oursCpuUs)}, ${b.numpyCpuUs === null ? '—' : fmt(b.numpyCpuUs)} | `
       + `${b.numpyCpuUs === null ? '—' : (b.numpyCpuUs / b.oursCpuUs).toFixed(2)} |`),
-    '(medians of 11 interleaved repetitions; CPU: each process\'s CPU time, steadier than wall time on a loaded machine)',
+    '(medians of 11 interleaved repetitions; CPU: each process\'s CPU time, steadier than wall time under load)',
     '',
     `Fig. 1 (Example 1, conventional ${r.fig1Points.conventional} + ZEPE ${r.fig1Points.zepe} points): ${r.fig1Ms.toFixed(0)} ms — under 1 s: ${r.fig1Ms < 1000 ? 'YES' : 'NO'}`,
   ];

@@ -67,7 +67,9 @@ function stepsPerTurn(msPerStep: number, roundMs: number): number {
 }
 
 function finite(model: string, side: string, loss: number | null): void {
-  if (loss === null || !Number.isFinite(loss)) throw new RangeError(`${model}: the ${side} step's loss is ${loss}: the bench model diverged`);
+  if (loss === null || !Number.isFinite(loss)) {
+    throw new RangeError(`${model}: the ${side} step's loss is ${loss}: the bench model diverged`);
+  }
 }
 
 async function benchModel(model: PaperModel, peer: PythonPeer | null, o: NnBenchOptions): Promise<NnRow> {
@@ -77,7 +79,8 @@ async function benchModel(model: PaperModel, peer: PythonPeer | null, o: NnBench
     if (peer) {
       const t = await peer.build(model, bm.spec);
       if (t.params !== params) {
-        throw new RangeError(`${model}: parameter counts differ: tfjs ${params} (${Object.keys(bm.params).length} tensors), `
+        const tensors = Object.keys(bm.params).length;
+        throw new RangeError(`${model}: parameter counts differ: tfjs ${params} (${tensors} tensors), `
           + `torch mirror ${t.params} (${t.tensors} tensors): bench/peers/ no longer mirrors lib/papers/`);
       }
     }
@@ -120,7 +123,8 @@ async function benchModel(model: PaperModel, peer: PythonPeer | null, o: NnBench
     const tfCpu = median(tfjsCpu);
     const thCpu = peer ? median(torchCpu) : null;
     return {
-      model, config: bm.config, params, tfjsMsPerStep: tfMs, torchMsPerStep: thMs, ratio: thMs === null ? null : thMs / tfMs,
+      model, config: bm.config, params,
+      tfjsMsPerStep: tfMs, torchMsPerStep: thMs, ratio: thMs === null ? null : thMs / tfMs,
       tfjsCpuMsPerStep: tfCpu, torchCpuMsPerStep: thCpu, cpuRatio: thCpu === null ? null : thCpu / tfCpu,
       tfjsSteps: tfjs.length, torchSteps: torch.length,
     };
@@ -165,7 +169,8 @@ export function formatNnBench(r: NnBenchResult): string {
     `tfjs: ${r.backend}; torch: ${r.peer}`,
     `load average before ${r.loadBefore}, after ${r.loadAfter} (${cpus().length} cores)`,
     '',
-    '| model | configuration | params | tfjs ms/step | torch ms/step | torch / tfjs | CPU ms/step tfjs, torch | CPU ratio |',
+    '| model | configuration | params | tfjs ms/step | torch ms/step | torch / tfjs '
+      + '| CPU ms/step tfjs, torch | CPU ratio |',
     '|---|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const x of r.rows) {
@@ -173,10 +178,13 @@ export function formatNnBench(r: NnBenchResult): string {
     const ratio = x.ratio === null ? 'peer missing' : x.ratio.toFixed(2);
     const cpu = `${f(x.tfjsCpuMsPerStep)}, ${x.torchCpuMsPerStep === null ? '—' : f(x.torchCpuMsPerStep)}`;
     const cpuRatio = x.cpuRatio === null ? 'peer missing' : x.cpuRatio.toFixed(2);
-    lines.push(`| ${x.model} | ${x.config} | ${x.params.toLocaleString('en')} | ${f(x.tfjsMsPerStep)} (n=${x.tfjsSteps}) | ${th} | ${ratio} | ${cpu} | ${cpuRatio} |`);
+    const tf = `${f(x.tfjsMsPerStep)} (n=${x.tfjsSteps})`;
+    const params = x.params.toLocaleString('en');
+    lines.push(`| ${x.model} | ${x.config} | ${params} | ${tf} | ${th} | ${ratio} | ${cpu} | ${cpuRatio} |`);
   }
-  lines.push('', 'medians of per-step wall times, sides interleaved; ratio = torch / tfjs (≥ 1: tfjs faster; issue 15 target ≥ 0.5).',
-    'CPU: the same from each process\'s CPU time (tfjs\' includes V8\'s GC helper threads); steadier when the machine is loaded.');
+  lines.push('',
+    'medians of per-step wall times, sides interleaved; ratio = torch / tfjs (≥ 1: tfjs faster; issue 15: ≥ 0.5).',
+    'CPU: the same from each process\'s CPU time (tfjs\' includes V8\'s GC helper threads); steadier under load.');
   return lines.join('\n');
 }
 
@@ -187,8 +195,10 @@ function writeJson(r: NnBenchResult, o: NnBenchOptions): string {
   const doc = {
     date: new Date().toISOString(), node: process.version, cores: cpus().length, tfjs: r.backend, torch: r.peer,
     loadAverageBefore: r.loadBefore, loadAverageAfter: r.loadAfter, rounds: o.rounds, roundMs: o.roundMs,
-    rows: r.rows.map(({ model, config, params, tfjsMsPerStep, torchMsPerStep, ratio, tfjsCpuMsPerStep, torchCpuMsPerStep, cpuRatio }) => ({
-      model, config, params, tfjsMsPerStep, torchMsPerStep, ratio, tfjsCpuMsPerStep, torchCpuMsPerStep, cpuRatio,
+    rows: r.rows.map((x) => ({
+      model: x.model, config: x.config, params: x.params,
+      tfjsMsPerStep: x.tfjsMsPerStep, torchMsPerStep: x.torchMsPerStep, ratio: x.ratio,
+      tfjsCpuMsPerStep: x.tfjsCpuMsPerStep, torchCpuMsPerStep: x.torchCpuMsPerStep, cpuRatio: x.cpuRatio,
     })),
   };
   writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`);
@@ -201,7 +211,9 @@ interface Cli extends NnBenchOptions {
 }
 
 function asModel(v: string): PaperModel {
-  if (!(PAPER_MODELS as readonly string[]).includes(v)) throw new RangeError(`model must be one of ${PAPER_MODELS.join(', ')}, got ${JSON.stringify(v)}`);
+  if (!(PAPER_MODELS as readonly string[]).includes(v)) {
+    throw new RangeError(`model must be one of ${PAPER_MODELS.join(', ')}, got ${JSON.stringify(v)}`);
+  }
   return v as PaperModel;
 }
 
@@ -229,7 +241,10 @@ export function parseNnArgs(argv: readonly string[]): Cli {
     else if (a === '--round-ms') roundMs = positiveInt(a, v());
     else if (a === '--profile-step') profile = asModel(v());
     else if (a === '--steps') steps = positiveInt(a, v());
-    else throw new RangeError(`unknown argument ${JSON.stringify(a)}; use --models a,b --rounds n --round-ms ms, or --profile-step <model> [--steps n]`);
+    else {
+      throw new RangeError(`unknown argument ${JSON.stringify(a)}; use --models a,b --rounds n --round-ms ms, `
+        + 'or --profile-step <model> [--steps n]');
+    }
   }
   return { models, rounds, roundMs, profile, profileSteps: steps };
 }
@@ -240,7 +255,8 @@ async function profileMain(model: PaperModel, steps: number): Promise<void> {
   try {
     for (let i = 0; i < 3; i++) bm.step(); // warm-up: kernel set-up, first allocations
     console.log(`${describeBackend()}; load average ${load()}`);
-    console.log(formatProfile(`${model} (${bm.config}; ${paramCount(bm.params).toLocaleString('en')} params)`, profileSteps(bm.step, steps)));
+    const title = `${model} (${bm.config}; ${paramCount(bm.params).toLocaleString('en')} params)`;
+    console.log(formatProfile(title, profileSteps(bm.step, steps)));
   } finally {
     bm.dispose();
   }

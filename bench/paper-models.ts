@@ -77,7 +77,9 @@ export function fullProfileParameters(paper: 'vscc' | 'e2ec' | 'codebook'): Reco
   return { ...out, ...(nb.metadata.workbook?.profiles?.full ?? {}) };
 }
 
-function need<T extends ParamValue>(p: Record<string, ParamValue>, key: string, kind: 'number' | 'array' | 'boolean'): T {
+type Kind = 'number' | 'array' | 'boolean';
+
+function need<T extends ParamValue>(p: Record<string, ParamValue>, key: string, kind: Kind): T {
   const v = p[key];
   const ok = kind === 'array' ? Array.isArray(v) : typeof v === kind;
   if (!ok) throw new TypeError(`notebook parameter ${key} must be a ${kind}, got ${JSON.stringify(v)}`);
@@ -91,12 +93,14 @@ export function vsccBenchConfig(): VsccConfig {
   const a = (k: string) => need<number[]>(p, k, 'array');
   const plan: VsccPlan = {
     arch: {
-      imageSize: n('imageSize'), baseChannels: n('baseChannels'), stageChannels: a('stageChannels'), latentChannels: n('latentChannels'),
+      imageSize: n('imageSize'), baseChannels: n('baseChannels'), stageChannels: a('stageChannels'),
+      latentChannels: n('latentChannels'),
       encoderBottleneckBlocks: n('encoderBottleneckBlocks'), decoderBottleneckBlocks: n('decoderBottleneckBlocks'),
       decoderRefineBlocks: n('decoderRefineBlocks'), groups: n('groups'), attention: true,
     },
-    steps: n('steps'), batchSize: n('batchSize'), lr: n('lr'), trainCount: n('trainCount'), decoderSigma: n('decoderSigma'), seed: n('seed'),
-    trainSnrsDb: a('trainSnrs'), cmcs: a('cmcs'), testSnrsDb: a('testSnrs'), resamplings: n('resamplings'), testCount: n('testCount'),
+    steps: n('steps'), batchSize: n('batchSize'), lr: n('lr'), trainCount: n('trainCount'),
+    decoderSigma: n('decoderSigma'), seed: n('seed'), trainSnrsDb: a('trainSnrs'), cmcs: a('cmcs'),
+    testSnrsDb: a('testSnrs'), resamplings: n('resamplings'), testCount: n('testCount'),
     validationCount: n('validationCount'), kbCount: n('kbCount'), evalSeed: n('seed') + 1000, examples: n('examples'),
     warmStartSteps: n('warmStartSteps'), warmStartLr: n('warmStartLr'), lrWarmupSteps: n('lrWarmupSteps'),
   };
@@ -109,16 +113,17 @@ export function vsccBenchConfig(): VsccConfig {
 export function e2ecTable1BenchConfig(): E2ecConfig {
   const p = fullProfileParameters('e2ec');
   const n = (k: string) => need<number>(p, k, 'number');
+  const pair = (k: string) => need<number[]>(p, k, 'array') as unknown as [number, number];
   const samples = n('samples');
   return e2ecConfig({
-    steps: n('steps'), fineTuneSteps: n('fineTuneSteps'), fineTuneLr: n('fineTuneLr'), trainCount: n('trainCount'), testCount: n('testCount'),
-    logEvery: n('logEvery'), seed: n('seed'), lr: n('lr'), hidden: need<number[]>(p, 'hidden', 'array') as unknown as [number, number],
-    contentHidden: need<number[]>(p, 'contentHidden', 'array') as unknown as [number, number], sharedTrunk: need<boolean>(p, 'sharedTrunk', 'boolean'),
+    steps: n('steps'), fineTuneSteps: n('fineTuneSteps'), fineTuneLr: n('fineTuneLr'), trainCount: n('trainCount'),
+    testCount: n('testCount'), logEvery: n('logEvery'), seed: n('seed'), lr: n('lr'), hidden: pair('hidden'),
+    contentHidden: pair('contentHidden'), sharedTrunk: need<boolean>(p, 'sharedTrunk', 'boolean'),
     samples, baseline: samples > 1 ? 'leaveOneOut' : 'aux',
   });
 }
 
-/** E2EC at the authors' configuration: every default of e2ecConfig (PAPER_TRAIN: batch 128, lr 1e-4, weight decay 1e-3). */
+/** E2EC at the authors' configuration: e2ecConfig's defaults (PAPER_TRAIN: batch 128, lr 1e-4, weight decay 1e-3). */
 export function e2ecAuthorsBenchConfig(): E2ecConfig {
   return e2ecConfig();
 }
@@ -128,10 +133,14 @@ export function codebookBenchConfig(): VqModelConfig {
   const p = fullProfileParameters('codebook');
   const n = (k: string) => need<number>(p, k, 'number');
   const channelModel = p.channelModel;
-  if (channelModel !== 'exact' && channelModel !== 'random-labelling') throw new TypeError(`notebook parameter channelModel is ${JSON.stringify(channelModel)}`);
+  if (channelModel !== 'exact' && channelModel !== 'random-labelling') {
+    const got = JSON.stringify(channelModel);
+    throw new TypeError(`notebook parameter channelModel must be 'exact' or 'random-labelling', got ${got}`);
+  }
   return vqConfig('proposed', {
-    steps: n('steps'), batchSize: n('batchSize'), lr: n('lr'), width: n('width'), K: n('K'), D: n('D'), beta: n('beta'), lambdaH: n('lambdaH'),
-    lambdaC: n('lambdaC'), lambdaP: n('lambdaP'), tau: n('tau'), designSnrDb: n('designSnrDb'), channelModel, seed: n('seed'),
+    steps: n('steps'), batchSize: n('batchSize'), lr: n('lr'), width: n('width'), K: n('K'), D: n('D'), beta: n('beta'),
+    lambdaH: n('lambdaH'), lambdaC: n('lambdaC'), lambdaP: n('lambdaP'), tau: n('tau'), designSnrDb: n('designSnrDb'),
+    channelModel, seed: n('seed'),
     logEvery: Math.max(1, Math.floor(n('steps') / 40)),
   });
 }
@@ -162,9 +171,10 @@ function buildVscc(): BenchModel {
   const params = initCodec(cfg, new Rng(cfg.seed));
   const shape: [number, number, number, number] = [cfg.batchSize, cfg.imageSize, cfg.imageSize, 3];
   const x = uniformBatch(new Rng(1), shape.reduce((a, b) => a * b, 1));
-  const desc = `${cfg.imageSize}×${cfg.imageSize}×3, widths ${cfg.baseChannels}/${cfg.stageChannels.join('/')}, k ${cfg.latentChannels}, `
-    + `batch ${cfg.batchSize}, ${cfg.method.toUpperCase()} loss (d = ${cfg.cmc}, ${cfg.trainSnrDb} dB)`;
-  // As trial.ts's trainModel: Adam { lr, warmupSteps }, loss = trainingLoss(...).loss on a batch tensor made in the step.
+  const desc = `${cfg.imageSize}×${cfg.imageSize}×3, widths ${cfg.baseChannels}/${cfg.stageChannels.join('/')}, `
+    + `k ${cfg.latentChannels}, batch ${cfg.batchSize}, `
+    + `${cfg.method.toUpperCase()} loss (d = ${cfg.cmc}, ${cfg.trainSnrDb} dB)`;
+  // As trial.ts's trainModel: Adam { lr, warmupSteps }, loss = trainingLoss(...).loss on a batch tensor made per step.
   return assemble('vscc', desc, cfg.batchSize, params, { lr: cfg.lr, warmupSteps: cfg.lrWarmupSteps },
     (rng) => trainingLoss(params, cfg, tf.tensor4d(x, shape), rng).loss, { config: cfg });
 }
@@ -176,9 +186,9 @@ function buildE2ec(model: 'e2ec-table1' | 'e2ec-authors'): BenchModel {
   const x = new Float32Array(cfg.batchSize * INPUT_DIM);
   for (let i = 0; i < x.length; i++) x[i] = (r.uniform() - 0.1307) / 0.3081; // the range of normalised MNIST pixels
   const y = Uint8Array.from({ length: cfg.batchSize }, () => r.int(CLASSES));
-  const desc = `trunks ${cfg.hidden.join('/')}, content ${cfg.contentHidden.join('/')}, N ${cfg.maxLength}, K = ${cfg.samples}, `
-    + `${cfg.baseline} baseline, batch ${cfg.batchSize}, lr ${cfg.lr}`;
-  // As trial.ts's fit/trainPhase: Adam { lr, weightDecay }, loss = e2ecSurrogate on a [batch, 784] tensor made in the step.
+  const desc = `trunks ${cfg.hidden.join('/')}, content ${cfg.contentHidden.join('/')}, N ${cfg.maxLength}, `
+    + `K = ${cfg.samples}, ${cfg.baseline} baseline, batch ${cfg.batchSize}, lr ${cfg.lr}`;
+  // As trial.ts's fit/trainPhase: Adam { lr, weightDecay }, loss = e2ecSurrogate on a [batch, 784] tensor per step.
   return assemble(model, desc, cfg.batchSize, params, { lr: cfg.lr, weightDecay: cfg.weightDecay },
     (rng) => e2ecSurrogate(params, cfg, tf.tensor2d(x, [cfg.batchSize, INPUT_DIM]), y, rng), { config: cfg });
 }
@@ -189,12 +199,14 @@ function buildCodebook(): BenchModel {
   const transition = designTransition(cfg);
   const shape: [number, number, number, number] = [cfg.batchSize, cfg.patchSize, cfg.patchSize, 3];
   const x = uniformBatch(new Rng(3), shape.reduce((a, b) => a * b, 1));
-  const desc = `VQ-VAE '${cfg.scheme}', ${cfg.patchSize}×${cfg.patchSize}×3, width ${cfg.width}, K ${cfg.K}, D ${cfg.D}, `
+  const desc = `VQ-VAE '${cfg.scheme}', ${cfg.patchSize}×${cfg.patchSize}×3, width ${cfg.width}, `
+    + `K ${cfg.K}, D ${cfg.D}, `
     + `N ${latentsPerImage(cfg)}, batch ${cfg.batchSize}`;
   // As train.ts's trainVqModel: Adam { lr }, loss = vqForward(...).parts.total on a batch tensor made in the step.
   return assemble('codebook', desc, cfg.batchSize, params, { lr: cfg.lr },
     () => vqForward(params, cfg, tf.tensor4d(x, shape), transition).parts.total,
-    { config: cfg, designEpsilon: designEpsilon(cfg.designSnrDb), transition: Array.from(transition.dataSync()) }, [transition]);
+    { config: cfg, designEpsilon: designEpsilon(cfg.designSnrDb), transition: Array.from(transition.dataSync()) },
+    [transition]);
 }
 
 /** Builds one paper model (call `await initBackend()` first). */

@@ -10,8 +10,11 @@ import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { projectRoot } from '../lib/core/index.js';
 
-/** Debian's python3 (its python3-torch); BENCH_PYTHON overrides it (e.g. a path that does not exist shows the no-peer output). */
+/** Debian's python3 (with python3-torch); BENCH_PYTHON overrides it (a missing path shows the no-peer output). */
 export const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
+
+/** What nn_peer.py's build answers: parameter count, tensor count, tensor sizes (ascending). */
+export interface MirrorInfo { readonly params: number; readonly tensors: number; readonly sizes: number[] }
 
 /** What nn_peer.py's hello answers. */
 export interface PeerInfo {
@@ -24,12 +27,16 @@ export interface PeerInfo {
  * bench/peers/<name>, or the reason it cannot run (no python3, `module` not importable, no script).
  * Defaults: the torch peer of bench/nn.ts.
  */
-export function peerScript(name = 'nn_peer.py', module: 'torch' | 'numpy' = 'torch'): { script: string } | { missing: string } {
+export function peerScript(
+  name = 'nn_peer.py', module: 'torch' | 'numpy' = 'torch',
+): { script: string } | { missing: string } {
   const script = join(projectRoot(), 'bench', 'peers', name);
   if (!existsSync(script)) return { missing: `${script} not found` };
   const probe = spawnSync(PYTHON, ['-c', `import ${module}`], { encoding: 'utf8', env: peerEnv() });
   if (probe.error) return { missing: `${PYTHON} not runnable (${probe.error.message})` };
-  if (probe.status !== 0) return { missing: `${PYTHON} cannot import ${module} (scripts/bench-peers.sh installs python3-${module}, as root)` };
+  if (probe.status !== 0) {
+    return { missing: `${PYTHON} cannot import ${module} (scripts/bench-peers.sh installs python3-${module}, root)` };
+  }
   return { script };
 }
 
@@ -91,14 +98,19 @@ export class PythonPeer {
     if (this.closed) throw new Error(`python peer has exited: ${this.stderr.trim().split('\n').pop() ?? ''}`);
     this.proc.stdin.write(`${JSON.stringify(msg)}\n`);
     const line = await this.nextLine(timeoutMs);
-    if (line === null) throw new Error(`python peer exited during ${String(msg.cmd)}: ${this.stderr.trim() || 'no message'}`);
+    if (line === null) {
+      throw new Error(`python peer exited during ${String(msg.cmd)}: ${this.stderr.trim() || 'no message'}`);
+    }
     const reply = JSON.parse(line) as T & { error?: string; trace?: string };
-    if (reply.error) throw new Error(`python peer, ${String(msg.cmd)} ${String(msg.model ?? '')}: ${reply.error}\n${reply.trace ?? ''}`);
+    if (reply.error) {
+      const what = `${String(msg.cmd)} ${String(msg.model ?? '')}`;
+      throw new Error(`python peer, ${what}: ${reply.error}\n${reply.trace ?? ''}`);
+    }
     return reply;
   }
 
   /** nn_peer.py: builds the mirror; its parameter count, tensor count, and tensor sizes (ascending). */
-  build(model: string, spec: Record<string, unknown>, seed = 1): Promise<{ params: number; tensors: number; sizes: number[] }> {
+  build(model: string, spec: Record<string, unknown>, seed = 1): Promise<MirrorInfo> {
     return this.request({ cmd: 'build', model, spec, seed });
   }
 

@@ -87,7 +87,10 @@ export function profileSteps(step: () => unknown, steps: number): StepProfile {
   const kernels = [...acc].map(([name, s]) => ({
     name, calls: s.calls / steps, nestedCalls: s.nested / steps, totalMs: s.total / steps, selfMs: s.self / steps,
   })).sort((a, b) => b.selfMs - a.selfMs);
-  return { steps, stepMs: wall / steps, kernelMs: topMs / steps, topLevelCalls: topCalls / steps, outsideMs: (wall - topMs) / steps, kernels };
+  return {
+    steps, stepMs: wall / steps, kernelMs: topMs / steps, topLevelCalls: topCalls / steps,
+    outsideMs: (wall - topMs) / steps, kernels,
+  };
 }
 
 /** The profile as text: a summary line and the `top` kernels by self time (the rest summed in one line). */
@@ -97,13 +100,15 @@ export function formatProfile(title: string, p: StepProfile, top = 25): string {
   const lines = [
     `${title}: ${f(p.stepMs)} ms per step (mean of ${p.steps} profiled steps; timing each kernel adds a little)`,
     `  in kernels: ${f(p.kernelMs)} ms (${pct(p.kernelMs)}) over ${Math.round(p.topLevelCalls)} top-level kernel calls`,
-    `  outside kernels: ${f(p.outsideMs)} ms (${pct(p.outsideMs)}): tape, tidy/dispose, JS work in the loss, data reads`,
+    `  outside kernels: ${f(p.outsideMs)} ms (${pct(p.outsideMs)}): tape, tidy/dispose, JS work in the loss, reads`,
     '',
     '| kernel | calls/step | (nested) | self ms | self % | incl. ms |',
     '|---|---:|---:|---:|---:|---:|',
   ];
   for (const k of p.kernels.slice(0, top)) {
-    lines.push(`| ${k.name} | ${Math.round(k.calls)} | ${k.nestedCalls > 0 ? Math.round(k.nestedCalls) : ''} | ${f(k.selfMs)} | ${pct(k.selfMs)} | ${f(k.totalMs)} |`);
+    const nested = k.nestedCalls > 0 ? Math.round(k.nestedCalls) : '';
+    const calls = Math.round(k.calls);
+    lines.push(`| ${k.name} | ${calls} | ${nested} | ${f(k.selfMs)} | ${pct(k.selfMs)} | ${f(k.totalMs)} |`);
   }
   const rest = p.kernels.slice(top);
   if (rest.length > 0) {
@@ -111,6 +116,6 @@ export function formatProfile(title: string, p: StepProfile, top = 25): string {
     const calls = rest.reduce((s, k) => s + k.calls, 0);
     lines.push(`| (${rest.length} other kernels) | ${Math.round(calls)} | | ${f(ms)} | ${pct(ms)} | |`);
   }
-  lines.push('', 'self = time in the kernel minus kernels it ran inside it (nested); self times add up to "in kernels".');
+  lines.push('', 'self = time in the kernel minus the kernels it ran (nested); self times add up to "in kernels".');
   return lines.join('\n');
 }

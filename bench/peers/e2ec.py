@@ -82,7 +82,8 @@ def build(spec, seed):
     rows = bsz * k
     lam, eps, temp = cfg["lambda"], cfg["eps"], cfg["temperature"]
     if cfg["grounding"] and lam * d * math.log(bsz) >= 1e-3:
-        raise ValueError("this configuration adds the mixture-MI term (lambda * d * log B >= 1e-3), which the mirror lacks")
+        raise ValueError("this configuration adds the mixture-MI term (lambda * d * log B >= 1e-3): "
+                         "the mirror lacks it")
     x = (torch.rand(bsz, INPUT_DIM) - 0.1307) / 0.3081
     y = torch.randint(0, CLASSES, (bsz,))
     yk = y.repeat_interleave(k)

@@ -3,7 +3,8 @@
 Protocol: one JSON object per line on stdin, one JSON reply per line on stdout (nothing else is printed there).
   {"cmd": "hello"}                                  -> {"torch": version, "threads": n, "blas": [...]}
   {"cmd": "build", "model": m, "spec": {...}}       -> {"params": scalars, "tensors": count, "sizes": sorted sizes}
-  {"cmd": "steps", "model": m, "steps": n}          -> {"ms": [per-step wall ms], "cpuMs": [per-step process CPU ms], "loss": last loss or null}
+  {"cmd": "steps", "model": m, "steps": n}          -> {"ms": [wall ms per step], "cpuMs": [process CPU ms per step],
+                                                        "loss": last loss or null}
   {"cmd": "free", "model": m} / {"cmd": "quit"}     -> {"ok": true}
 Errors reply {"error": message}. The driver runs one side at a time (tfjs, then torch, ...), so the two sides never
 compete for the core. One thread: torch.set_num_threads(1) and OPENBLAS_NUM_THREADS=1 (set before torch loads).

@@ -32,7 +32,7 @@ class ResBlock(nn.Module):
 
 
 class Attention(nn.Module):
-    """Single-head self-attention over the H*W positions: GN, q/k/v/proj dense C -> C, residual (lib/nn attentionBlock)."""
+    """Single-head self-attention over the H*W positions: GN, q/k/v/proj dense C -> C, residual (attentionBlock)."""
 
     def __init__(self, c, groups):
         super().__init__()
@@ -72,7 +72,8 @@ class Codec(nn.Module):
         self.dec_att = Attention(last, g) if self.attention else None
         ups = list(reversed(range(len(c))))
         self.dec_res = nn.ModuleList(ResBlock(c[i], base if i == 0 else c[i - 1], g) for i in ups)
-        self.dec_up = nn.ModuleList(nn.Conv2d(base if i == 0 else c[i - 1], base if i == 0 else c[i - 1], 3, padding=1) for i in ups)
+        to = [base if i == 0 else c[i - 1] for i in ups]
+        self.dec_up = nn.ModuleList(nn.Conv2d(t, t, 3, padding=1) for t in to)
         self.dec_refine = nn.ModuleList(ResBlock(base, base, g) for _ in range(a["decoderRefineBlocks"]))
         self.dec_gn = nn.GroupNorm(g, base, eps=1e-5) if self.end_norm else None
         self.dec_out = nn.Conv2d(base, 3, 3, padding=1)

@@ -198,7 +198,8 @@ function bodyRows(fma: boolean): number[] {
       for (const i of [3, 2, 1, 0]) d.push(...g(WW + i), ...load(rows + i), ...g(A), ...F64X2MADD, ...s(A));
     } else {
       const term = (i: number): number[] => [...g(WW + i), ...load(rows + i), ...F64X2MUL];
-      d.push(...g(A), ...term(0), ...term(1), ...F64X2ADD, ...term(2), ...term(3), ...F64X2ADD, ...F64X2ADD, ...F64X2ADD, ...s(A));
+      d.push(...g(A), ...term(0), ...term(1), ...F64X2ADD, ...term(2), ...term(3), ...F64X2ADD, ...F64X2ADD);
+      d.push(...F64X2ADD, ...s(A));
     }
     d.push(...g(ACC), ...g(J), I32ADD, ...g(A), ...V128STORE(0));
     return d;

@@ -10,9 +10,10 @@ import assert from 'node:assert/strict';
 import { tf, initBackend } from '../../lib/nn/index.js';
 import { latentsPerImage } from '../../lib/papers/codebook/config.js';
 import {
-  PAPER_MODELS, buildBenchModel, codebookBenchConfig, e2ecAuthorsBenchConfig, e2ecTable1BenchConfig, paramCount, vsccBenchConfig,
+  PAPER_MODELS, buildBenchModel, codebookBenchConfig, e2ecAuthorsBenchConfig, e2ecTable1BenchConfig, paramCount,
+  vsccBenchConfig,
 } from '../../bench/paper-models.js';
-import { TorchPeer, peerScript } from '../../bench/torch-peer.js';
+import { PythonPeer, peerScript } from '../../bench/python-peer.js';
 import { profileSteps } from '../../bench/step-profile.js';
 import { parseNnArgs } from '../../bench/nn.js';
 
@@ -22,7 +23,8 @@ test('bench configurations: the full-profile models issue 15 times', () => {
   const t = e2ecTable1BenchConfig();
   assert.deepEqual([t.hidden, t.contentHidden, t.samples, t.batchSize], [[256, 256], [256, 256], 4, 128]);
   const a = e2ecAuthorsBenchConfig();
-  assert.deepEqual([a.hidden, a.contentHidden, a.samples, a.baseline, a.batchSize, a.lr], [[1024, 512], [512, 512], 1, 'aux', 128, 1e-4]);
+  assert.deepEqual([a.hidden, a.contentHidden, a.samples, a.baseline, a.batchSize, a.lr],
+    [[1024, 512], [512, 512], 1, 'aux', 128, 1e-4]);
   const c = codebookBenchConfig();
   assert.deepEqual([c.scheme, c.K, c.D, latentsPerImage(c), c.batchSize], ['proposed', 64, 16, 64, 32]);
 });
@@ -58,15 +60,17 @@ test('PyTorch mirrors: same parameter count as the tfjs model, one finite step',
   { skip: 'missing' in peer ? `no torch peer: ${peer.missing}` : false }, async () => {
     if (!('script' in peer)) return;
     await initBackend();
-    const { peer: p } = await TorchPeer.start(peer.script);
+    const { peer: p } = await PythonPeer.start(peer.script);
     try {
       for (const m of PAPER_MODELS) {
         const bm = buildBenchModel(m);
         try {
           const t = await p.build(m, bm.spec);
-          assert.equal(t.params, paramCount(bm.params), `${m}: torch ${t.params} vs tfjs ${paramCount(bm.params)} parameters`);
+          const ours = paramCount(bm.params);
+          assert.equal(t.params, ours, `${m}: torch ${t.params} vs tfjs ${ours} parameters`);
           // Stronger than the bench's check: tensor by tensor (as sizes; the layouts differ, NHWC vs NCHW).
-          assert.deepEqual(t.sizes, Object.values(bm.params).map((v) => v.size).sort((x, y) => x - y), `${m}: tensor sizes`);
+          const sizes = Object.values(bm.params).map((v) => v.size).sort((x, y) => x - y);
+          assert.deepEqual(t.sizes, sizes, `${m}: tensor sizes`);
           const s = await p.steps(m, 1);
           assert.ok(s.loss !== null && Number.isFinite(s.loss), `${m}: torch loss ${s.loss}`);
           await p.free(m);
@@ -82,7 +86,8 @@ test('PyTorch mirrors: same parameter count as the tfjs model, one finite step',
 test('profileSteps: counts kernel calls, nests custom ops, restores the engine', async () => {
   await initBackend();
   const a = tf.tensor1d([1, 2, 3]);
-  const sq = tf.customGrad(((x: tf.Tensor) => ({ value: tf.square(x), gradFunc: (dy: tf.Tensor) => dy })) as Parameters<typeof tf.customGrad>[0]);
+  type GradFn = Parameters<typeof tf.customGrad>[0];
+  const sq = tf.customGrad(((x: tf.Tensor) => ({ value: tf.square(x), gradFunc: (dy: tf.Tensor) => dy })) as GradFn);
   const prof = profileSteps(() => tf.tidy(() => sq(tf.add(tf.add(a, 1), 2)).dataSync()), 4);
   const byName = new Map(prof.kernels.map((k) => [k.name, k]));
   assert.equal(byName.get('Add')?.calls, 2);
@@ -90,7 +95,7 @@ test('profileSteps: counts kernel calls, nests custom ops, restores the engine',
   assert.equal(byName.get('Square')?.nestedCalls, 1, 'Square runs inside the custom op');
   assert.equal(prof.topLevelCalls, 3, 'two Adds and the custom op; Square is nested');
   const selfSum = prof.kernels.reduce((s, k) => s + k.selfMs, 0);
-  assert.ok(Math.abs(selfSum - prof.kernelMs) < 1e-6 + 1e-9 * prof.kernelMs, `self times ${selfSum} vs in-kernel ${prof.kernelMs}`);
+  assert.ok(Math.abs(selfSum - prof.kernelMs) < 1e-6 + 1e-9 * prof.kernelMs, `self ${selfSum} vs ${prof.kernelMs} ms`);
   assert.ok(prof.outsideMs >= 0 && prof.kernelMs <= prof.stepMs);
   assert.ok(!Object.prototype.hasOwnProperty.call(tf.engine(), 'runKernelFunc'), 'engine restored');
   assert.throws(() => profileSteps(() => 0, 0), RangeError);
@@ -102,7 +107,8 @@ test('parseNnArgs: defaults, options, and errors naming the argument', () => {
   const o = parseNnArgs(['--models', 'vscc,codebook', '--rounds', '3', '--round-ms', '200']);
   assert.deepEqual([o.models, o.rounds, o.roundMs, o.profile], [['vscc', 'codebook'], 3, 200, null]);
   assert.equal(parseNnArgs(['--profile-step', 'e2ec-authors']).profile, 'e2ec-authors');
-  assert.throws(() => parseNnArgs(['--models', 'resnet']), (e: Error) => e instanceof RangeError && /model must be one of/.test(e.message));
-  assert.throws(() => parseNnArgs(['--rounds', '0']), (e: Error) => e instanceof RangeError && /--rounds/.test(e.message));
-  assert.throws(() => parseNnArgs(['--fast']), (e: Error) => e instanceof RangeError && /unknown argument/.test(e.message));
+  const rangeError = (re: RegExp) => (e: Error) => e instanceof RangeError && re.test(e.message);
+  assert.throws(() => parseNnArgs(['--models', 'resnet']), rangeError(/model must be one of/));
+  assert.throws(() => parseNnArgs(['--rounds', '0']), rangeError(/--rounds/));
+  assert.throws(() => parseNnArgs(['--fast']), rangeError(/unknown argument/));
 });
