@@ -21,3 +21,6 @@ export {
   listCacheEntries, removeCacheEntries, RESULT_CACHE_FOLDERS, type CacheEntry, type CacheKind, type CacheStatus,
   type ListCacheOptions,
 } from '../nn/cache-index.js';
+export {
+  beginOutput, joinOutput, readLock, OutputLockedError, type OutputTransaction, type LockHolder,
+} from './outputs.js';
