@@ -26,7 +26,15 @@ export { Adam, type AdamOptions, type AdamState } from './optim.js';
 export { saveWeights, loadWeights, loadWeightsInto, loadLayersModel } from './weights.js';
 export { canonicalJson, configHash } from './hash.js';
 export { makeTrainStep, type TrainStep } from './step.js';
-export { train, cliProgressBar, type TrainOptions, type TrainResult, type TrainProgress } from './train.js';
-export { runSweep, runSweepAll, type SweepOptions, type SweepOutcome, type SweepAllOptions } from './sweep.js';
+export {
+  codeVersion, codeKeyedHash, forgetCodeVersions, importGraph, moduleSpecifiers, type CodeVersion,
+} from './code-version.js';
+export {
+  train, cliProgressBar, checkpointIdentity, type TrainOptions, type TrainResult, type TrainProgress,
+  type CheckpointIdentity,
+} from './train.js';
+export {
+  runSweep, runSweepAll, sweepEntryKey, type SweepOptions, type SweepOutcome, type SweepAllOptions,
+} from './sweep.js';
 export { demoTrial, type DemoTrialConfig } from './sweep-demo.js';
 export { setCancellationCheck, throwIfCancelled } from './cancel.js';

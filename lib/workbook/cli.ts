@@ -1,4 +1,4 @@
-/** The `workbook` command: run | export | doctor | clean | status. Exit codes: 0 ok, 1 failure, 2 bad usage. */
+/** The `workbook` command: run | export | doctor | clean | status | cache. Exit codes: 0 ok, 1 failure, 2 bad usage. */
 import { basename, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -7,6 +7,7 @@ import { formatChecks, fixProblems, runChecks } from './doctor.js';
 import { EXPORT_FORMATS, exportNotebook, type ExportFormat } from './export.js';
 import { clearOutputs, hasOutputs, parseParam, readNotebook, validateParameters, writeNotebook, type ParamValue } from './notebook.js';
 import { updateReadmeStatus } from './status.js';
+import { cacheCommand } from './cache-command.js';
 import { CellError, listNotebooks, notebookCellTimeout, PROFILES, resolveNotebook, runNotebook, type Profile } from './runner.js';
 
 const USAGE = `usage:
@@ -18,6 +19,8 @@ const USAGE = `usage:
   workbook check-clean [notebook…]    exit 1 if a notebook has outputs
   workbook status [--write|--check]   claims status per paper from figures/*/results.json (--write: into README.md;
                                       --check: exit 1 if README.md's table differs)
+  workbook cache list|clear [paper…] [--stale] [--json]
+                                      result caches (models, checkpoints, sweeps) with code versions; --help for more
 Notebooks are names in notebooks/ (zepe, vscc, e2ec, codebook) or paths; default: all of them.
 run prints each code cell as it starts and ends, and what the kernel prints; --quiet keeps only the summary.`;
 
@@ -157,6 +160,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       case 'clean': return cmdClean(rest, false);
       case 'check-clean': return cmdClean(rest, true);
       case 'status': return cmdStatus(rest);
+      case 'cache': return cacheCommand(rest);
       case undefined: case '-h': case '--help': case 'help':
         console.log(USAGE);
         return cmd === undefined ? 2 : 0;

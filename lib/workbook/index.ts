@@ -16,3 +16,11 @@ export { collectProvenance, gitState, packageVersions, type Provenance } from '.
 export { findJupyterPython, ensureKernelspec, findChromium, KERNEL_NAME } from './toolchain.js';
 export { main as cli } from './cli.js';
 export { paperStatus, statusMarkdown, replaceStatusBlock, readStatusBlock, updateReadmeStatus, STATUS_PAPERS, STATUS_BEGIN, STATUS_END, type PaperStatus } from './status.js';
+export { cacheCommand, formatCacheTable, CACHE_USAGE } from './cache-command.js';
+export {
+  listCacheEntries, removeCacheEntries, RESULT_CACHE_FOLDERS, type CacheEntry, type CacheKind, type CacheStatus,
+  type ListCacheOptions,
+} from '../nn/cache-index.js';
+export {
+  beginOutput, joinOutput, readLock, OutputLockedError, type OutputTransaction, type LockHolder,
+} from './outputs.js';
