@@ -12,6 +12,7 @@ import {
   type Notebook, type ParamValue,
 } from './notebook.js';
 import { ensureKernelspec, jupyterEnv, KERNEL_NAME, requireJupyterPython } from './toolchain.js';
+import { trustNotebooks } from './trust.js';
 
 export type Profile = 'quick' | 'full';
 export const PROFILES: readonly Profile[] = ['quick', 'full'];
@@ -185,6 +186,7 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
   }
   const executed = stripTiming(JSON.parse(String(res.stdout)) as Notebook);
   writeNotebook(output, executed);
+  await trustNotebooks([output]); // its outputs were made here: Jupyter shows them (SVG, HTML) when it is opened
   return { notebook: path, output, seconds: (Date.now() - started) / 1000, parameters };
 }
 
