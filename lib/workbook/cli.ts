@@ -1,10 +1,14 @@
-/** The `workbook` command: run | export | doctor | clean | status | cache. Exit codes: 0 ok, 1 failure, 2 bad usage. */
+/**
+ * The `workbook` command: run | export | notebook | lab | doctor | clean | status | cache.
+ * Exit codes: 0 ok, 1 failure, 2 bad usage.
+ */
 import { basename, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../core/index.js';
 import { formatChecks, fixProblems, runChecks } from './doctor.js';
-import { EXPORT_FORMATS, exportNotebook, type ExportFormat } from './export.js';
+import { EXPORT_FORMATS, exportLocations, exportNotebook, type ExportFormat, type PaperSize } from './export.js';
+import { cmdNotebook } from './notebook-server.js';
 import { clearOutputs, hasOutputs, parseParam, readNotebook, validateParameters, writeNotebook, type ParamValue } from './notebook.js';
 import { updateReadmeStatus } from './status.js';
 import { cacheCommand } from './cache-command.js';
@@ -13,7 +17,8 @@ import { CellError, listNotebooks, notebookCellTimeout, PROFILES, resolveNoteboo
 const USAGE = `usage:
   workbook run [notebook…] [--profile quick|full] [--param key=value]… [--out DIR]
                [--cell-timeout SECONDS] [--timeout SECONDS] [--export html,pdf] [--quiet]
-  workbook export [notebook…] [--profile quick|full] [--to html,pdf] [--out DIR]
+  workbook export [notebook…] [--profile quick|full] [--to html,pdf] [--out DIR] [--paper a4|letter] [--no-input]
+  workbook notebook [--port N]        serve notebooks/ in the classic Jupyter Notebook (lab: JupyterLab, if installed)
   workbook doctor [--fix]
   workbook clean [notebook…]          strip outputs (notebooks are committed clean)
   workbook check-clean [notebook…]    exit 1 if a notebook has outputs
@@ -22,7 +27,9 @@ const USAGE = `usage:
   workbook cache list|clear [paper…] [--stale] [--json]
                                       result caches (models, checkpoints, sweeps) with code versions; --help for more
 Notebooks are names in notebooks/ (zepe, vscc, e2ec, codebook) or paths; default: all of them.
-run prints each code cell as it starts and ends, and what the kernel prints; --quiet keeps only the summary.`;
+run prints each code cell as it starts and ends, and what the kernel prints; --quiet keeps only the summary.
+--out DIR is the run's folder for run and export alike: run writes DIR/<notebook>.ipynb, export reads it there and
+writes the HTML/PDF beside it (default: build/<profile>/notebooks → build/<profile>/export).`;
 
 class UsageError extends Error {}
 
@@ -87,7 +94,7 @@ async function cmdRun(argv: string[]): Promise<number> {
     });
     process.stderr.write(`✔ ${name}: ${res.seconds.toFixed(1)} s → ${res.output}\n`);
     if (formats.length > 0) {
-      const ex = await exportNotebook(res.output, formats, join(outDir, '..', 'export'));
+      const ex = await exportNotebook(res.output, formats, exportLocations(profile, values.out).exportDir);
       process.stderr.write(`  exported: ${Object.values(ex).filter(Boolean).join(', ')}\n`);
     }
   }
@@ -95,18 +102,26 @@ async function cmdRun(argv: string[]): Promise<number> {
 }
 
 async function cmdExport(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { profile: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: {
+      profile: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, paper: { type: 'string' },
+      'no-input': { type: 'boolean' },
+    },
+  });
   const profile = profileOf(values.profile);
   const formats = formatsOf(values.to, ['html']);
-  const executedDir = join(projectRoot(), 'build', profile, 'notebooks');
-  const outDir = values.out ? resolve(values.out) : join(projectRoot(), 'build', profile, 'export');
+  const { executedDir, exportDir: outDir } = exportLocations(profile, values.out);
+  const opts = { paper: (values.paper ?? 'a4') as PaperSize, noInput: values['no-input'] === true };
   const names = positionals.length > 0 ? positionals : listNotebooks().map((p) => basename(p, '.ipynb'));
   for (const n of names) {
     // Export the executed copy when there is one (outputs are the point); a path is taken as given.
     const executed = join(executedDir, `${basename(n, '.ipynb')}.ipynb`);
     const src = n.endsWith('.ipynb') && existsSync(n) ? resolve(n) : executed;
-    if (!existsSync(src)) throw new Error(`no executed notebook at ${src}: run \`workbook run ${basename(n, '.ipynb')} --profile ${profile}\` first`);
-    const ex = await exportNotebook(src, formats, outDir);
+    const out = values.out ? ` --out ${values.out}` : '';
+    const runCmd = `workbook run ${basename(n, '.ipynb')} --profile ${profile}${out}`;
+    if (!existsSync(src)) throw new Error(`no executed notebook at ${src}: run \`${runCmd}\` first`);
+    const ex = await exportNotebook(src, formats, outDir, opts);
     process.stderr.write(`✔ ${basename(src)} → ${Object.values(ex).filter(Boolean).join(', ')}\n`);
   }
   return 0;
@@ -157,6 +172,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       case 'run': return await cmdRun(rest);
       case 'export': return await cmdExport(rest);
       case 'doctor': return await cmdDoctor(rest);
+      case 'notebook': case 'lab': return await cmdNotebook(cmd, rest);
       case 'clean': return cmdClean(rest, false);
       case 'check-clean': return cmdClean(rest, true);
       case 'status': return cmdStatus(rest);

@@ -6,7 +6,11 @@ export {
 } from './verdict.js';
 export { progress, stageProgress, type Progress, type ProgressOptions, type StepReport } from './progress.js';
 export { runNotebook, resolveNotebook, listNotebooks, figuresRootFor, parametersFor, CellError, PROFILES, type Profile, type RunOptions, type RunResult } from './runner.js';
-export { exportNotebook, exportHtml, htmlToPdf, screenshot, EXPORT_FORMATS, type ExportFormat } from './export.js';
+export {
+  exportNotebook, exportHtml, exportLocations, htmlToPdf, screenshot, EXPORT_FORMATS, PAPER_SIZES, type ExportFormat,
+  type ExportOptions, type PaperSize,
+} from './export.js';
+export { trustNotebooks, isTrusted } from './trust.js';
 export { runChecks, formatChecks, fixProblems, aptPackages, type Check } from './doctor.js';
 export {
   readNotebook, writeNotebook, injectParameters, clearOutputs, hasOutputs, parseParam, validateParameters, declaredParameters,

@@ -18,6 +18,7 @@ import {
 } from './notebook.js';
 import { beginOutput, type OutputTransaction } from './outputs.js';
 import { ensureKernelspec, jupyterEnv, KERNEL_NAME, requireJupyterPython } from './toolchain.js';
+import { trustNotebooks } from './trust.js';
 
 export type Profile = 'quick' | 'full';
 export const PROFILES: readonly Profile[] = ['quick', 'full'];
@@ -159,6 +160,7 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
     const job: Job = { path, name, prepared, python: py.python, partial, cellTimeout, notebookLimit, started, opts };
     const executed = await execute(job);
     writeNotebook(output, executed);
+    await trustNotebooks([output]); // its outputs were made here: Jupyter shows them (SVG, HTML) when it is opened
     staged?.commit();
   } finally {
     staged?.abort(); // after a commit this only releases the lock; otherwise the staging folder goes too
