@@ -59,10 +59,22 @@ export function swish<T extends tf.Tensor>(x: T): T {
   return tf.mul(x, tf.sigmoid(x)) as T;
 }
 
-/** Identity forward, zero gradient (tfjs has no stop_gradient). */
+/** The engine internals stopGradient uses (tfjs-core 4.22 Engine; not in the public typings). */
+interface EngineInternals {
+  readonly state: { readonly tensorInfo: { get(dataId: object): { backend: tf.KernelBackend } | undefined } };
+}
+
+/**
+ * Identity forward, no gradient (tf.stop_gradient; tfjs has none). The result is a new tensor on x's data (one more
+ * backend reference, as tf.clone; no copy, no kernel) that is on no tape node, so backpropagation never enters x's
+ * subgraph: its backward kernels are not run at all (a custom op with a zero gradient would still run them).
+ */
 export function stopGradient<T extends tf.Tensor>(x: T): T {
-  const f = customOp(([a]) => ({ value: tf.clone(a), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) }));
-  return f(x) as T;
+  if (x.isDisposed) throw new TypeError('stopGradient: x is disposed');
+  const engine = tf.engine();
+  const owner = (engine as unknown as EngineInternals).state.tensorInfo.get(x.dataId)?.backend ?? engine.backend;
+  owner.incRef(x.dataId);
+  return engine.makeTensorFromTensorInfo({ dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype }, owner) as T;
 }
 
 /**

@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tf, initBackend, loadWasmBackend, stopGradient } from '../../lib/nn/index.js';
+import { Rng } from '../../lib/core/index.js';
+
+// Ops of lib/nn rewritten for speed, each against the plain tfjs composition it replaces (values and gradients).
+
+const BACKENDS = ['cpu', 'wasm'] as const;
+
+async function use(backend: 'cpu' | 'wasm'): Promise<void> {
+  if (backend === 'wasm') loadWasmBackend();
+  else await initBackend('cpu');
+  await tf.setBackend(backend);
+}
+
+function randn(rng: Rng, shape: number[], std = 1): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(rng.fillNormal(new Float32Array(n), 0, std) as Float32Array, shape);
+}
+
+/** Bits of a float32 tensor (so −0 ≠ +0). */
+const bits = (t: tf.Tensor): number[] => Array.from(new Uint32Array(Float32Array.from(t.dataSync()).buffer));
+
+/** The zero-gradient custom op stopGradient used to be: identity forward, zeros back into its input's subgraph. */
+function zeroGradientIdentity<T extends tf.Tensor>(x: T): T {
+  const f = tf.customGrad(((a: tf.Tensor) => ({ value: tf.clone(a), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as
+    unknown as Parameters<typeof tf.customGrad>[0]);
+  return f(x) as T;
+}
+
+/** Kernel names (sorted) run by fn, as tf.profile records them. */
+async function kernelsOf(fn: () => tf.Tensor | tf.Tensor[]): Promise<string[]> {
+  const info = await tf.profile(() => tf.tidy(fn));
+  tf.dispose(info.result as tf.Tensor | tf.Tensor[]);
+  return info.kernels.map((k) => k.name).sort();
+}
+
+for (const backend of BACKENDS) test(`stopGradient on ${backend}: same values, same other gradients, and its input's backward is never run`, async () => {
+  await use(backend);
+  const before = tf.memory().numTensors;
+  const rng = new Rng(21);
+  const a = randn(rng, [5, 7]);
+  const b = randn(rng, [5, 7]);
+  // f(a, b) = Σ a²·sg(exp(b)·a) + mean(sg(min(a, 1)))·Σ b: the stopped branches depend on a and b.
+  const f = (sg: (t: tf.Tensor) => tf.Tensor) => (x: tf.Tensor, y: tf.Tensor) => tf.add(
+    tf.sum(tf.mul(tf.square(x), sg(tf.mul(tf.exp(y), x)))),
+    tf.mul(tf.mean(sg(tf.min(x, 1))), tf.sum(y)),
+  ) as tf.Scalar;
+  // Reference: the stopped values as constants (tensors made from their values: no path back at all).
+  const constant = (t: tf.Tensor) => tf.tensor(t.dataSync(), t.shape);
+
+  const value = tf.tidy(() => bits(stopGradient(tf.mul(a, 3))));
+  assert.deepEqual(value, tf.tidy(() => bits(tf.mul(a, 3))), 'forward value');
+
+  const grads = (sg: (t: tf.Tensor) => tf.Tensor) => tf.tidy(() => tf.grads(f(sg))([a, b]).map(bits));
+  const want = grads(constant);
+  assert.deepEqual(grads(stopGradient), want, 'gradients equal those with the stopped values as constants');
+  assert.deepEqual(grads(zeroGradientIdentity), want, 'and those of the old zero-gradient op');
+
+  // Backward kernels = kernels of the gradient computation minus those of the forward pass.
+  const backward = async (sg: (t: tf.Tensor) => tf.Tensor) => {
+    const all = await kernelsOf(() => tf.grads(f(sg))([a, b]));
+    const fwd = await kernelsOf(() => f(sg)(a, b));
+    for (const k of fwd) all.splice(all.indexOf(k), 1);
+    return all;
+  };
+  const pruned = await backward(stopGradient);
+  assert.deepEqual(pruned, await backward(constant), 'the same backward kernels as with constants');
+  const old = await backward(zeroGradientIdentity);
+  assert.ok(old.length > pruned.length, `the zero-gradient op ran more backward kernels (${old.length} vs ${pruned.length})`);
+  // tf.min's gradient is an Equal mask (the 9 ms kernel of the codebook step): gone with the real detach.
+  assert.ok(old.includes('Equal') && !pruned.includes('Equal'), `Equal: old ${old.includes('Equal')}, new ${pruned.includes('Equal')}`);
+
+  // A variable reached only through stopGradient gets no gradient (tf.stop_gradient's rule), others theirs.
+  const [v, w] = tf.tidy(() => [tf.variable(randn(rng, [3])), tf.variable(randn(rng, [3]))]);
+  const { value: vl, grads: vg } = tf.variableGrads(() => tf.sum(tf.mul(stopGradient(v), w)) as tf.Scalar, [v, w]);
+  assert.deepEqual(Object.keys(vg), [w.name]);
+  assert.deepEqual(bits(vg[w.name]), bits(v));
+
+  // The result owns a reference: it survives its input's disposal; disposing both frees everything.
+  const x = randn(rng, [4]);
+  const xb = bits(x);
+  const y = stopGradient(x);
+  x.dispose();
+  assert.deepEqual(bits(y), xb);
+  y.dispose();
+  assert.throws(() => stopGradient(x), TypeError);
+  tf.dispose([a, b, v, w, vl, vg[w.name]]);
+  assert.equal(tf.memory().numTensors, before, 'no tensor leak');
+});
