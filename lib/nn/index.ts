@@ -14,8 +14,8 @@ export {
 } from './backend.js';
 export { registerWasmGradientKernels, conv2dBackpropFilterOps, conv2dBackpropInputOps, unsortedSegmentSumJs } from './wasm-kernels.js';
 export {
-  matMul, dense, swish, stopGradient, straightThrough, randomNormal, randomUniform, reparameterize,
-  hardOneHotStraightThrough, gumbelSoftmax, reinforceSurrogate, EmaBaseline, nearestCodewordLookup, type CodewordLookup,
+  matMul, gramMatrix, dense, swish, stopGradient, straightThrough, randomNormal, randomUniform, reparameterize,
+  hardOneHotStraightThrough, gumbelSoftmax, reinforceSurrogate, EmaBaseline, gatherRows, nearestCodewordLookup, type CodewordLookup,
   vectorQuantize, type VectorQuantized,
 } from './ops.js';
 export {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tf, initBackend, loadWasmBackend, stopGradient } from '../../lib/nn/index.js';
+import { tf, initBackend, loadWasmBackend, stopGradient, gatherRows, gramMatrix, matMul } from '../../lib/nn/index.js';
 import { Rng } from '../../lib/core/index.js';
 
 // Ops of lib/nn rewritten for speed, each against the plain tfjs composition it replaces (values and gradients).
@@ -86,5 +86,65 @@ for (const backend of BACKENDS) test(`stopGradient on ${backend}: same values, s
   y.dispose();
   assert.throws(() => stopGradient(x), TypeError);
   tf.dispose([a, b, v, w, vl, vg[w.name]]);
+  assert.equal(tf.memory().numTensors, before, 'no tensor leak');
+});
+
+/** max |a − b| ≤ rel · max |b| (b the reference), with a non-zero reference. */
+function assertClose(a: ArrayLike<number>, b: ArrayLike<number>, rel: number, what: string): void {
+  assert.equal(a.length, b.length, `${what}: lengths`);
+  let scale = 0;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) {
+    scale = Math.max(scale, Math.abs(b[i]));
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+  }
+  assert.ok(scale > 0, `${what}: reference is all zero`);
+  assert.ok(diff <= rel * scale, `${what}: max |diff| ${diff.toExponential(2)} > ${rel} × ${scale.toExponential(2)}`);
+}
+
+for (const backend of BACKENDS) test(`gatherRows on ${backend} equals tf.gather bit for bit; bad indices rejected`, async () => {
+  await use(backend);
+  const rng = new Rng(22);
+  const table = randn(rng, [64, 9]) as tf.Tensor2D;
+  const ints = tf.tensor2d(Int32Array.from({ length: 12 }, (_, i) => i * 7 - 40), [4, 3], 'int32');
+  const ids = Array.from({ length: 300 }, () => rng.int(64));
+  const idT = tf.tensor1d(ids, 'int32');
+  for (const [t, ix] of [[table, ids], [table, idT], [ints, [3, 0, 3, 2]]] as const) {
+    const got = gatherRows(t, ix);
+    const want = tf.gather(t, ix instanceof tf.Tensor ? ix : tf.tensor1d(Array.from(ix), 'int32'));
+    assert.equal(got.dtype, t.dtype);
+    assert.deepEqual(got.shape, want.shape);
+    assert.deepEqual(Array.from(got.dataSync()), Array.from(want.dataSync()));
+    tf.dispose([got, want]);
+  }
+  assert.throws(() => gatherRows(table, [0, 64]), /indices\[1\] must be an integer in 0\.\.63, got 64/);
+  assert.throws(() => gatherRows(table, [1.5]), RangeError);
+  const cube = tf.zeros([2, 2, 2]);
+  assert.throws(() => gatherRows(cube as tf.Tensor2D, [0]), /rank 2/);
+  tf.dispose([table, ints, idT, cube]);
+});
+
+for (const backend of BACKENDS) test(`gramMatrix on ${backend}: value and gradient equal the matMul(fᵀ, f) composition`, async () => {
+  await use(backend);
+  const before = tf.memory().numTensors;
+  const rng = new Rng(23);
+  for (const [b, n, c] of [[3, 50, 9], [2, 7, 4], [1, 1, 1]]) {
+    const f = randn(rng, [b, n, c]) as tf.Tensor3D;
+    const r = randn(rng, [b, c, c]); // a non-symmetric upstream gradient exercises dG + dGᵀ
+    const reference = (x: tf.Tensor) => matMul(tf.transpose(x, [0, 2, 1]) as tf.Tensor3D, x as tf.Tensor3D);
+    const run = (g: (x: tf.Tensor) => tf.Tensor) => tf.tidy(() => {
+      const value = g(f).dataSync().slice();
+      const [grad] = tf.grads((x: tf.Tensor) => tf.sum(tf.mul(g(x), r)))([f]);
+      return { value, grad: grad.dataSync().slice() };
+    });
+    const got = run((x) => gramMatrix(x as tf.Tensor3D));
+    const want = run(reference);
+    assert.deepEqual(Array.from(got.value), Array.from(want.value), `value [${b}, ${n}, ${c}]`);
+    assertClose(got.grad, want.grad, 1e-6, `gradient [${b}, ${n}, ${c}]`);
+    tf.dispose([f, r]);
+  }
+  const flat = tf.zeros([2, 2]);
+  assert.throws(() => gramMatrix(flat as tf.Tensor3D), /f must be \[B, n, c\]/);
+  flat.dispose();
   assert.equal(tf.memory().numTensors, before, 'no tensor leak');
 });
