@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tf, initBackend, loadWasmBackend, stopGradient, gatherRows, gramMatrix, matMul } from '../../lib/nn/index.js';
+import {
+  tf, initBackend, loadWasmBackend, stopGradient, gatherRows, gramMatrix, matMul, swish, groupNormalize,
+} from '../../lib/nn/index.js';
 import { Rng } from '../../lib/core/index.js';
 
 // Ops of lib/nn rewritten for speed, each against the plain tfjs composition it replaces (values and gradients).
@@ -146,5 +148,61 @@ for (const backend of BACKENDS) test(`gramMatrix on ${backend}: value and gradie
   const flat = tf.zeros([2, 2]);
   assert.throws(() => gramMatrix(flat as tf.Tensor3D), /f must be \[B, n, c\]/);
   flat.dispose();
+  assert.equal(tf.memory().numTensors, before, 'no tensor leak');
+});
+
+/** Value (bits) and gradients (to rel) of `got` against `want`, both of the same inputs, under a random projection. */
+function compareOps(
+  got: (...xs: tf.Tensor[]) => tf.Tensor, want: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], rel: number, what: string,
+): void {
+  const shape = tf.tidy(() => want(...inputs).shape);
+  const r = randn(new Rng(inputs.length * 31 + inputs[0].size), shape);
+  const run = (f: (...xs: tf.Tensor[]) => tf.Tensor) => tf.tidy(() => {
+    const y = f(...inputs);
+    const grads = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), r)))(inputs);
+    return { value: bits(y), grads: grads.map((g) => g.dataSync().slice()) };
+  });
+  const a = run(got);
+  const b = run(want);
+  r.dispose();
+  assert.deepEqual(a.value, b.value, `${what}: forward value`);
+  a.grads.forEach((g, i) => assertClose(g, b.grads[i], rel, `${what}: gradient of input ${i}`));
+}
+
+/** The plain tfjs composition groupNormalize replaces (as lib/nn's groupNorm was). */
+function groupNormComposition(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, groups: number, eps: number, act: boolean): tf.Tensor {
+  const [n, h, w, c] = x.shape;
+  const xg = tf.reshape(x, [n, h, w, groups, c / groups]);
+  const { mean, variance } = tf.moments(xg, [1, 2, 4], true);
+  const xn = tf.reshape(tf.div(tf.sub(xg, mean), tf.sqrt(tf.add(variance, eps))), [n, h, w, c]);
+  const y = tf.add(tf.mul(xn, gamma), beta);
+  return act ? tf.mul(y, tf.sigmoid(y)) : y;
+}
+
+for (const backend of BACKENDS) test(`swish and groupNormalize (± Swish) on ${backend} equal the tfjs compositions`, async () => {
+  await use(backend);
+  const before = tf.memory().numTensors;
+  const rng = new Rng(24);
+  const x = randn(rng, [3, 17], 4);
+  compareOps((a) => swish(a), (a) => tf.mul(a, tf.sigmoid(a)), [x], 1e-6, 'swish');
+  for (const [shape, groups, eps] of [[[2, 5, 3, 8], 2, 1e-5], [[3, 4, 4, 6], 6, 1e-3], [[1, 2, 2, 4], 1, 1e-5]] as const) {
+    // Channels with different offsets and scales, so the normalisation matters.
+    const xs = tf.tidy(() => tf.add(tf.mul(randn(rng, [...shape]), randn(rng, [shape[3]], 2)), randn(rng, [shape[3]], 3)));
+    const gamma = randn(rng, [shape[3]]);
+    const beta = randn(rng, [shape[3]]);
+    for (const act of [false, true]) {
+      compareOps(
+        (a, g, b) => groupNormalize(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, { groups, eps, swish: act }),
+        (a, g, b) => groupNormComposition(a, g, b, groups, eps, act),
+        [xs, gamma, beta], 1e-5, `groupNormalize [${shape}] groups ${groups} swish ${act}`);
+    }
+    tf.dispose([xs, gamma, beta]);
+  }
+  const x4 = tf.zeros([1, 2, 2, 6]);
+  const g6 = tf.ones([6]);
+  assert.throws(() => groupNormalize(x4 as tf.Tensor4D, g6 as tf.Tensor1D, g6 as tf.Tensor1D, { groups: 4 }), /dividing the channel count 6/);
+  const b5 = tf.ones([5]);
+  assert.throws(() => groupNormalize(x4 as tf.Tensor4D, g6 as tf.Tensor1D, b5 as tf.Tensor1D, { groups: 2 }), /gamma and beta must be \[6\]/);
+  tf.dispose([x, x4, g6, b5]);
   assert.equal(tf.memory().numTensors, before, 'no tensor leak');
 });
