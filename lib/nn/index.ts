@@ -14,7 +14,7 @@ export {
 } from './backend.js';
 export { registerWasmGradientKernels, conv2dBackpropFilterOps, conv2dBackpropInputOps, unsortedSegmentSumJs } from './wasm-kernels.js';
 export {
-  matMul, gramMatrix, dense, swish, groupNormalize, type GroupNormOptions, stopGradient, straightThrough, randomNormal, randomUniform, reparameterize,
+  matMul, gramMatrix, repeatEachRow, dense, swish, groupNormalize, layerNormalize, type GroupNormOptions, stopGradient, straightThrough, randomNormal, randomUniform, reparameterize,
   hardOneHotStraightThrough, gumbelSoftmax, reinforceSurrogate, EmaBaseline, gatherRows, nearestCodewordLookup, type CodewordLookup,
   vectorQuantize, type VectorQuantized,
 } from './ops.js';

@@ -61,6 +61,23 @@ export function gramMatrix(f: tf.Tensor3D): tf.Tensor3D {
   return op(f) as tf.Tensor3D;
 }
 
+/**
+ * Each row of t [r, n] repeated k times in place: rows i·k … i·k + k − 1 of the [r·k, n] result copy row i. One
+ * tile kernel forward (exact copies), one sum over the k copies backward; a 0/1 repeat matrix times t costs two
+ * r·k × r × n matmuls instead.
+ */
+export function repeatEachRow(t: tf.Tensor2D, k: number): tf.Tensor2D {
+  if (t.rank !== 2) throw new RangeError(`repeatEachRow: t must be rank 2, got shape [${t.shape}]`);
+  if (!Number.isInteger(k) || k < 1) throw new RangeError(`repeatEachRow: k must be an integer >= 1, got ${k}`);
+  if (k === 1) return tf.clone(t);
+  const [r, n] = t.shape;
+  const f = customOp(([x]) => ({
+    value: tf.reshape(tf.tile(tf.reshape(x, [r, 1, n]), [1, k, 1]), [r * k, n]),
+    gradFunc: (dy: tf.Tensor) => tf.sum(tf.reshape(dy, [r, k, n]), 1),
+  }));
+  return f(t) as tf.Tensor2D;
+}
+
 /** x·w + b for x [..., in], w [in, out], b [out]; fast on wasm (see matMul). */
 export function dense(x: tf.Tensor, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor {
   const inDim = w.shape[0];
@@ -102,10 +119,7 @@ export interface GroupNormOptions {
 
 /**
  * GroupNorm (Wu & He 2018) of x [n, h, w, c] with per-channel γ, β [c], optionally followed by Swish, as ONE custom
- * op. Forward: the same ops as tf.moments + (x − μ)/√(σ² + ε)·γ + β (same values); backward written out (x̂ the
- * normalised input, s = √(σ² + ε), means over each sample's group):
- *   ∂L/∂β = Σ dy,  ∂L/∂γ = Σ dy·x̂,  ∂L/∂x = (dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)) / s  with dx̂ = dy·γ,
- * 13 kernels (18 with Swish) where autograd of the composition runs ~80 (~94).
+ * op (see normalizeAffine): 13 kernels (18 with Swish) where autograd of the composition runs ~80 (~94).
  */
 export function groupNormalize(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, opts: GroupNormOptions): tf.Tensor4D {
   const { groups, eps = 1e-5, swish: withSwish = false } = opts;
@@ -114,19 +128,38 @@ export function groupNormalize(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tens
   if (!Number.isInteger(groups) || groups < 1 || c % groups !== 0) {
     throw new RangeError(`groups must be a positive integer dividing the channel count ${c}, got ${groups}`);
   }
+  return normalizeAffine(x, gamma, beta, [n, h, w, groups, c / groups], [1, 2, 4], eps, withSwish) as tf.Tensor4D;
+}
+
+/** LayerNorm over the last axis of x (biased variance, torch's eps 1e-5), γ, β [c]; one op (see normalizeAffine). */
+export function layerNormalize<T extends tf.Tensor>(x: T, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = 1e-5): T {
+  if (x.rank < 1) throw new RangeError('layerNormalize: x must have rank >= 1');
+  return normalizeAffine(x, gamma, beta, x.shape, [x.rank - 1], eps, false) as T;
+}
+
+/**
+ * y = (x − μ)/√(σ² + ε)·γ + β [→ Swish], the statistics over `axes` of x viewed as `statsShape`, γ and β over x's
+ * last axis. Forward: the same ops as tf.moments + normalise + affine (same values). Backward written out, x̂ the
+ * normalised input, s = √(σ² + ε), means over the statistics' axes:
+ *   ∂L/∂β = Σ dy,  ∂L/∂γ = Σ dy·x̂,  ∂L/∂x = (dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)) / s  with dx̂ = dy·γ.
+ */
+function normalizeAffine(
+  x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, statsShape: number[], axes: number[], eps: number, withSwish: boolean,
+): tf.Tensor {
+  const shape = x.shape.slice();
+  const c = shape[shape.length - 1];
   if (gamma.rank !== 1 || gamma.shape[0] !== c || beta.rank !== 1 || beta.shape[0] !== c) {
     throw new RangeError(`gamma and beta must be [${c}], got [${gamma.shape}] and [${beta.shape}]`);
   }
   assertPositive('eps', eps);
-  const grouped = [n, h, w, groups, c / groups];
-  const axes = [1, 2, 4];
+  const outer = shape.map((_, i) => i).slice(0, -1); // every axis but the channel axis: γ, β gradients
   const f = customOp(([xx, g, b], save) => {
-    const xg = tf.reshape(xx, grouped);
-    const mean = tf.mean(xg, axes, true);
-    const centred = tf.sub(xg, mean);
+    const xs = tf.reshape(xx, statsShape);
+    const mean = tf.mean(xs, axes, true);
+    const centred = tf.sub(xs, mean);
     const std = tf.sqrt(tf.add(tf.mean(tf.square(centred), axes, true), eps));
     const xn = tf.div(centred, std);
-    const y = tf.add(tf.mul(tf.reshape(xn, [n, h, w, c]), g), b);
+    const y = tf.add(tf.mul(tf.reshape(xn, shape), g), b);
     const s = withSwish ? tf.sigmoid(y) : null;
     save(s ? [xn, std, g, y, s] : [xn, std, g]);
     return {
@@ -134,18 +167,17 @@ export function groupNormalize(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tens
       gradFunc: (dOut: tf.Tensor, saved: tf.Tensor[]) => {
         const [xn0, std0, g0] = saved;
         const dy = withSwish ? swishBackward(dOut, saved[3], saved[4]) : dOut;
-        const xn4 = tf.reshape(xn0, [n, h, w, c]);
-        const dBeta = tf.sum(dy, [0, 1, 2]);
-        const dGamma = tf.sum(tf.mul(dy, xn4), [0, 1, 2]);
-        const dxn = tf.reshape(tf.mul(dy, g0), grouped);
+        const dBeta = tf.sum(dy, outer);
+        const dGamma = tf.sum(tf.mul(dy, tf.reshape(xn0, shape)), outer);
+        const dxn = tf.reshape(tf.mul(dy, g0), statsShape);
         const m1 = tf.mean(dxn, axes, true);
         const m2 = tf.mean(tf.mul(dxn, xn0), axes, true);
         const dx = tf.div(tf.sub(tf.sub(dxn, m1), tf.mul(xn0, m2)), std0);
-        return [tf.reshape(dx, [n, h, w, c]), dGamma, dBeta];
+        return [tf.reshape(dx, shape), dGamma, dBeta];
       },
     };
   });
-  return f(x, gamma, beta) as tf.Tensor4D;
+  return f(x, gamma, beta);
 }
 
 /** The engine internals stopGradient uses (tfjs-core 4.22 Engine; not in the public typings). */

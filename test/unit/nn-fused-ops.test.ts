@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  tf, initBackend, loadWasmBackend, stopGradient, gatherRows, gramMatrix, matMul, swish, groupNormalize,
+  tf, initBackend, loadWasmBackend, stopGradient, gatherRows, gramMatrix, matMul, swish, groupNormalize, layerNormalize,
+  repeatEachRow,
 } from '../../lib/nn/index.js';
 import { Rng } from '../../lib/core/index.js';
 
@@ -204,5 +205,43 @@ for (const backend of BACKENDS) test(`swish and groupNormalize (± Swish) on ${b
   const b5 = tf.ones([5]);
   assert.throws(() => groupNormalize(x4 as tf.Tensor4D, g6 as tf.Tensor1D, b5 as tf.Tensor1D, { groups: 2 }), /gamma and beta must be \[6\]/);
   tf.dispose([x, x4, g6, b5]);
+  assert.equal(tf.memory().numTensors, before, 'no tensor leak');
+});
+
+for (const backend of BACKENDS) test(`layerNormalize on ${backend} equals the tf.moments composition (ranks 2 and 3)`, async () => {
+  await use(backend);
+  const before = tf.memory().numTensors;
+  const rng = new Rng(25);
+  for (const shape of [[6, 10], [2, 3, 5], [4, 16]]) {
+    const c = shape[shape.length - 1];
+    const x = tf.tidy(() => tf.add(randn(rng, shape, 3), 2));
+    const gamma = randn(rng, [c]);
+    const beta = randn(rng, [c]);
+    const composition = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+      const { mean, variance } = tf.moments(a, -1, true);
+      return tf.add(tf.mul(tf.div(tf.sub(a, mean), tf.sqrt(tf.add(variance, 1e-5))), g), b);
+    };
+    compareOps((a, g, b) => layerNormalize(a, g as tf.Tensor1D, b as tf.Tensor1D), composition, [x, gamma, beta], 1e-5,
+      `layerNormalize [${shape}]`);
+    tf.dispose([x, gamma, beta]);
+  }
+  assert.equal(tf.memory().numTensors, before, 'no tensor leak');
+});
+
+for (const backend of BACKENDS) test(`repeatEachRow on ${backend} equals the 0/1 repeat-matrix product`, async () => {
+  await use(backend);
+  const before = tf.memory().numTensors;
+  const rng = new Rng(26);
+  for (const [r, n, k] of [[5, 7, 4], [3, 2, 2], [4, 3, 1]]) {
+    const t = randn(rng, [r, n]);
+    const rep = new Float32Array(r * k * r);
+    for (let i = 0; i < r * k; i++) rep[i * r + Math.floor(i / k)] = 1;
+    const m = tf.tensor2d(rep, [r * k, r]);
+    compareOps((a) => repeatEachRow(a as tf.Tensor2D, k), (a) => matMul(m, a as tf.Tensor2D), [t], 1e-6, `repeatEachRow ${r}×${n}, k ${k}`);
+    tf.dispose([t, m]);
+  }
+  const t = tf.zeros([2, 2]);
+  assert.throws(() => repeatEachRow(t as tf.Tensor2D, 0), /k must be an integer >= 1/);
+  t.dispose();
   assert.equal(tf.memory().numTensors, before, 'no tensor leak');
 });
