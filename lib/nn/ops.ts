@@ -62,9 +62,9 @@ export function gramMatrix(f: tf.Tensor3D): tf.Tensor3D {
 }
 
 /**
- * Each row of t [r, n] repeated k times in place: rows i·k … i·k + k − 1 of the [r·k, n] result copy row i. One
- * tile kernel forward (exact copies), one sum over the k copies backward; a 0/1 repeat matrix times t costs two
- * r·k × r × n matmuls instead.
+ * Each row of t [r, n] repeated k times in place: rows i·k … i·k + k − 1 of the [r·k, n] result copy row i. Forward
+ * one broadcast multiply by ones (exact copies; wasm's Tile kernel is ~15× slower), backward one sum over the k
+ * copies; a 0/1 repeat matrix times t costs two r·k × r × n matmuls instead.
  */
 export function repeatEachRow(t: tf.Tensor2D, k: number): tf.Tensor2D {
   if (t.rank !== 2) throw new RangeError(`repeatEachRow: t must be rank 2, got shape [${t.shape}]`);
@@ -72,7 +72,7 @@ export function repeatEachRow(t: tf.Tensor2D, k: number): tf.Tensor2D {
   if (k === 1) return tf.clone(t);
   const [r, n] = t.shape;
   const f = customOp(([x]) => ({
-    value: tf.reshape(tf.tile(tf.reshape(x, [r, 1, n]), [1, k, 1]), [r * k, n]),
+    value: tf.reshape(tf.mul(tf.reshape(x, [r, 1, n]), tf.ones([1, k, 1])), [r * k, n]),
     gradFunc: (dy: tf.Tensor) => tf.sum(tf.reshape(dy, [r, k, n]), 1),
   }));
   return f(t) as tf.Tensor2D;
