@@ -231,8 +231,7 @@ export function adamScalars(o: {
  * else a fresh copy that the variable takes over (copy-on-write; the sharers keep the old values).
  */
 function ownBuffer(backend: WasmBackendInternals, t: tf.Variable): number {
-  const data = backend.dataIdMap.get(t.dataId);
-  if (!data) throw new RangeError(`variable ${t.name} has no data on the wasm backend (disposed?)`);
+  const data = backend.dataIdMap.get(t.dataId) as { memoryOffset: number; refCount: number };
   if (data.refCount === 1) return data.memoryOffset;
   return adopt(backend, t, (off) => {
     new Uint8Array(backend.wasm.asm.memory.buffer).copyWithin(off, data.memoryOffset, data.memoryOffset + t.size * 4);
@@ -252,31 +251,32 @@ function adopt(backend: WasmBackendInternals, t: tf.Variable, fill: (offset: num
 
 /**
  * One Adam update of `param` with gradient `grad` and moments `m`, `v` (float32, all of param's shape) on the wasm
- * backend: m and v in place (copy-on-write when shared), param to a fresh buffer. Throws when the backend is not
- * wasm (check fusedAdamAvailable first).
+ * backend: m and v in place (copy-on-write when shared), param to a fresh buffer. Returns false, changing nothing,
+ * when the backend is not wasm with SIMD or one of the tensors' data is not on its heap (e.g. made on another
+ * backend): the caller then runs the op-by-op update.
  */
 export function fusedAdamUpdate(
   param: tf.Variable, grad: tf.Tensor, m: tf.Variable, v: tf.Variable, s: AdamScalars,
-): void {
-  const k = kernels();
-  if (!k) throw new Error('fusedAdamUpdate needs the wasm backend with SIMD (see fusedAdamAvailable)');
-  for (const [what, t] of [['grad', grad], ['m', m], ['v', v]] as const) {
+): boolean {
+  for (const [what, t] of [['param', param], ['grad', grad], ['m', m], ['v', v]] as const) {
     if (t.dtype !== 'float32' || t.rank !== param.rank || t.shape.some((d, i) => d !== param.shape[i])) {
       throw new RangeError(`${what} must be float32 of shape [${param.shape}], got ${t.dtype} [${t.shape}]`);
     }
   }
-  if (param.dtype !== 'float32') throw new RangeError(`param must be float32, got ${param.dtype}`);
-  if (param.size === 0) return;
+  const k = kernels();
+  if (!k) return false;
   const be = k.backend;
-  const mOff = ownBuffer(be, m);
-  const vOff = ownBuffer(be, v);
   const gData = be.dataIdMap.get(grad.dataId);
   const pData = be.dataIdMap.get(param.dataId);
-  if (!gData || !pData) throw new RangeError('param and grad must hold wasm backend data (not disposed)');
+  if (!gData || !pData || !be.dataIdMap.get(m.dataId) || !be.dataIdMap.get(v.dataId)) return false;
+  if (param.size === 0) return true;
+  const mOff = ownBuffer(be, m);
+  const vOff = ownBuffer(be, v);
   // param and grad keep their buffers until the new value is written (adopt assigns only after fill).
   adopt(be, param, (out) => {
     const fn = s.weightDecay > 0 ? k.decay : k.plain;
     fn(pData.memoryOffset, gData.memoryOffset, mOff, vOff, out, param.size,
       s.weightDecay, s.beta1, s.oneMinusBeta1, s.beta2, s.oneMinusBeta2, s.sqrtBc2, s.eps, s.stepSize);
   });
+  return true;
 }

@@ -121,7 +121,9 @@ export interface GroupNormOptions {
  * GroupNorm (Wu & He 2018) of x [n, h, w, c] with per-channel γ, β [c], optionally followed by Swish, as ONE custom
  * op (see normalizeAffine): 13 kernels (18 with Swish) where autograd of the composition runs ~80 (~94).
  */
-export function groupNormalize(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, opts: GroupNormOptions): tf.Tensor4D {
+export function groupNormalize(
+  x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, opts: GroupNormOptions,
+): tf.Tensor4D {
   const { groups, eps = 1e-5, swish: withSwish = false } = opts;
   if (x.rank !== 4) throw new RangeError(`groupNormalize: x must be [n, h, w, c], got shape [${x.shape}]`);
   const [n, h, w, c] = x.shape;
@@ -144,7 +146,8 @@ export function layerNormalize<T extends tf.Tensor>(x: T, gamma: tf.Tensor1D, be
  *   ∂L/∂β = Σ dy,  ∂L/∂γ = Σ dy·x̂,  ∂L/∂x = (dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)) / s  with dx̂ = dy·γ.
  */
 function normalizeAffine(
-  x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, statsShape: number[], axes: number[], eps: number, withSwish: boolean,
+  x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D,
+  statsShape: number[], axes: number[], eps: number, withSwish: boolean,
 ): tf.Tensor {
   const shape = x.shape.slice();
   const c = shape[shape.length - 1];

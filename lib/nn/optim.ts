@@ -76,28 +76,32 @@ export class Adam {
       return;
     }
     this.checkGrads(grads);
-    const { bc1, bc2, lr } = this.nextStep();
+    const step = this.nextStep();
     const { weightDecay, beta1, beta2, eps } = this;
-    const s = adamScalars({ weightDecay, beta1, beta2, eps, bc1, bc2, lr });
-    for (const [k, g] of Object.entries(grads)) fusedAdamUpdate(this.params[k], g, this.m[k], this.v[k], s);
+    const s = adamScalars({ weightDecay, beta1, beta2, eps, ...step });
+    for (const [k, g] of Object.entries(grads)) {
+      if (!fusedAdamUpdate(this.params[k], g, this.m[k], this.v[k], s)) this.updateOps(k, g, step);
+    }
   }
 
   /** The same update as tf ops, one variable at a time: the reference the fused update is tested against. */
   applyOps(grads: Record<string, tf.Tensor>): void {
     this.checkGrads(grads);
-    const { bc1, bc2, lr } = this.nextStep();
+    const step = this.nextStep();
+    for (const [k, g] of Object.entries(grads)) this.updateOps(k, g, step);
+  }
+
+  private updateOps(k: string, g0: tf.Tensor, { bc1, bc2, lr }: { bc1: number; bc2: number; lr: number }): void {
     tf.tidy(() => {
-      for (const [k, g0] of Object.entries(grads)) {
-        const p = this.params[k];
-        const g = this.weightDecay > 0 ? tf.add(g0, tf.mul(p, this.weightDecay)) : g0;
-        const m = tf.add(tf.mul(this.m[k], this.beta1), tf.mul(g, 1 - this.beta1));
-        const v = tf.add(tf.mul(this.v[k], this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
-        this.m[k].assign(m);
-        this.v[k].assign(v);
-        // torch: denom = √v/√bc2 + eps; θ −= (lr/bc1)·m/denom
-        const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(bc2)), this.eps);
-        p.assign(tf.sub(p, tf.mul(tf.div(m, denom), lr / bc1)));
-      }
+      const p = this.params[k];
+      const g = this.weightDecay > 0 ? tf.add(g0, tf.mul(p, this.weightDecay)) : g0;
+      const m = tf.add(tf.mul(this.m[k], this.beta1), tf.mul(g, 1 - this.beta1));
+      const v = tf.add(tf.mul(this.v[k], this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
+      this.m[k].assign(m);
+      this.v[k].assign(v);
+      // torch: denom = √v/√bc2 + eps; θ −= (lr/bc1)·m/denom
+      const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(bc2)), this.eps);
+      p.assign(tf.sub(p, tf.mul(tf.div(m, denom), lr / bc1)));
     });
   }
 

@@ -92,7 +92,10 @@ test('saveWeights on a tf.LayersModel: reloaded model predicts identically', asy
 
 const BACKENDS = ['cpu', 'wasm'] as const;
 
-for (const backend of BACKENDS) for (const warmupSteps of [0, 4]) test(`Adam on ${backend} matches a float64 transcription of torch.optim.Adam (coupled weight decay, warm-up ${warmupSteps})`, async () => {
+const torchTitle = (backend: string, warmup: number) =>
+  `Adam on ${backend} matches a float64 transcription of torch.optim.Adam (coupled weight decay, warm-up ${warmup})`;
+
+for (const backend of BACKENDS) for (const warmupSteps of [0, 4]) test(torchTitle(backend, warmupSteps), async () => {
   if (backend === 'wasm') loadWasmBackend();
   await tf.setBackend(backend);
   const lr = 0.05, b1 = 0.9, b2 = 0.999, eps = 1e-8, wd = 0.1;
@@ -197,6 +200,21 @@ test('Adam on wasm: the fused update leaves no stale kernel caches and never wri
     assert.notDeepEqual(bits(p.w), snapshots[0][1], 'the parameter itself moved');
     tf.dispose([conv, convRef, mm, mmRef, ...snapshots.map(([c]) => c)]);
   }
+  // A gradient whose data lives on another backend: the op-by-op update for that variable (same result).
+  await tf.setBackend('cpu');
+  const gCpu = tf.tensor(grads.d.dataSync(), [6, 5]);
+  await tf.setBackend('wasm');
+  const twin: Params = { d: tf.variable(tf.tensor(p.d.dataSync(), [6, 5])) };
+  const twinOpt = new Adam(twin, { lr: 0.1 });
+  const ref = new Adam({ d: p.d }, { lr: 0.1 });
+  const pd = bits(p.d);
+  twinOpt.apply({ d: gCpu });
+  ref.applyOps({ d: grads.d });
+  assert.deepEqual(bits(twin.d), bits(p.d), 'fallback update equals the op-by-op one');
+  assert.notDeepEqual(bits(p.d), pd);
+  [twinOpt, ref].forEach((o) => o.dispose());
+  disposeParams(twin);
+  gCpu.dispose();
   const bad = randn([3, 3, 2, 5]);
   assert.throws(() => opt.apply({ w: bad }), /grads\["w"\] must be a float32 tensor of shape \[3,3,2,4\]/);
   bad.dispose();
@@ -227,7 +245,11 @@ function setup(seed: number): { params: Params; rng: Rng; lossFn: (c: { step: nu
 }
 
 // On wasm this covers the fused Adam's moments through checkpoint save (getState) and restore (setState).
-for (const backend of BACKENDS) test(`train on ${backend}: interrupted at step k and resumed from disk = uninterrupted run (bit-exact); finished run is cached`, async () => {
+const resumeTitle = (backend: string) =>
+  `train on ${backend}: interrupted at step k and resumed from disk = uninterrupted run (bit-exact); ` +
+  'finished run is cached';
+
+for (const backend of BACKENDS) test(resumeTitle(backend), async () => {
   if (backend === 'wasm') loadWasmBackend();
   await tf.setBackend(backend);
   const before = tf.memory().numTensors;

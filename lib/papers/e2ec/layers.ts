@@ -25,7 +25,8 @@ export function initLayerNorm(p: Params, name: string, dim: number): void {
 
 /** LayerNorm over the last axis (biased variance, eps 1e-5 like torch.nn.LayerNorm); one op (lib/nn layerNormalize). */
 export function layerNorm(p: Params, name: string, x: tf.Tensor, eps = 1e-5): tf.Tensor {
-  return layerNormalize(x, p[`${name}.gamma`] as tf.Tensor as tf.Tensor1D, p[`${name}.beta`] as tf.Tensor as tf.Tensor1D, eps);
+  const gamma = p[`${name}.gamma`] as tf.Tensor as tf.Tensor1D;
+  return layerNormalize(x, gamma, p[`${name}.beta`] as tf.Tensor as tf.Tensor1D, eps);
 }
 
 /** in → h1 → ReLU → LN → h2 → ReLU → LN → out (the authors' ToyNet shape). */

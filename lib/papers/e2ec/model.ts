@@ -7,7 +7,9 @@
  */
 import { Rng } from '../../core/index.js';
 import { bsc } from '../../channels/index.js';
-import { tf, addParam, denseLayer, matMul, reinforceSurrogate, repeatEachRow, stopGradient, type Params } from '../../nn/index.js';
+import {
+  tf, addParam, denseLayer, matMul, reinforceSurrogate, repeatEachRow, stopGradient, type Params,
+} from '../../nn/index.js';
 import type { E2ecConfig } from './config.js';
 import { initDenseXavier, initMlp, layerNorm, mlp } from './layers.js';
 import { mixtureMi } from './mi.js';
