@@ -14,13 +14,15 @@ export {
 } from './backend.js';
 export { registerWasmGradientKernels, conv2dBackpropFilterOps, conv2dBackpropInputOps, unsortedSegmentSumJs } from './wasm-kernels.js';
 export {
-  matMul, dense, swish, stopGradient, straightThrough, randomNormal, randomUniform, reparameterize,
-  hardOneHotStraightThrough, gumbelSoftmax, reinforceSurrogate, EmaBaseline, nearestCodewordLookup, type CodewordLookup,
-  vectorQuantize, type VectorQuantized,
+  matMul, gramMatrix, repeatEachRow, dense, swish, groupNormalize, layerNormalize, type GroupNormOptions, stopGradient,
+  straightThrough, randomNormal, randomUniform, reparameterize, hardOneHotStraightThrough, gumbelSoftmax,
+  reinforceSurrogate, EmaBaseline, gatherRows, nearestCodewordLookup, type CodewordLookup, vectorQuantize,
+  type VectorQuantized,
 } from './ops.js';
 export {
   type Params, addParam, disposeParams, initDense, denseLayer, initConv2d, conv2dLayer, initConvTranspose2d,
-  convTranspose2dLayer, upsampleNearest2x, upsampleConvLayer, initGroupNorm, groupNorm, initResBlock, resBlock, initAttention, attentionBlock,
+  convTranspose2dLayer, upsampleNearest2x, upsampleConvLayer, initGroupNorm, groupNorm, groupNormSwish, initResBlock,
+  resBlock, initAttention, attentionBlock,
 } from './layers.js';
 export { Adam, type AdamOptions, type AdamState } from './optim.js';
 export { saveWeights, loadWeights, loadWeightsInto, loadLayersModel } from './weights.js';
