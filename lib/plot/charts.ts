@@ -52,7 +52,8 @@ const quote = (t: string): string => `'${t.replace(/\\/g, '\\\\').replace(/'/g, 
 
 /** A Vega-Lite legend `labelExpr` that shows `labels[value]` for each data value (other values unchanged). */
 export function labelExpr(labels: Readonly<Record<string, string>>): string {
-  return Object.entries(labels).reduceRight((rest, [key, label]) => `datum.label === ${quote(key)} ? ${quote(label)} : ${rest}`, 'datum.label');
+  return Object.entries(labels).reduceRight(
+    (rest, [key, label]) => `datum.label === ${quote(key)} ? ${quote(label)} : ${rest}`, 'datum.label');
 }
 
 function encodeChannel(c: Channel, fallback: Channel['type']): Record<string, unknown> {
@@ -61,12 +62,16 @@ function encodeChannel(c: Channel, fallback: Channel['type']): Record<string, un
   if (c.sort !== undefined) enc.sort = c.sort;
   if (c.axis) enc.axis = c.axis;
   if (c.legend === null) enc.legend = null;
-  else if (c.legend || c.labels) enc.legend = { ...(c.legend ?? {}), ...(c.labels ? { labelExpr: labelExpr(c.labels) } : {}) };
+  else if (c.legend || c.labels) {
+    enc.legend = { ...(c.legend ?? {}), ...(c.labels ? { labelExpr: labelExpr(c.labels) } : {}) };
+  }
   return enc;
 }
 
 /** Legend of a strokeDash channel: a line segment long enough to show the dash pattern. */
-export const DASH_LEGEND = { symbolType: 'stroke', symbolSize: 500, symbolStrokeWidth: 2, symbolStrokeColor: '#444' } as const;
+export const DASH_LEGEND = {
+  symbolType: 'stroke', symbolSize: 500, symbolStrokeWidth: 2, symbolStrokeColor: '#444',
+} as const;
 
 export function titleBlock(title: string, subtitle?: string | string[]): Record<string, unknown> {
   return subtitle ? { text: title, subtitle } : { text: title };
@@ -77,8 +82,12 @@ export function lineChart(o: LineChartOptions): VegaLiteSpec {
   const y = encodeChannel(o.y, 'quantitative');
   // Without markers the colour legend shows line segments, as the curves are drawn.
   const colorLegend = o.points ? {} : { legend: { symbolType: 'stroke', symbolStrokeWidth: 2, ...(o.color?.legend ?? {}) } };
-  const color = o.color ? encodeChannel(o.color.legend === null ? o.color : { ...o.color, ...colorLegend }, 'nominal') : undefined;
-  const dash = o.strokeDash ? encodeChannel({ ...o.strokeDash, legend: { ...DASH_LEGEND, ...(o.strokeDash.legend ?? {}) } }, 'nominal') : undefined;
+  const color = o.color
+    ? encodeChannel(o.color.legend === null ? o.color : { ...o.color, ...colorLegend }, 'nominal')
+    : undefined;
+  const dash = o.strokeDash
+    ? encodeChannel({ ...o.strokeDash, legend: { ...DASH_LEGEND, ...(o.strokeDash.legend ?? {}) } }, 'nominal')
+    : undefined;
   const detail = o.strokeDash ? { detail: { field: o.strokeDash.field, type: 'nominal' } } : {};
   const interpolate = o.interpolate && o.interpolate !== 'linear' ? { interpolate: o.interpolate } : {};
   const layers: Record<string, unknown>[] = [{
@@ -96,7 +105,9 @@ export function lineChart(o: LineChartOptions): VegaLiteSpec {
     // fillOpacity, not opacity: the band shares the lines' colour legend, and a mark opacity would fade its symbols.
     layers.unshift({
       mark: { type: 'area', fillOpacity: o.band.opacity ?? 0.2, clip: true, ...interpolate },
-      encoding: { x, y: { field: o.band.lower, type: 'quantitative' }, y2: { field: o.band.upper }, ...(color ? { color } : {}), ...detail },
+      encoding: {
+        x, y: { field: o.band.lower, type: 'quantitative' }, y2: { field: o.band.upper }, ...(color ? { color } : {}), ...detail,
+      },
     });
   }
   return {
@@ -107,10 +118,24 @@ export function lineChart(o: LineChartOptions): VegaLiteSpec {
   };
 }
 
-/** Bar chart (histograms, per-block importance …). With a colour, bars of one x are side by side (xOffset). */
-export function barChart(o: { title: string; subtitle?: string | string[]; x: Channel; y: Channel; color?: Channel; width?: number; height?: number }): VegaLiteSpec {
+export interface BarChartOptions {
+  title: string;
+  subtitle?: string | string[];
+  x: Channel;
+  y: Channel;
+  /** One bar per value at each x, side by side (xOffset, Vega-Lite ≥ 5.2), never stacked. */
+  color?: Channel;
+  width?: number;
+  height?: number;
+}
+
+/** Bar chart (histograms, per-block importance …). With a colour, the bars of one x stand side by side. */
+export function barChart(o: BarChartOptions): VegaLiteSpec {
   const encoding: Record<string, unknown> = { x: encodeChannel(o.x, 'ordinal'), y: encodeChannel(o.y, 'quantitative') };
-  if (o.color) encoding.color = encodeChannel(o.color, 'nominal');
+  if (o.color) {
+    encoding.color = encodeChannel(o.color, 'nominal');
+    encoding.xOffset = { field: o.color.field, type: 'nominal' };
+  }
   return { title: titleBlock(o.title, o.subtitle), width: o.width ?? 420, height: o.height ?? 260, mark: 'bar', encoding };
 }
 
@@ -120,7 +145,7 @@ export function panels(title: string, specs: VegaLiteSpec[], subtitle?: string |
 }
 
 /** Channels whose nominal values are series (legend entries). */
-const SERIES_CHANNELS = ['color', 'fill', 'stroke', 'strokeDash', 'shape'] as const;
+const SERIES_CHANNELS = ['color', 'fill', 'stroke', 'strokeDash', 'shape', 'xOffset'] as const;
 
 /**
  * Fix the order of every series channel that does not set its own (`sort` or `scale.domain`): the domain is the
@@ -151,7 +176,9 @@ export function seriesOrder(spec: VegaLiteSpec, rows: readonly Record<string, un
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
       if (k === 'data') out[k] = v;
-      else if (k === 'encoding' && v && typeof v === 'object') out[k] = orderEncoding(v as Record<string, unknown>, valuesOf);
+      else if (k === 'encoding' && v && typeof v === 'object') {
+        out[k] = orderEncoding(v as Record<string, unknown>, valuesOf);
+      }
       else out[k] = visit(v);
     }
     return out;

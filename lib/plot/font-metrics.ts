@@ -21,7 +21,9 @@ export interface FontMetrics {
 
 /** Parses the advance widths of a TrueType/OpenType font file (the glyf or CFF outlines are not read). */
 export function parseFontMetrics(data: Uint8Array): FontMetrics {
-  if (!(data instanceof Uint8Array) || data.length < 12) throw new TypeError('data must be the bytes of a TrueType font file');
+  if (!(data instanceof Uint8Array) || data.length < 12) {
+    throw new TypeError('data must be the bytes of a TrueType font file');
+  }
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const numTables = view.getUint16(4);
   const tables = new Map<string, number>();
@@ -107,7 +109,9 @@ function cmapLookup(view: DataView, cmap: number): (codePoint: number) => number
 
 /** The fonts the figures use (Debian's fonts-dejavu-core), by style. */
 export const FONT_DIR = '/usr/share/fonts/truetype/dejavu';
-const FONT_FILES = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf', italic: 'DejaVuSans-Oblique.ttf', boldItalic: 'DejaVuSans-BoldOblique.ttf' } as const;
+const FONT_FILES = {
+  regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf', italic: 'DejaVuSans-Oblique.ttf', boldItalic: 'DejaVuSans-BoldOblique.ttf',
+} as const;
 type FontStyle = keyof typeof FONT_FILES;
 
 const loaded = new Map<FontStyle, FontMetrics | null>();
@@ -150,7 +154,8 @@ export function vegaTextWidth(item: TextItem, text: unknown): number | null {
   const size = item.fontSize != null ? Number(item.fontSize) || 0 : 11;
   const t = text == null ? '' : String(text).trim();
   if (size <= 0 || t.length === 0) return 0;
-  const w = textWidth(t, size, { bold: isBold(item.fontWeight), italic: item.fontStyle === 'italic' || item.fontStyle === 'oblique' });
+  const italic = item.fontStyle === 'italic' || item.fontStyle === 'oblique';
+  const w = textWidth(t, size, { bold: isBold(item.fontWeight), italic });
   if (w === null) return null;
   return item.limit !== undefined && item.limit > 0 ? Math.min(w, item.limit) : w;
 }

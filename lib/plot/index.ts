@@ -5,5 +5,8 @@ export { saveTable, showTable, rowsOf, type SavedTable, type FrameLike } from '.
 export { toCsv, toMarkdown, toHtmlTable, formatNumber, columnsOf, jsonSafeRows, type Row, type Cell } from './csv.js';
 export { displayBundle, showHtml, showMarkdown, inNotebook, type MimeBundle } from './display.js';
 export { setOutputRoot, outputRoot, outputPath, setPaperOutputDir, paperOutputDir } from './output.js';
-export { lineChart, barChart, panels, titleBlock, labelExpr, seriesOrder, DASH_LEGEND, type Channel, type LineChartOptions, type Interpolate } from './charts.js';
+export {
+  lineChart, barChart, panels, titleBlock, labelExpr, seriesOrder, DASH_LEGEND,
+  type Channel, type LineChartOptions, type BarChartOptions, type Interpolate,
+} from './charts.js';
 export { encodePng, renderImageGrid, wrapLabel, crc32, PNG_SIGNATURE, type ImageGridOptions, type RenderedGrid } from './image-grid.js';

@@ -47,7 +47,9 @@ export interface ExpectedFile {
 /** The part of results.json read here. */
 export interface ResultsLike {
   readonly paper: string;
-  readonly provenance: { commit: string | null; backend: string; parameters: Record<string, unknown>; seed: number | null; profile: string };
+  readonly provenance: {
+    commit: string | null; backend: string; parameters: Record<string, unknown>; seed: number | null; profile: string;
+  };
   readonly figures: Record<string, unknown>;
   readonly tables: Record<string, unknown>;
   readonly values: Record<string, unknown>;
@@ -103,7 +105,9 @@ export function expectedValues(results: ResultsLike): Record<string, number | st
       return;
     }
     if (node !== null && typeof node === 'object') {
-      for (const [k, v] of Object.entries(node as Record<string, unknown>)) if (!VOLATILE.test(k)) walk(v, `${path}${key(k)}`);
+      for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+        if (!VOLATILE.test(k)) walk(v, `${path}${key(k)}`);
+      }
     }
   };
   walk(results.figures, 'figures');
@@ -150,7 +154,8 @@ export function compareExpected(expected: ExpectedFile, results: ResultsLike): C
   if (JSON.stringify(sortKeys(p.parameters)) !== JSON.stringify(sortKeys(rec.parameters)) || p.seed !== rec.seed) {
     return {
       compared: 0, mismatches: [], skipped: null,
-      setup: `the run's parameters/seed (${JSON.stringify(p.parameters)}, seed ${p.seed}) are not the recorded ones (${JSON.stringify(rec.parameters)}, seed ${rec.seed}): `
+      setup: `the run's parameters/seed (${JSON.stringify(p.parameters)}, seed ${p.seed}) are not the recorded ones `
+        + `(${JSON.stringify(rec.parameters)}, seed ${rec.seed}): `
         + 'if the quick profile changed on purpose, run `npx workbook run <paper> --profile quick --update-expected`',
     };
   }
@@ -170,7 +175,9 @@ export function compareExpected(expected: ExpectedFile, results: ResultsLike): C
     const have = path in got ? got[path] : null;
     if (have === null) mismatches.push({ path, kind: 'missing', expected: want, got: null, tolerance: tol });
     else if (typeof want === 'number' && typeof have === 'number') {
-      if (!(Math.abs(have - want) <= rule.abs + rule.rel * Math.abs(want))) mismatches.push({ path, kind: 'differs', expected: want, got: have, tolerance: tol });
+      if (!(Math.abs(have - want) <= rule.abs + rule.rel * Math.abs(want))) {
+        mismatches.push({ path, kind: 'differs', expected: want, got: have, tolerance: tol });
+      }
     } else if (want !== have) mismatches.push({ path, kind: 'differs', expected: want, got: have, tolerance: tol });
   }
   for (const path of Object.keys(got)) {
@@ -180,7 +187,9 @@ export function compareExpected(expected: ExpectedFile, results: ResultsLike): C
   }
   return {
     compared, mismatches, setup: null,
-    skipped: skipped > 0 ? { count: skipped, reason: `backend ${JSON.stringify(p.backend)} is not the recorded ${JSON.stringify(rec.backend)}` } : null,
+    skipped: skipped > 0
+      ? { count: skipped, reason: `backend ${JSON.stringify(p.backend)} is not the recorded ${JSON.stringify(rec.backend)}` }
+      : null,
   };
 }
 
@@ -202,7 +211,9 @@ function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
 
 /** Where a paper's expected quick-profile values live. */
 export function expectedPath(paper: string, root = projectRoot()): string {
-  if (!/^[a-z0-9_-]+$/.test(paper)) throw new RangeError(`paper must be a short lowercase name like "zepe", got ${JSON.stringify(paper)}`);
+  if (!/^[a-z0-9_-]+$/.test(paper)) {
+    throw new RangeError(`paper must be a short lowercase name like "zepe", got ${JSON.stringify(paper)}`);
+  }
   return join(root, 'test', 'expected', `${paper}.quick.json`);
 }
 
@@ -221,14 +232,18 @@ export function readExpected(path: string): ExpectedFile | null {
  */
 export function buildExpected(results: ResultsLike, previous: ExpectedFile | null): ExpectedFile {
   if (results.provenance.profile !== 'quick') {
-    throw new RangeError(`expected values are kept for the quick profile only; this run is profile ${JSON.stringify(results.provenance.profile)}`);
+    const profile = JSON.stringify(results.provenance.profile);
+    throw new RangeError(`expected values are kept for the quick profile only; this run is profile ${profile}`);
   }
   const p = results.provenance;
   return {
     paper: results.paper,
     profile: 'quick',
-    note: previous?.note ?? `Expected quick-profile values of ${results.paper} (lib/workbook/expected.ts); rewrite with --update-expected.`,
-    recorded: { commit: p.commit, backend: p.backend, parameters: p.parameters, seed: p.seed, date: new Date().toISOString().slice(0, 10) },
+    note: previous?.note
+      ?? `Expected quick-profile values of ${results.paper} (lib/workbook/expected.ts); rewrite with --update-expected.`,
+    recorded: {
+      commit: p.commit, backend: p.backend, parameters: p.parameters, seed: p.seed, date: new Date().toISOString().slice(0, 10),
+    },
     rules: previous?.rules ?? [DEFAULT_RULE],
     values: expectedValues(results),
   };
