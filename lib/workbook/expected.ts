@@ -9,7 +9,7 @@
  * tolerance rule whose pattern matches its path. Rules are written by hand in the file, each with its reason (exact
  * solvers: ~1e-9 relative; trained models: what two runs from empty model caches showed), and marked
  * `backendDependent` where the number comes from TensorFlow.js: those are skipped, with the reason shown, when the
- * run's backend is not the one recorded (a native or GPU backend rounds differently).
+ * run's backend is not the one recorded (a native or GPU backend rounds differently; backendKey).
  *
  * `workbook run --profile quick --update-expected` rewrites the values on purpose and keeps the rules.
  */
@@ -159,7 +159,7 @@ export function compareExpected(expected: ExpectedFile, results: ResultsLike): C
         + 'if the quick profile changed on purpose, run `npx workbook run <paper> --profile quick --update-expected`',
     };
   }
-  const sameBackend = p.backend === rec.backend;
+  const sameBackend = backendKey(p.backend) === backendKey(rec.backend);
   const got = expectedValues(results);
   const mismatches: Mismatch[] = [];
   let compared = 0;
@@ -207,6 +207,20 @@ export function formatMismatches(paper: string, mismatches: readonly Mismatch[],
 
 function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * The backend a description names, without its parenthesised notes: "tfjs 4.22.0, backend wasm (tfjs-node-gpu: not
+ * installed; …)" → "tfjs 4.22.0, backend wasm". The notes say which native packages were tried; they do not change
+ * the numbers.
+ */
+export function backendKey(description: string): string {
+  let s = description;
+  for (let prev = ''; prev !== s;) {
+    prev = s;
+    s = s.replace(/\s*\([^()]*\)/g, '');
+  }
+  return s.trim();
 }
 
 /** Where a paper's expected quick-profile values live. */

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  buildExpected, compareExpected, expectedPath, expectedValues, formatMismatches, SUMMARY_ROWS, updateExpected, type ExpectedFile, type ResultsLike,
+  backendKey, buildExpected, compareExpected, expectedPath, expectedValues, formatMismatches, SUMMARY_ROWS, updateExpected, type ExpectedFile, type ResultsLike,
 } from '../../lib/workbook/expected.js';
 
 function results(over: Partial<{ rate: number; acc: number; backend: string; seed: number; verdict: string; extra: boolean }> = {}): ResultsLike {
@@ -82,6 +82,9 @@ test('another backend skips the backend-dependent values (counted, with the reas
   assert.equal(c.skipped?.count, 2);
   assert.match(c.skipped?.reason ?? '', /backend "tfjs-node" is not the recorded "exact; tfjs wasm"/);
   assert.equal(c.compared, 8);
+  const notes = compareExpected(expected(), results({ backend: 'exact; tfjs wasm (tfjs-node: not installed (offline))' }));
+  assert.equal(notes.skipped, null, 'notes in parentheses do not make another backend');
+  assert.equal(backendKey('tfjs 4.22.0, backend wasm (tfjs-node-gpu: not installed; tfjs-node: alias (x))'), 'tfjs 4.22.0, backend wasm');
   const s = compareExpected(expected(), results({ seed: 2 }));
   assert.match(s.setup ?? '', /parameters\/seed .* --update-expected/);
 });
