@@ -12,11 +12,13 @@ import { cmdNotebook } from './notebook-server.js';
 import { clearOutputs, hasOutputs, parseParam, readNotebook, validateParameters, writeNotebook, type ParamValue } from './notebook.js';
 import { updateReadmeStatus } from './status.js';
 import { cacheCommand } from './cache-command.js';
-import { CellError, listNotebooks, notebookCellTimeout, PROFILES, resolveNotebook, runNotebook, type Profile } from './runner.js';
+import { CellError, figuresRootFor, listNotebooks, notebookCellTimeout, PROFILES, resolveNotebook, runNotebook, type Profile } from './runner.js';
+import { updateExpected } from './expected.js';
+import { commandHelp } from './help.js';
 
 const USAGE = `usage:
   workbook run [notebook…] [--profile quick|full] [--param key=value]… [--out DIR]
-               [--cell-timeout SECONDS] [--timeout SECONDS] [--export html,pdf] [--quiet]
+               [--cell-timeout SECONDS] [--timeout SECONDS] [--export html,pdf] [--quiet] [--update-expected]
   workbook export [notebook…] [--profile quick|full] [--to html,pdf] [--out DIR] [--paper a4|letter] [--no-input]
   workbook notebook [--port N]        serve notebooks/ in the classic Jupyter Notebook (lab: JupyterLab, if installed)
   workbook doctor [--fix]
@@ -29,7 +31,9 @@ const USAGE = `usage:
 Notebooks are names in notebooks/ (zepe, vscc, e2ec, codebook) or paths; default: all of them.
 run prints each code cell as it starts and ends, and what the kernel prints; --quiet keeps only the summary.
 --out DIR is the run's folder for run and export alike: run writes DIR/<notebook>.ipynb, export reads it there and
-writes the HTML/PDF beside it (default: build/<profile>/notebooks → build/<profile>/export).`;
+writes the HTML/PDF beside it (default: build/<profile>/notebooks → build/<profile>/export).
+run --profile quick --update-expected rewrites test/expected/<paper>.quick.json from the run (on purpose only).
+workbook <command> --help shows that command's usage.`;
 
 class UsageError extends Error {}
 
@@ -66,9 +70,11 @@ async function cmdRun(argv: string[]): Promise<number> {
     options: {
       profile: { type: 'string' }, param: { type: 'string', multiple: true }, out: { type: 'string' },
       'cell-timeout': { type: 'string' }, timeout: { type: 'string' }, export: { type: 'string' }, quiet: { type: 'boolean' },
+      'update-expected': { type: 'boolean' },
     },
   });
   const profile = profileOf(values.profile);
+  if (values['update-expected'] && profile !== 'quick') throw new UsageError('--update-expected rewrites the quick profile\'s expected values: use it with --profile quick');
   const params: Record<string, ParamValue> = {};
   for (const p of values.param ?? []) {
     const [k, v] = parseParam(p);
@@ -93,6 +99,7 @@ async function cmdRun(argv: string[]): Promise<number> {
       onProgress: values.quiet ? undefined : (line) => process.stderr.write(`  ${line}\n`),
     });
     process.stderr.write(`✔ ${name}: ${res.seconds.toFixed(1)} s → ${res.output}\n`);
+    if (values['update-expected']) process.stderr.write(`  expected values: ${updateExpected(join(figuresRootFor(profile), name, 'results.json'))}\n`);
     if (formats.length > 0) {
       const ex = await exportNotebook(res.output, formats, exportLocations(profile, values.out).exportDir);
       process.stderr.write(`  exported: ${Object.values(ex).filter(Boolean).join(', ')}\n`);
@@ -167,6 +174,14 @@ function cmdStatus(argv: string[]): number {
 
 export async function main(argv = process.argv.slice(2)): Promise<number> {
   const [cmd, ...rest] = argv;
+  // Commands with a help of their own (cache: its subcommands) answer --help themselves.
+  if (cmd !== undefined && cmd !== 'cache' && (rest.includes('--help') || rest.includes('-h'))) {
+    const help = commandHelp(USAGE, cmd);
+    if (help !== null) {
+      console.log(help);
+      return 0;
+    }
+  }
   try {
     switch (cmd) {
       case 'run': return await cmdRun(rest);
