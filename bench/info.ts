@@ -1,21 +1,27 @@
 /**
  * Speed of the information-theory solvers (lib/info): µs per Blahut–Arimoto and Sinkhorn iteration on
  * n×n kernels (random source, |x−y|² distortion), side by side with the same iterations in Debian's numpy
- * (single-threaded BLAS) when /usr/bin/python3 has numpy, plus the time to compute the whole Fig. 1.
+ * (single-threaded BLAS; bench/peers/info_peer.py, one long-lived process) when /usr/bin/python3 has numpy, plus the
+ * time to compute the whole Fig. 1. The two sides take turns repetition by repetition (ours, numpy, ours, …), so a
+ * change of the machine's load hits both alike; the table shows medians and numpy/ours (≥ 1: ours faster).
  * Run: node dist/bench/info.js   (keeps well under 60 s on the 2-core machine)
  */
-import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Rng } from '../lib/core/index.js';
 import { baStep, sinkhornSweep, sinkhornColumn } from '../lib/info/kernels.js';
 import { makeEngine, engineKind } from '../lib/info/engine.js';
 import { rdCurve, zepeCurve } from '../lib/info/index.js';
+import { PYTHON, PythonPeer, peerScript } from './python-peer.js';
 
 export interface BenchRow {
   kernel: 'blahut-arimoto' | 'sinkhorn';
   n: number;
   oursUs: number;
   numpyUs: number | null;
+  /** The same from process CPU time (steadier than wall time when the machine is loaded). */
+  oursCpuUs: number;
+  numpyCpuUs: number | null;
 }
 
 export interface InfoBenchResult {
@@ -24,6 +30,8 @@ export interface InfoBenchResult {
   fig1Points: { conventional: number; zepe: number };
   numpy: string | null;
   engine: string;
+  /** Load averages before and after the timed part. */
+  load: string;
 }
 
 const SIZES = [64, 512, 2048];
@@ -52,83 +60,54 @@ function problem(n: number): { p: Float64Array; K: Float64Array } {
   return { p, K };
 }
 
-function timeIt(reps: number, iters: number, step: () => void): number {
-  for (let i = 0; i < iters; i++) step(); // warm-up (JIT)
-  const t: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < iters; i++) step();
-    t.push(Number(process.hrtime.bigint() - t0) / 1e3 / iters);
-  }
-  return median(t);
+interface Times { us: number; cpuUs: number }
+
+/** Wall and process-CPU µs per iteration of `iters` iterations of `step`. */
+function timeRep(iters: number, step: () => void): Times {
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < iters; i++) step();
+  const us = Number(process.hrtime.bigint() - t0) / 1e3 / iters;
+  const c = process.cpuUsage(c0);
+  return { us, cpuUs: (c.user + c.system) / iters };
 }
 
-function benchOurs(n: number): { ba: number; sk: number } {
+const medianOf = (t: Times[]): Times => ({ us: median(t.map((x) => x.us)), cpuUs: median(t.map((x) => x.cpuUs)) });
+
+const REPS = 11;
+
+/** Ours and numpy's µs per iteration at size n, repetitions interleaved (numpy null without the peer). */
+interface SizeTimes { ba: Times; sk: Times; npBa: Times | null; npSk: Times | null }
+
+async function benchSize(n: number, peer: PythonPeer | null): Promise<SizeTimes> {
   const { p, K } = problem(n);
   const iters = itersFor(n);
   const eb = makeEngine(K, n, n, p);
   eb.v.subarray(0, n).fill(1 / n);
-  const ba = timeIt(11, iters, () => { baStep(eb, p); });
+  const ba = () => { baStep(eb, p); };
   const es = makeEngine(K, n, n, p);
   es.v.subarray(0, n).fill(1);
-  const sk = timeIt(11, iters, () => { sinkhornSweep(es, p, p); sinkhornColumn(es, p); });
-  return { ba, sk };
-}
-
-const PY = String.raw`
-import sys, time, json
-import numpy as np
-beta = float(sys.argv[1]); sizes = [int(s) for s in sys.argv[2].split(',')]
-out = {'numpy': np.__version__}
-def med(a): return sorted(a)[len(a)//2]
-def timeit(reps, iters, f):
-    for _ in range(iters): f()
-    ts = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        for _ in range(iters): f()
-        ts.append((time.perf_counter() - t0) / iters * 1e6)
-    return med(ts)
-for n in sizes:
-    rng = np.random.default_rng(n)
-    p = 0.05 + rng.random(n); p /= p.sum()
-    i = np.arange(n)
-    K = np.exp(-beta * ((i[:, None] - i[None, :]) / (n - 1)) ** 2)
-    KT = K.T
-    iters = max(2, round(8e6 / (n * n)))
-    st = {'q': np.full(n, 1.0 / n)}
-    def ba():
-        q = st['q']
-        z = K @ q
-        c = KT @ (p / z)
-        gap = np.log(c.max())   # the same bound on Blahut's gap as ours (one log per iteration)
-        q = q * c
-        q[q < 1e-280] = 0       # ours flushes dying letters too
-        st['q'] = q
-    sk = {'u': np.ones(n), 'v': np.ones(n)}
-    def sinkhorn():  # POT's sinkhorn_knopp inner loop, with the marginal error every iteration as ours
-        v = sk['v']
-        u = p / (K @ v)
-        ktu = KT @ u
-        err = np.abs(v * ktu - p).max()
-        sk['v'] = p / ktu; sk['u'] = u
-    out[str(n)] = {"ba": timeit(11, iters, ba), "sk": timeit(11, iters, sinkhorn)}
-print(json.dumps(out))
-`;
-
-function benchNumpy(): { version: string; times: Map<number, { ba: number; sk: number }> } | null {
-  const probe = spawnSync('/usr/bin/python3', ['-c', 'import numpy'], { encoding: 'utf8' });
-  if (probe.status !== 0) return null;
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-  const r = spawnSync('/usr/bin/python3', ['-c', PY, String(BETA), SIZES.join(',')], { encoding: 'utf8', env, timeout: 40000 });
-  if (r.status !== 0) {
-    console.warn(`numpy benchmark failed: ${r.stderr || r.error}`);
-    return null;
+  const sk = () => { sinkhornSweep(es, p, p); sinkhornColumn(es, p); };
+  const t = { ba: [] as Times[], sk: [] as Times[], npBa: [] as Times[], npSk: [] as Times[] };
+  if (peer) await peer.request({ cmd: 'setup', n, beta: BETA });
+  const numpy = (kernel: 'ba' | 'sk'): Promise<Times> =>
+    (peer as PythonPeer).request<Times>({ cmd: 'time', n, kernel, iters });
+  // warm-up (JIT, caches), then the timed repetitions in turns
+  timeRep(iters, ba);
+  timeRep(iters, sk);
+  if (peer) {
+    await numpy('ba');
+    await numpy('sk');
   }
-  const j = JSON.parse(r.stdout) as Record<string, { ba: number; sk: number } | string>;
-  const times = new Map<number, { ba: number; sk: number }>();
-  for (const n of SIZES) times.set(n, j[String(n)] as { ba: number; sk: number });
-  return { version: j.numpy as string, times };
+  for (let r = 0; r < REPS; r++) {
+    t.ba.push(timeRep(iters, ba));
+    if (peer) t.npBa.push(await numpy('ba'));
+    t.sk.push(timeRep(iters, sk));
+    if (peer) t.npSk.push(await numpy('sk'));
+  }
+  return {
+    ba: medianOf(t.ba), sk: medianOf(t.sk), npBa: peer ? medianOf(t.npBa) : null, npSk: peer ? medianOf(t.npSk) : null,
+  };
 }
 
 /** Fig. 1 of the paper: the conventional and ZEPE curves of Example 1, ≥ 200 points each. */
@@ -143,26 +122,48 @@ function benchFig1(): { ms: number; conventional: number; zepe: number } {
 
 export async function runInfoBench(): Promise<InfoBenchResult> {
   const rows: BenchRow[] = [];
-  const np = benchNumpy();
-  for (const n of SIZES) {
-    const o = benchOurs(n);
-    const t = np?.times.get(n);
-    rows.push({ kernel: 'blahut-arimoto', n, oursUs: o.ba, numpyUs: t ? t.ba : null });
-    rows.push({ kernel: 'sinkhorn', n, oursUs: o.sk, numpyUs: t ? t.sk : null });
+  const found = peerScript('info_peer.py', 'numpy');
+  let peer: PythonPeer | null = null;
+  let version: string | null = null;
+  if ('script' in found) {
+    const started = await PythonPeer.start<{ numpy: string }>(found.script);
+    peer = started.peer;
+    version = started.info.numpy;
+  } else console.warn(`numpy peer: ${found.missing}`);
+  const loadBefore = loadavg();
+  const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+  try {
+    for (const n of SIZES) {
+      const o = await benchSize(n, peer);
+      const row = (kernel: BenchRow['kernel'], ours: Times, np: Times | null): BenchRow => ({
+        kernel, n, oursUs: ours.us, numpyUs: np?.us ?? null, oursCpuUs: ours.cpuUs, numpyCpuUs: np?.cpuUs ?? null,
+      });
+      rows.push(row('blahut-arimoto', o.ba, o.npBa), row('sinkhorn', o.sk, o.npSk));
+    }
+  } finally {
+    await peer?.close();
   }
   const f = benchFig1();
-  return { rows, fig1Ms: f.ms, fig1Points: { conventional: f.conventional, zepe: f.zepe }, numpy: np ? np.version : null, engine: engineKind() };
+  return {
+    rows, fig1Ms: f.ms, fig1Points: { conventional: f.conventional, zepe: f.zepe }, numpy: version,
+    engine: engineKind(), load: `${fmtLoad(loadBefore)} before, ${fmtLoad(loadavg())} after`,
+  };
 }
 
 export function formatInfoBench(r: InfoBenchResult): string {
   const fmt = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
   const lines = [
     `ours: ${r.engine} (n·m ≥ 4096; plain JS below), Node ${process.versions.node}`,
-    `numpy: ${r.numpy ? `${r.numpy} (/usr/bin/python3, OPENBLAS_NUM_THREADS=1)` : 'not available'}`,
+    `numpy: ${r.numpy ? `${r.numpy} (${PYTHON}, OPENBLAS_NUM_THREADS=1)` : 'not available'}`,
+    `load average ${r.load}`,
     '',
-    '| kernel | n×n | ours µs/iter | numpy µs/iter | numpy/ours |',
-    '|---|---:|---:|---:|---:|',
-    ...r.rows.map((b) => `| ${b.kernel} | ${b.n}² | ${fmt(b.oursUs)} | ${b.numpyUs === null ? '—' : fmt(b.numpyUs)} | ${b.numpyUs === null ? '—' : (b.numpyUs / b.oursUs).toFixed(2)} |`),
+    '| kernel | n×n | ours µs/iter | numpy µs/iter | numpy/ours | CPU µs ours, numpy | CPU numpy/ours |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...r.rows.map((b) => `| ${b.kernel} | ${b.n}² | ${fmt(b.oursUs)} | ${b.numpyUs === null ? '—' : fmt(b.numpyUs)} | `
+      + `${b.numpyUs === null ? '—' : (b.numpyUs / b.oursUs).toFixed(2)} | `
+      + `${fmt(b.oursCpuUs)}, ${b.numpyCpuUs === null ? '—' : fmt(b.numpyCpuUs)} | `
+      + `${b.numpyCpuUs === null ? '—' : (b.numpyCpuUs / b.oursCpuUs).toFixed(2)} |`),
+    '(medians of 11 interleaved repetitions; CPU: each process\'s CPU time, steadier than wall time under load)',
     '',
     `Fig. 1 (Example 1, conventional ${r.fig1Points.conventional} + ZEPE ${r.fig1Points.zepe} points): ${r.fig1Ms.toFixed(0)} ms — under 1 s: ${r.fig1Ms < 1000 ? 'YES' : 'NO'}`,
   ];

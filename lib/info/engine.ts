@@ -172,51 +172,71 @@ function body(fma: boolean): number[] {
 
 /**
  * Row-pointer variant: K row-major with a padded stride, four row pointers. More memory streams in flight,
- * which pays once the kernel no longer fits in cache.
+ * which pays once the kernel no longer fits in cache. Software-pipelined: one loop over the columns does the dot
+ * products of block b (four rows read from memory) and the axpy of block b − 1 (its four rows, just read, come from
+ * cache), so the cache-hit loads overlap the memory stalls — the same operations in the same order as a dot pass
+ * then an axpy pass per block, so the same bits (2048²: 6–11 % less CPU time than the two passes, Intel Xeon).
  */
 function bodyRows(fma: boolean): number[] {
   const c: number[] = [];
   const g = (i: number): number[] => [LGET, ...uleb(i)];
   const s = (i: number): number[] => [LSET, ...uleb(i)];
-  // locals: x j r0..r3 (i32: 7..12), s0..s3 vv W0..W3 (v128: 13..21), t (f64: 22)
-  const J = 8, R0 = 9, SS = 13, V2 = 17, WW = 18, TT = 22;
-  const rowLoad = (i: number): number[] => [...g(R0 + i), ...g(J), I32ADD, ...V128LOAD(0)];
-  c.push(I32C, 0, ...s(X));
-  c.push(BLOCK, VOID, LOOP, VOID);
-  c.push(...g(X), ...g(N4), I32GEU, BRIF, 1);
-  c.push(...g(0), ...g(X), ...g(BB), I32MUL, I32ADD, ...s(R0));
+  // locals: x j r0..r3 q0..q3 (i32: 7..16), s0..s3 vv W0..W3 a (v128: 17..26), t (f64: 27)
+  const J = 8, R0 = 9, Q0 = 13, SS = 17, V2 = 21, WW = 22, A = 26, TT = 27;
+  const load = (base: number): number[] => [...g(base), ...g(J), I32ADD, ...V128LOAD(0)];
+  const dotStep = (): number[] => {
+    const d = [...g(V_), ...g(J), I32ADD, ...V128LOAD(0), ...s(V2)];
+    for (let i = 0; i < 4; i++) {
+      if (fma) d.push(...load(R0 + i), ...g(V2), ...g(SS + i), ...F64X2MADD, ...s(SS + i));
+      else d.push(...g(SS + i), ...load(R0 + i), ...g(V2), ...F64X2MUL, ...F64X2ADD, ...s(SS + i));
+    }
+    return d;
+  };
+  const axpyStep = (rows: number): number[] => {
+    const d = [...g(ACC), ...g(J), I32ADD, ...V128LOAD(0), ...s(A)];
+    if (fma) {
+      for (const i of [3, 2, 1, 0]) d.push(...g(WW + i), ...load(rows + i), ...g(A), ...F64X2MADD, ...s(A));
+    } else {
+      const term = (i: number): number[] => [...g(WW + i), ...load(rows + i), ...F64X2MUL];
+      d.push(...g(A), ...term(0), ...term(1), ...F64X2ADD, ...term(2), ...term(3), ...F64X2ADD, ...F64X2ADD);
+      d.push(...F64X2ADD, ...s(A));
+    }
+    d.push(...g(ACC), ...g(J), I32ADD, ...g(A), ...V128STORE(0));
+    return d;
+  };
+  const columns = (inner: number[]): number[] => [
+    I32C, 0, ...s(J), BLOCK, VOID, LOOP, VOID, ...g(J), ...g(BB), I32GEU, BRIF, 1,
+    ...inner, ...g(J), I32C, 16, I32ADD, ...s(J), BR, 0, END, END,
+  ];
+  const zeroSums = (): number[] => Array.from({ length: 4 }, (_, i) => [...V128ZERO, ...s(SS + i)]).flat();
+  const weights = (): number[] => {
+    const d: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      d.push(...g(SS + i), ...LANE(0), ...g(SS + i), ...LANE(1), F64ADD, ...s(TT));
+      d.push(...g(W_), ...g(X), I32C, 3, I32SHL, I32ADD);
+      d.push(...g(P_), ...g(X), I32C, 3, I32SHL, I32ADD, F64LOAD, 3, ...uleb(8 * i), ...g(TT), F64DIV);
+      d.push(...f64c0, ...g(TT), ...f64c0, F64GT, SELECT, LTEE, ...uleb(TT));
+      d.push(F64STORE, 3, ...uleb(8 * i));
+      d.push(...g(TT), ...F64X2SPLAT, ...s(WW + i));
+    }
+    return d;
+  };
+  // block 0: rows r0..r3, dot pass alone
+  c.push(...g(0), ...s(R0));
   for (let i = 1; i < 4; i++) c.push(...g(R0 + i - 1), ...g(BB), I32ADD, ...s(R0 + i));
-  for (let i = 0; i < 4; i++) c.push(...V128ZERO, ...s(SS + i));
-  c.push(I32C, 0, ...s(J), BLOCK, VOID, LOOP, VOID);
-  c.push(...g(J), ...g(BB), I32GEU, BRIF, 1);
-  c.push(...g(V_), ...g(J), I32ADD, ...V128LOAD(0), ...s(V2));
-  for (let i = 0; i < 4; i++) {
-    if (fma) c.push(...rowLoad(i), ...g(V2), ...g(SS + i), ...F64X2MADD, ...s(SS + i));
-    else c.push(...g(SS + i), ...rowLoad(i), ...g(V2), ...F64X2MUL, ...F64X2ADD, ...s(SS + i));
-  }
-  c.push(...g(J), I32C, 16, I32ADD, ...s(J), BR, 0, END, END);
-  for (let i = 0; i < 4; i++) {
-    c.push(...g(SS + i), ...LANE(0), ...g(SS + i), ...LANE(1), F64ADD, ...s(TT));
-    c.push(...g(W_), ...g(X), I32C, 3, I32SHL, I32ADD);
-    c.push(...g(P_), ...g(X), I32C, 3, I32SHL, I32ADD, F64LOAD, 3, ...uleb(8 * i), ...g(TT), F64DIV);
-    c.push(...f64c0, ...g(TT), ...f64c0, F64GT, SELECT, LTEE, ...uleb(TT));
-    c.push(F64STORE, 3, ...uleb(8 * i));
-    c.push(...g(TT), ...F64X2SPLAT, ...s(WW + i));
-  }
-  c.push(I32C, 0, ...s(J), BLOCK, VOID, LOOP, VOID);
-  c.push(...g(J), ...g(BB), I32GEU, BRIF, 1);
-  c.push(...g(ACC), ...g(J), I32ADD, ...V128LOAD(0), ...s(V2));
-  if (fma) {
-    for (const i of [3, 2, 1, 0]) c.push(...g(WW + i), ...rowLoad(i), ...g(V2), ...F64X2MADD, ...s(V2));
-  } else {
-    const term = (i: number): number[] => [...g(WW + i), ...rowLoad(i), ...F64X2MUL];
-    c.push(...g(V2), ...term(0), ...term(1), ...F64X2ADD, ...term(2), ...term(3), ...F64X2ADD, ...F64X2ADD, ...F64X2ADD, ...s(V2));
-  }
-  c.push(...g(ACC), ...g(J), I32ADD, ...g(V2), ...V128STORE(0));
-  c.push(...g(J), I32C, 16, I32ADD, ...s(J), BR, 0, END, END);
-  c.push(...g(X), I32C, 4, I32ADD, ...s(X), BR, 0, END, END);
+  c.push(...zeroSums(), ...columns(dotStep()), I32C, 0, ...s(X), ...weights());
+  // blocks 1 …: q ← r, r ← next block; dot of r and axpy of q in one pass
+  c.push(BLOCK, VOID, LOOP, VOID);
+  c.push(...g(X), I32C, 4, I32ADD, LTEE, ...uleb(X), ...g(N4), I32GEU, BRIF, 1);
+  for (let i = 0; i < 4; i++) c.push(...g(R0 + i), ...s(Q0 + i));
+  c.push(...g(Q0 + 3), ...g(BB), I32ADD, ...s(R0));
+  for (let i = 1; i < 4; i++) c.push(...g(R0 + i - 1), ...g(BB), I32ADD, ...s(R0 + i));
+  c.push(...zeroSums(), ...columns([...dotStep(), ...axpyStep(Q0)]), ...weights());
+  c.push(BR, 0, END, END);
+  // last block: axpy alone
+  c.push(...columns(axpyStep(R0)));
   c.push(END);
-  const locals = vec([[6, 0x7f], [9, 0x7b], [1, 0x7c]]);
+  const locals = vec([[10, 0x7f], [10, 0x7b], [1, 0x7c]]);
   const fn = [...locals, ...c];
   return [...uleb(fn.length), ...fn];
 }

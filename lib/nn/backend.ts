@@ -3,7 +3,9 @@
  *
  * Native packages are loaded with `createRequire` (they are CommonJS, optional, and may be absent). A package
  * only counts when it really registered the native 'tensorflow' backend on OUR tfjs engine: in this project
- * `@tensorflow/tfjs-node` is an npm alias of plain tfjs (see PLATFORM.md), which registers nothing.
+ * `@tensorflow/tfjs-node` is, under danfojs-node, an npm alias of plain tfjs (package.json `overrides`, so that an
+ * offline install works), which registers nothing. `npm install --no-save @tensorflow/tfjs-node@4.22.0` puts the
+ * native package at the top of node_modules (the override is scoped to danfojs-node), and it is picked up here.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -32,7 +34,7 @@ export interface BackendChoice {
 let lastChoice: BackendChoice | null = null;
 
 /** Loads one native package; ok only when it registered 'tensorflow' on this engine. */
-function tryNative(pkg: string): BackendAttempt {
+function tryNative(pkg: string, require: NodeRequire): BackendAttempt {
   let manifest: { name?: string; version?: string } = { name: pkg };
   try {
     manifest = require(`${pkg}/package.json`) as { name?: string; version?: string };
@@ -87,20 +89,29 @@ async function trySet(name: BackendName): Promise<BackendAttempt> {
   }
 }
 
+export interface BackendOptions {
+  /**
+   * Resolve the native packages as a module at this path would (default: this library's own place). For tests and
+   * for an application that installs tfjs-node beside itself rather than beside this library.
+   */
+  readonly resolveFrom?: string;
+}
+
 /**
  * Picks and activates a backend. `preferred` (or env TFJS_BACKEND) names one of tensorflow|wasm|cpu; it is tried
  * first and the rest of the order follows if it fails. Throws RangeError for an unknown name.
  */
-export async function initBackend(preferred?: BackendName): Promise<BackendChoice> {
+export async function initBackend(preferred?: BackendName, options: BackendOptions = {}): Promise<BackendChoice> {
   if (preferred !== undefined) assertOneOf('preferred', preferred, BACKEND_NAMES);
+  const req = options.resolveFrom === undefined ? require : createRequire(options.resolveFrom);
   const wanted = preferred ?? readEnvBackend();
   const order: BackendName[] = wanted ? [wanted, ...BACKEND_NAMES.filter((b) => b !== wanted)] : [...BACKEND_NAMES];
   const tried: BackendAttempt[] = [];
   for (const name of order) {
     if (name === 'tensorflow') {
-      const gpu = tryNative('@tensorflow/tfjs-node-gpu');
+      const gpu = tryNative('@tensorflow/tfjs-node-gpu', req);
       tried.push(gpu);
-      if (!gpu.ok) tried.push(tryNative('@tensorflow/tfjs-node'));
+      if (!gpu.ok) tried.push(tryNative('@tensorflow/tfjs-node', req));
       if (!tried.some((t) => t.ok)) continue;
     }
     const attempt = await trySet(name);

@@ -10,7 +10,7 @@ import type { Params } from './layers.js';
 /** Throws unless `x` is a live tf.Tensor of rank `rank` (when given). */
 export function assertTensor(name: string, x: unknown, rank?: number): asserts x is tf.Tensor {
   if (!(x instanceof tf.Tensor)) throw new TypeError(`${name} must be a tf.Tensor, got ${describe(x)}`);
-  if (x.isDisposed) throw new RangeError(`${name} is a disposed tensor`);
+  if (x.isDisposed) throw new TypeError(`${name} is a disposed tensor`);
   if (rank !== undefined && x.rank !== rank) {
     throw new RangeError(`${name} must have rank ${rank}, got shape [${x.shape}]`);
   }

@@ -15,19 +15,29 @@ export {
 } from './backend.js';
 export { registerWasmGradientKernels, conv2dBackpropFilterOps, conv2dBackpropInputOps, unsortedSegmentSumJs } from './wasm-kernels.js';
 export {
-  matMul, dense, swish, stopGradient, straightThrough, randomNormal, randomUniform, reparameterize,
-  hardOneHotStraightThrough, gumbelSoftmax, reinforceSurrogate, EmaBaseline, nearestCodewordLookup, type CodewordLookup,
-  vectorQuantize, type VectorQuantized, type RandomOptions, type GumbelSoftmaxOptions,
+  matMul, gramMatrix, repeatEachRow, dense, swish, groupNormalize, layerNormalize, type GroupNormOptions, stopGradient,
+  straightThrough, randomNormal, randomUniform, reparameterize, hardOneHotStraightThrough, gumbelSoftmax,
+  reinforceSurrogate, EmaBaseline, gatherRows, nearestCodewordLookup, type CodewordLookup, vectorQuantize,
+  type VectorQuantized, type RandomOptions, type GumbelSoftmaxOptions,
 } from './ops.js';
 export {
   type Params, addParam, disposeParams, initDense, denseLayer, initConv2d, conv2dLayer, initConvTranspose2d,
-  convTranspose2dLayer, upsampleNearest2x, upsampleConvLayer, initGroupNorm, groupNorm, initResBlock, resBlock, initAttention, attentionBlock,
-  type InitOptions, type DenseInit, type ConvInit, type ResBlockInit, type AttentionInit,
+  convTranspose2dLayer, upsampleNearest2x, upsampleConvLayer, initGroupNorm, groupNorm, groupNormSwish, initResBlock,
+  resBlock, initAttention, attentionBlock, type InitOptions, type DenseInit, type ConvInit, type ResBlockInit,
+  type AttentionInit,
 } from './layers.js';
 export { Adam, type AdamOptions, type AdamState } from './optim.js';
 export { saveWeights, loadWeights, loadWeightsInto, loadLayersModel } from './weights.js';
 export { canonicalJson, configHash } from './hash.js';
-export { train, cliProgressBar, MAX_TRAIN_STEPS, type TrainOptions, type TrainResult,
-  type TrainProgress } from './train.js';
-export { runSweep, runSweepAll, type SweepOptions, type SweepOutcome, type SweepAllOptions } from './sweep.js';
+export { makeTrainStep, type TrainStep } from './step.js';
+export {
+  codeVersion, codeKeyedHash, forgetCodeVersions, importGraph, moduleSpecifiers, type CodeVersion,
+} from './code-version.js';
+export {
+  train, cliProgressBar, checkpointIdentity, MAX_TRAIN_STEPS, type TrainOptions, type TrainResult, type TrainProgress,
+  type CheckpointIdentity,
+} from './train.js';
+export {
+  runSweep, runSweepAll, sweepEntryKey, type SweepOptions, type SweepOutcome, type SweepAllOptions,
+} from './sweep.js';
 export { setCancellationCheck, throwIfCancelled } from './cancel.js';

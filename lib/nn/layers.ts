@@ -7,7 +7,7 @@
 import { MAX_ELEMENTS, type Rng, assertInteger, assertObject, assertOneOf, assertPositive, assertRng,
   assertSize } from '../core/index.js';
 import { tf } from './tf.js';
-import { dense, matMul, swish } from './ops.js';
+import { dense, groupNormalize, matMul } from './ops.js';
 import { assertLayerName, assertParams, assertTensor } from './check.js';
 
 export type Params = Record<string, tf.Variable>;
@@ -166,20 +166,21 @@ export function initGroupNorm(p: Params, name: string, channels: number): void {
 
 /**
  * GroupNorm (Wu & He 2018; tfjs has none): normalise each sample over (H, W, channels of its group) with the
- * biased variance, then per-channel γ, β. eps 1e-5 as torch.
+ * biased variance, then per-channel γ, β. eps 1e-5 as torch. One custom op (lib/nn groupNormalize).
  */
 export function groupNorm(p: Params, name: string, x: tf.Tensor4D, groups: number, eps = 1e-5): tf.Tensor4D {
   assertTensor('x', x, 4);
   assertPositive('eps', eps);
-  const [n, h, w, c] = x.shape;
   assertInteger('groups', groups, 1);
-  if (c % groups !== 0) throw new RangeError(`groups must divide the channel count ${c}, got ${groups}`);
-  return tf.tidy(() => {
-    const xg = tf.reshape(x, [n, h, w, groups, c / groups]);
-    const { mean, variance } = tf.moments(xg, [1, 2, 4], true);
-    const xn = tf.reshape(tf.div(tf.sub(xg, mean), tf.sqrt(tf.add(variance, eps))), [n, h, w, c]);
-    return tf.add(tf.mul(xn, param(p, `${name}.gamma`)), param(p, `${name}.beta`)) as tf.Tensor4D;
-  });
+  return groupNormalize(x, param(p, `${name}.gamma`), param(p, `${name}.beta`), { groups, eps });
+}
+
+/** Swish(GroupNorm(x)) as one op (the pre-activation of ResBlocks and output heads). */
+export function groupNormSwish(p: Params, name: string, x: tf.Tensor4D, groups: number, eps = 1e-5): tf.Tensor4D {
+  assertTensor('x', x, 4);
+  assertPositive('eps', eps);
+  assertInteger('groups', groups, 1);
+  return groupNormalize(x, param(p, `${name}.gamma`), param(p, `${name}.beta`), { groups, eps, swish: true });
 }
 
 /** Residual block (DDPM/VQGAN style): GN → Swish → conv3 → GN → Swish → conv3, plus a 1×1 skip if cin ≠ cout. */
@@ -197,8 +198,8 @@ export function initResBlock(p: Params, name: string, opts: ResBlockInit): void 
 export function resBlock(p: Params, name: string, x: tf.Tensor4D, groups: number): tf.Tensor4D {
   assertTensor('x', x, 4);
   return tf.tidy(() => {
-    let h = conv2dLayer(p, `${name}.conv1`, swish(groupNorm(p, `${name}.gn1`, x, groups)));
-    h = conv2dLayer(p, `${name}.conv2`, swish(groupNorm(p, `${name}.gn2`, h, groups)));
+    let h = conv2dLayer(p, `${name}.conv1`, groupNormSwish(p, `${name}.gn1`, x, groups));
+    h = conv2dLayer(p, `${name}.conv2`, groupNormSwish(p, `${name}.gn2`, h, groups));
     const skip = `${name}.skip.w` in p ? conv2dLayer(p, `${name}.skip`, x) : x;
     return tf.add(skip, h);
   });

@@ -1,11 +1,16 @@
 /**
  * Adam as torch.optim.Adam (eps 1e-8, coupled weight decay: g ← g + λ·θ before the moments), with explicit,
  * serialisable state (moments keyed by parameter name, step count) so training can be checkpointed and resumed.
+ *
+ * Two implementations of the same float32 arithmetic: `applyOps` (tf kernels, ~15 per variable; the reference, and
+ * the update on every backend but wasm) and, on wasm, one fused pass per variable over the backend's heap
+ * (lib/nn/fused-adam.ts), bit-identical to applyOps (test/unit/nn-train.test.ts) and several times faster.
  */
 import { assertInteger, assertNonNegative, assertObject, assertPositive, assertInRange } from '../core/index.js';
 import { assertParams } from './check.js';
 import { tf } from './tf.js';
 import type { Params } from './layers.js';
+import { adamScalars, fusedAdamAvailable, fusedAdamUpdate } from './fused-adam.js';
 
 export interface AdamOptions {
   readonly lr?: number;
@@ -69,27 +74,66 @@ export class Adam {
 
   /** One update with gradients keyed by parameter name (missing names are left unchanged). */
   apply(grads: Record<string, tf.Tensor>): void {
-    this.t += 1;
-    const bc1 = 1 - this.beta1 ** this.t;
-    const bc2 = 1 - this.beta2 ** this.t;
-    const lr = this.warmupSteps > 0 ? this.lr * Math.min(1, this.t / this.warmupSteps) : this.lr;
+    if (!fusedAdamAvailable()) {
+      this.applyOps(grads);
+      return;
+    }
+    this.checkGrads(grads);
+    const step = this.nextStep();
+    const { weightDecay, beta1, beta2, eps } = this;
+    const s = adamScalars({ weightDecay, beta1, beta2, eps, ...step });
+    for (const [k, g] of Object.entries(grads)) {
+      if (!fusedAdamUpdate(this.params[k], g, this.m[k], this.v[k], s)) this.updateOps(k, g, step);
+    }
+  }
+
+  /** The same update as tf ops, one variable at a time: the reference the fused update is tested against. */
+  applyOps(grads: Record<string, tf.Tensor>): void {
+    this.checkGrads(grads);
+    const step = this.nextStep();
+    for (const [k, g] of Object.entries(grads)) this.updateOps(k, g, step);
+  }
+
+  private updateOps(k: string, g0: tf.Tensor, { bc1, bc2, lr }: { bc1: number; bc2: number; lr: number }): void {
     tf.tidy(() => {
-      for (const [k, g0] of Object.entries(grads)) {
-        const p = this.params[k];
-        if (!p) throw new RangeError(`gradient for unknown parameter ${JSON.stringify(k)}`);
-        const g = this.weightDecay > 0 ? tf.add(g0, tf.mul(p, this.weightDecay)) : g0;
-        const m = tf.add(tf.mul(this.m[k], this.beta1), tf.mul(g, 1 - this.beta1));
-        const v = tf.add(tf.mul(this.v[k], this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
-        this.m[k].assign(m);
-        this.v[k].assign(v);
-        // torch: denom = √v/√bc2 + eps; θ −= (lr/bc1)·m/denom
-        const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(bc2)), this.eps);
-        p.assign(tf.sub(p, tf.mul(tf.div(m, denom), lr / bc1)));
-      }
+      const p = this.params[k];
+      const g = this.weightDecay > 0 ? tf.add(g0, tf.mul(p, this.weightDecay)) : g0;
+      const m = tf.add(tf.mul(this.m[k], this.beta1), tf.mul(g, 1 - this.beta1));
+      const v = tf.add(tf.mul(this.v[k], this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
+      this.m[k].assign(m);
+      this.v[k].assign(v);
+      // torch: denom = √v/√bc2 + eps; θ −= (lr/bc1)·m/denom
+      const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(bc2)), this.eps);
+      p.assign(tf.sub(p, tf.mul(tf.div(m, denom), lr / bc1)));
     });
   }
 
-  /** The state (tensors are the live variables: copy or save them before the next apply). */
+  /** Every gradient names a parameter and has its shape (checked before anything changes). */
+  private checkGrads(grads: Record<string, tf.Tensor>): void {
+    for (const [k, g] of Object.entries(grads)) {
+      const p = this.params[k];
+      if (!p) throw new RangeError(`gradient for unknown parameter ${JSON.stringify(k)}`);
+      if (g.dtype !== 'float32' || g.rank !== p.rank || g.shape.some((d, i) => d !== p.shape[i])) {
+        const want = `a float32 tensor of shape [${p.shape}] (the parameter's)`;
+        throw new RangeError(`grads[${JSON.stringify(k)}] must be ${want}, got ${g.dtype} [${g.shape}]`);
+      }
+    }
+  }
+
+  /** Advances the step count; the bias corrections 1 − β^t and the (warmed-up) learning rate of the new step. */
+  private nextStep(): { bc1: number; bc2: number; lr: number } {
+    this.t += 1;
+    return {
+      bc1: 1 - this.beta1 ** this.t,
+      bc2: 1 - this.beta2 ** this.t,
+      lr: this.warmupSteps > 0 ? this.lr * Math.min(1, this.t / this.warmupSteps) : this.lr,
+    };
+  }
+
+  /**
+   * The state (tensors are the live variables: save or copy them before the next apply, which on wasm overwrites
+   * the moments' buffers in place unless another tensor shares them, e.g. a tf.clone).
+   */
   getState(): AdamState {
     return { step: this.t, m: { ...this.m }, v: { ...this.v } };
   }

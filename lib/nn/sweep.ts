@@ -3,16 +3,20 @@
  * per core by default: tfjs wasm is single-threaded, so processes are how a sweep uses every core).
  *
  * Worker contract: `module` (path or file: URL) exports `exportName`, an (async) function config → JSON result.
- * Each finished result is cached as <cacheDir>/<hash>.json, hash = configHash({module, exportName, config}) with the
- * module path relative to the project root, so a re-run skips finished configs. Failures (thrown errors, crashed
- * workers) are reported with their config and are not cached.
+ * Each finished result is cached as <cacheDir>/<hash>.json, hash = configHash({module, exportName, config, code}) with
+ * the module path relative to the project root and `code` the module's code version (code-version.ts: its compiled
+ * import graph and package versions), so a re-run skips finished configs of the same code and recomputes after the
+ * code changed; entries of other code versions stay on disk until `workbook cache clear --stale`. The workers report
+ * the version they loaded, and a result is stored under that one (a rebuild during a sweep keys the new results by
+ * the new code). Failures (thrown errors, crashed workers) are reported with their config and are not cached.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { assertInteger, cacheDir as defaultCacheDir, projectRoot, writeJsonAtomic } from '../core/index.js';
+import { assertInteger, assertString, cacheDir as defaultCacheDir, writeJsonAtomic } from '../core/index.js';
+import { codeVersion, projectRelative } from './code-version.js';
 import { configHash } from './hash.js';
 
 export type SweepOutcome<C, R> =
@@ -35,7 +39,17 @@ export interface SweepOptions<C> {
 }
 
 interface Job<C> { readonly index: number; readonly config: C; readonly hash: string }
-type WorkerReply = { id: number; ok: true; result: unknown; elapsedMs: number } | { id: number; ok: false; error: string; stack?: string };
+type WorkerReply =
+  | { id: number; ok: true; result: unknown; elapsedMs: number; code?: string }
+  | { id: number; ok: false; error: string; stack?: string };
+
+/** The key of a sweep entry (its file is <cacheDir>/<key>.json). */
+export function sweepEntryKey(module: string, exportName: string, config: unknown, code: string): string {
+  assertString('module', module);
+  assertString('exportName', exportName);
+  assertString('code', code);
+  return configHash({ module, exportName, config, code });
+}
 
 const WORKER = fileURLToPath(new URL('./sweep-worker.js', import.meta.url));
 
@@ -53,13 +67,14 @@ export async function runSweep<C, R = unknown>(opts: SweepOptions<C>): Promise<S
   const nWorkers = opts.workers ?? availableParallelism();
   assertInteger('workers', nWorkers, 1, 256);
   const dir = opts.cacheDir ?? defaultCacheDir('sweeps');
-  const rel = relative(projectRoot(), path);
-  const idModule = isAbsolute(rel) || rel.startsWith('..') ? path : rel.split('\\').join('/');
+  const idModule = projectRelative(path);
+  // Fresh, not memoised: the workers are new processes and load the files as they are now.
+  const code = codeVersion(path, { fresh: true }).version;
 
   const out: SweepOutcome<C, R>[] = new Array(opts.configs.length);
   const pending: Job<C>[] = [];
   opts.configs.forEach((config, index) => {
-    const hash = configHash({ module: idModule, exportName: opts.exportName, config });
+    const hash = sweepEntryKey(idModule, opts.exportName, config, code);
     const file = join(dir, `${hash}.json`);
     const saved = existsSync(file) ? readCachedResult<R>(file, { module: idModule, exportName: opts.exportName, hash }) : null;
     if (saved) {
@@ -72,10 +87,21 @@ export async function runSweep<C, R = unknown>(opts: SweepOptions<C>): Promise<S
   if (pending.length === 0) return out;
 
   const url = pathToFileURL(path).href;
+  let warnedCodeChange = false;
   const finish = (job: Job<C>, reply: WorkerReply): void => {
     if (reply.ok) {
-      writeJsonAtomic(join(dir, `${job.hash}.json`), { module: idModule, exportName: opts.exportName, config: job.config, result: reply.result, elapsedMs: reply.elapsedMs });
-      out[job.index] = { ok: true, config: job.config, hash: job.hash, result: reply.result as R, cached: false, elapsedMs: reply.elapsedMs };
+      const ran = reply.code ?? code;
+      if (ran !== code && !warnedCodeChange) {
+        warnedCodeChange = true;
+        const change = `code ${code.slice(0, 12)} → ${ran.slice(0, 12)}`;
+        const message = `${idModule} changed during the sweep (${change}): results keyed by the workers' code`;
+        process.emitWarning(message, { code: 'WORKBOOK_CODE_CHANGED' });
+      }
+      const hash = ran === code ? job.hash : sweepEntryKey(idModule, opts.exportName, job.config, ran);
+      const { result, elapsedMs } = reply;
+      const entry = { module: idModule, exportName: opts.exportName, code: ran, config: job.config, result, elapsedMs };
+      writeJsonAtomic(join(dir, `${hash}.json`), entry);
+      out[job.index] = { ok: true, config: job.config, hash, result: result as R, cached: false, elapsedMs };
     } else {
       out[job.index] = { ok: false, config: job.config, hash: job.hash, error: reply.error, stack: reply.stack };
     }
@@ -121,8 +147,9 @@ export async function runSweep<C, R = unknown>(opts: SweepOptions<C>): Promise<S
 
 /**
  * A cached result, or null (with a warning naming the file) when the file is not one: truncated or not JSON, fields
- * missing or of the wrong type, or written for another module, export or configuration (its config does not hash to
- * its name). A corrupted entry is never used: the configuration is run again and the file rewritten.
+ * missing or of the wrong type, or written for another module, export, configuration or code version (its config
+ * and code do not hash to its name). A corrupted entry is never used: the configuration is run again and the file
+ * rewritten.
  */
 export function readCachedResult<R>(file: string, expect: { module: string; exportName: string; hash: string }): { result: R; elapsedMs: number } | null {
   const problem = (why: string) => {
@@ -142,13 +169,18 @@ export function readCachedResult<R>(file: string, expect: { module: string; expo
   if (s.module !== expect.module || s.exportName !== expect.exportName) {
     return problem(`written for ${JSON.stringify(s.module)}#${JSON.stringify(s.exportName)}, not ${expect.module}#${expect.exportName}`);
   }
+  if (typeof s.code !== 'string' || !/^[0-9a-f]{64}$/.test(s.code)) {
+    return problem(`code is ${JSON.stringify(s.code)}, not a code version (sha256)`);
+  }
   let hash: string;
   try {
-    hash = configHash({ module: s.module, exportName: s.exportName, config: s.config });
+    hash = sweepEntryKey(s.module, s.exportName, s.config, s.code);
   } catch (err) {
     return problem(`its config cannot be hashed (${(err as Error).message})`);
   }
-  if (hash !== expect.hash) return problem(`its config hashes to ${hash.slice(0, 12)}, not ${expect.hash.slice(0, 12)}`);
+  if (hash !== expect.hash) {
+    return problem(`its config and code hash to ${hash.slice(0, 12)}, not ${expect.hash.slice(0, 12)}`);
+  }
   return { result: s.result as R, elapsedMs: s.elapsedMs };
 }
 

@@ -1,11 +1,18 @@
 /**
  * Training loop with progress, loss history, atomic checkpoints and resume.
  *
- * A checkpoint directory holds `checkpoint.json` (step, loss history, Rng state, Adam step, config hash, done flag)
- * and step-tagged weight files `params-<step>.json/.bin`, `adam-<step>.json/.bin`. Weights are written first,
+ * A checkpoint directory holds `checkpoint.json` (step, loss history, Rng state, Adam step, config hash, code
+ * version, done flag) and step-tagged weight files `params-<step>.json/.bin`, `adam-<step>.json/.bin`. Weights are
+ * written first,
  * checkpoint.json last (atomically), then older weight files are removed: a kill at any moment leaves a
  * consistent checkpoint. Everything random must come from the `rng` handed to `lossFn`, whose state is saved, so
  * resuming replays exactly the batches an uninterrupted run would have drawn.
+ *
+ * With `codeModule` (the module defining the loss, usually `import.meta.url`) the run's identity includes that
+ * module's code version (code-version.ts: its compiled import graph and package versions): a checkpoint written by
+ * other code is not resumed nor loaded — training starts over, with a warning — so a changed model or loss is never
+ * silently served from the cache. checkpoint.json records the configuration hash and the code version separately
+ * (`workbook cache list` shows both). Without `codeModule` the key is the configuration alone, as before.
  */
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,8 +21,10 @@ import { Rng, type RngState, assertFunction, assertInteger, assertObject, assert
 import { tf } from './tf.js';
 import type { Params } from './layers.js';
 import { Adam, type AdamOptions } from './optim.js';
+import { makeTrainStep } from './step.js';
 import { saveWeights, loadWeights, loadWeightsInto } from './weights.js';
 import { configHash } from './hash.js';
+import { codeVersion, modulePathOf, projectRelative } from './code-version.js';
 import { throwIfCancelled } from './cancel.js';
 
 export interface TrainProgress {
@@ -39,6 +48,11 @@ export interface TrainOptions {
   readonly checkpointEvery?: number;
   /** The run's identity (hyper-parameters, data choice...). Hashed together with steps and optimizer options. */
   readonly config?: unknown;
+  /**
+   * The module whose code version is part of the run's identity (path or file: URL; usually `import.meta.url` of the
+   * module defining lossFn). Without it, checkpoints are keyed by the configuration only.
+   */
+  readonly codeModule?: string | URL;
   readonly onProgress?: (p: TrainProgress) => void;
   /** Steps between onProgress calls (default 1; the last step always reports). */
   readonly progressEvery?: number;
@@ -58,11 +72,24 @@ export interface TrainResult {
   readonly fromCache: boolean;
   readonly elapsedMs: number;
   readonly hash: string;
+  /** The code version in the run's identity (null without codeModule). */
+  readonly code: string | null;
+}
+
+/** The code behind a checkpoint: its module (relative to the project root when inside it) and code version. */
+export interface CheckpointCode {
+  module: string;
+  version: string;
 }
 
 export interface CheckpointFile {
   version: 1;
+  /** configHash({config, steps, optimizer}) and, with a code version, `code` too: the identity checked on resume. */
   hash: string;
+  /** configHash({config, steps, optimizer}) alone (absent in checkpoints written before code versions). */
+  configHash?: string;
+  /** Absent or null: written without codeModule. */
+  code?: CheckpointCode | null;
   step: number;
   steps: number;
   done: boolean;
@@ -88,7 +115,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   assertInteger('progressEvery', progressEvery, 1);
   const stopAt = opts.stopAtStep ?? opts.steps;
   assertInteger('stopAtStep', stopAt, 0, opts.steps);
-  const hash = configHash({ config: opts.config ?? null, steps: opts.steps, optimizer: opts.optimizer ?? {} });
+  const identity = checkpointIdentity(opts);
+  const { hash } = identity;
   const names = Object.keys(opts.params);
   if (names.length === 0) throw new RangeError('params must hold at least one variable');
 
@@ -98,29 +126,24 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   let priorMs = 0;
   const dir = opts.checkpointDir;
   try {
-    const ck = dir ? readCheckpoint(dir, hash) : null;
+    const ck = dir ? readCheckpoint(dir, hash, identity) : null;
     if (ck && dir) {
       restore(dir, ck, opts.params, adam, opts.rng);
       ({ step, lossHistory, elapsedMs: priorMs } = ck);
       if (ck.done) {
-        return { params: opts.params, lossHistory, stepsDone: step, completed: true, resumedFrom: step, fromCache: true, elapsedMs: priorMs, hash };
+        return {
+          params: opts.params, lossHistory, stepsDone: step, completed: true, resumedFrom: step, fromCache: true,
+          elapsedMs: priorMs, hash, code: identity.code?.version ?? null,
+        };
       }
     }
     const resumedFrom = step;
     const t0 = Date.now();
-    const byVarName = new Map(names.map((k) => [opts.params[k].name, k]));
-    const vars = names.map((k) => opts.params[k]);
+    const trainStep = makeTrainStep(opts.params, adam);
     while (step < stopAt) {
       throwIfCancelled(); // resumable: the last checkpoint is kept
       const s = step + 1;
-      const loss = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => opts.lossFn({ step: s, rng: opts.rng }), vars);
-        const named: Record<string, tf.Tensor> = {};
-        for (const [vn, g] of Object.entries(grads)) named[byVarName.get(vn) as string] = g;
-        const l = value.dataSync()[0];
-        if (Number.isFinite(l)) adam.apply(named);
-        return l;
-      });
+      const loss = trainStep(() => opts.lossFn({ step: s, rng: opts.rng }));
       if (!Number.isFinite(loss)) throw new RangeError(`loss is ${loss} at step ${s}: training diverged (lower lr?)`);
       step = s;
       lossHistory.push(loss);
@@ -129,22 +152,50 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         opts.onProgress({ step, total: opts.steps, loss, elapsedMs });
       }
       if (dir && (step % every === 0 || step === stopAt)) {
-        await writeCheckpoint(dir, { version: 1, hash, step, steps: opts.steps, done: step === opts.steps, rng: opts.rng.getState(), adamStep: adam.step, lossHistory, elapsedMs }, opts.params, adam);
+        await writeCheckpoint(dir, {
+          version: 1, hash, configHash: identity.configHash, code: identity.code, step, steps: opts.steps,
+          done: step === opts.steps, rng: opts.rng.getState(), adamStep: adam.step, lossHistory, elapsedMs,
+        }, opts.params, adam);
       }
     }
-    return { params: opts.params, lossHistory, stepsDone: step, completed: step === opts.steps, resumedFrom, fromCache: false, elapsedMs: priorMs + Date.now() - t0, hash };
+    return {
+      params: opts.params, lossHistory, stepsDone: step, completed: step === opts.steps, resumedFrom, fromCache: false,
+      elapsedMs: priorMs + Date.now() - t0, hash, code: identity.code?.version ?? null,
+    };
   } finally {
     adam.dispose();
   }
 }
 
+/** A run's identity: the configuration hash, the code behind it (if any), and the hash of both (the key). */
+export interface CheckpointIdentity {
+  readonly configHash: string;
+  readonly code: CheckpointCode | null;
+  readonly hash: string;
+}
+
+/** The identity train() gives a run of these options. */
+export function checkpointIdentity(
+  opts: Pick<TrainOptions, 'config' | 'steps' | 'optimizer' | 'codeModule'>,
+): CheckpointIdentity {
+  assertObject('options', opts);
+  assertInteger('steps', opts.steps, 1, MAX_TRAIN_STEPS);
+  const base = { config: opts.config ?? null, steps: opts.steps, optimizer: opts.optimizer ?? {} };
+  const cfgHash = configHash(base);
+  if (opts.codeModule === undefined) return { configHash: cfgHash, code: null, hash: cfgHash };
+  const path = modulePathOf(opts.codeModule);
+  const code = { module: projectRelative(path), version: codeVersion(path).version };
+  return { configHash: cfgHash, code, hash: configHash({ ...base, code: code.version }) };
+}
+
 /**
  * The checkpoint in dir, or null when there is none — or when checkpoint.json is corrupted (truncated, not JSON,
  * a field missing or out of range, its weight files missing): then a warning names the file and training starts
- * over (the next checkpoint replaces it). A well-formed checkpoint of another configuration is an error (the folder
- * is shared by two runs), as before.
+ * over (the next checkpoint replaces it). Also null, with a warning, for a checkpoint of the same configuration
+ * written by another code version (`identity` given): stale, so retrained, never used. A well-formed checkpoint of
+ * another configuration is an error (the folder is shared by two runs), as before.
  */
-export function readCheckpoint(dir: string, hash: string): CheckpointFile | null {
+export function readCheckpoint(dir: string, hash: string, identity?: CheckpointIdentity): CheckpointFile | null {
   const path = join(dir, CKPT);
   if (!existsSync(path)) return null;
   const corrupt = (why: string): null => {
@@ -160,6 +211,17 @@ export function readCheckpoint(dir: string, hash: string): CheckpointFile | null
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return corrupt('not a JSON object');
   const ck = raw as Record<string, unknown>;
   if (typeof ck.hash !== 'string' || !/^[0-9a-f]{64}$/.test(ck.hash)) return corrupt(`hash is ${JSON.stringify(ck.hash)}, not a sha256`);
+  if (ck.hash !== hash && identity && identity.hash === hash) {
+    // The same configuration from other code: configHash recorded, or (older checkpoints) the hash was the config's.
+    const stored = typeof ck.configHash === 'string' ? ck.configHash : ck.code ? null : ck.hash;
+    if (stored === identity.configHash) {
+      const was = (ck.code as CheckpointCode | null | undefined)?.version?.slice(0, 12) ?? 'none';
+      const now = identity.code?.version.slice(0, 12) ?? 'none';
+      const message = `ignoring stale checkpoint ${path}: written by other code (code version ${was}, now ${now})`;
+      process.emitWarning(`${message}; training starts over`, { code: 'WORKBOOK_CACHE_STALE' });
+      return null;
+    }
+  }
   if (ck.hash !== hash) {
     throw new RangeError(`checkpointDir ${dir} holds a run with another config hash (${ck.hash.slice(0, 12)}, this run ${hash.slice(0, 12)}): use a folder per config, e.g. cacheDir('runs', hash)`);
   }
@@ -177,6 +239,14 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isS
 /** What is wrong with a parsed checkpoint.json (whose hash matched), or null. */
 function checkpointProblem(ck: Record<string, unknown>): string | null {
   if (ck.version !== 1) return `version is ${JSON.stringify(ck.version)}, not 1`;
+  const sha = (v: unknown) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
+  if (ck.configHash !== undefined && !sha(ck.configHash)) return `configHash is ${JSON.stringify(ck.configHash)}`;
+  const code = ck.code as { module?: unknown; version?: unknown } | null | undefined;
+  const codeOk = code === undefined || code === null
+    || (typeof code === 'object' && typeof code.module === 'string' && sha(code.version));
+  if (!codeOk) {
+    return `code is ${JSON.stringify(code)}, not {module, version}`;
+  }
   if (!isCount(ck.steps) || ck.steps < 1) return `steps is ${JSON.stringify(ck.steps)}, not a positive integer`;
   if (!isCount(ck.step) || ck.step < 1 || ck.step > ck.steps) return `step is ${JSON.stringify(ck.step)}, not an integer in 1..${ck.steps}`;
   if (typeof ck.done !== 'boolean' || ck.done !== (ck.step === ck.steps)) return `done is ${JSON.stringify(ck.done)} at step ${ck.step} of ${ck.steps}`;

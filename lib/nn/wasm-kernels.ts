@@ -1,25 +1,26 @@
 /**
- * Kernels the tfjs wasm backend (4.22) lacks, registered for 'wasm' only:
- *  - Conv2DBackpropFilter: the filter gradient of conv2d and conv2dTranspose, computed as one dilated
- *    convolution on transposed tensors (see conv2dBackpropFilterOps).
- *  - Conv2DBackpropInput (replaced, not missing): wasm's own is a plain loop; one stride-1 conv2d in
- *    sub-pixel form is several times faster (see conv2dBackpropInputOps).
+ * Kernels the tfjs wasm backend (4.22) lacks or runs slowly, registered for 'wasm' only:
+ *  - Conv2DBackpropFilter (missing) and Conv2DBackpropInput (replaced: wasm's own is a plain loop): one XNNPACK
+ *    convolution each, called directly in wasm memory (lib/nn/kernels/wasm-conv.ts).
+ *  - BatchMatMul (replaced): XNNPACK's GEMM for transposed and batched products too (lib/nn/kernels/wasm-matmul.ts).
  *  - UnsortedSegmentSum: the gradient of gather (embeddings, codebooks). A plain scatter-add in JS: exact,
  *    O(rows·width), and no one-hot matrix.
- * Each computes with ordinary tf ops (not taped: tfjs records only at kernelDepth 0) and copies its result into
- * a fresh backend buffer (one memcpy, negligible next to the convolution). Checked against the cpu backend's
- * kernels in test/unit/nn-wasm-kernels.test.ts.
+ * conv2dBackpropFilterOps / conv2dBackpropInputOps are the same two gradients composed from tf ops on any backend
+ * (the kernels' first form, kept as a portable second method). All are checked against the cpu backend's kernels
+ * in test/unit/nn-wasm-kernels.test.ts.
  */
 import { MAX_ELEMENTS, assertInteger, assertObject, assertOneOf, assertSize, describe,
   isNumericArray } from '../core/index.js';
 import { tf } from './tf.js';
+import { conv2dBackpropFilterWasm, conv2dBackpropInputWasm } from './kernels/wasm-conv.js';
+import { batchMatMulWasm } from './kernels/wasm-matmul.js';
 import { assertTensor } from './check.js';
 
 type TensorInfo = tf.TensorInfo;
 interface OutputBackend {
   readSync(dataId: object): ArrayLike<number>;
-  incRef(dataId: object): void;
-  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: Float32Array | Int32Array): TensorInfo;
+  makeOutput(
+    shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: Float32Array | Int32Array): TensorInfo;
 }
 interface Conv2DBackpropInputAttrs {
   strides: [number, number] | number;
@@ -63,7 +64,9 @@ function checkConvAttrs(attrs: unknown, shapeKey: 'filterShape' | 'inputShape'):
   shape.forEach((d, i) => assertSize(`attrs.${shapeKey}[${i}]`, d, 1));
 }
 
-export function conv2dBackpropFilterOps(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Conv2DBackpropFilterAttrs): tf.Tensor4D {
+export function conv2dBackpropFilterOps(
+  x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Conv2DBackpropFilterAttrs,
+): tf.Tensor4D {
   assertTensor('x', x, 4);
   assertTensor('dy', dy, 4);
   checkConvAttrs(attrs, 'filterShape');
@@ -88,7 +91,8 @@ export function conv2dBackpropFilterOps(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: 
 
 /** Pads (positive) or crops (negative) axes 1 and 2 of an NHWC tensor. */
 function padOrCrop(x: tf.Tensor4D, top: number, bottom: number, left: number, right: number): tf.Tensor4D {
-  const padded = tf.pad(x, [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)], [0, 0]]);
+  const padded = tf.pad(x,
+    [[0, 0], [Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)], [0, 0]]);
   const [n, h, w, c] = padded.shape;
   const t = Math.max(-top, 0), b = Math.max(-bottom, 0), l = Math.max(-left, 0), r = Math.max(-right, 0);
   return t || b || l || r ? tf.slice(padded, [0, t, l, 0], [n, h - t - b, w - l - r, c]) : padded;
@@ -101,7 +105,9 @@ function padOrCrop(x: tf.Tensor4D, top: number, bottom: number, left: number, ri
  * phases go into the output channels of one conv: no zero-inserted input, s² fewer FLOPs than the naive form,
  * and tfjs wasm's own Conv2DBackpropInput (a plain loop) is avoided.
  */
-export function conv2dBackpropInputOps(dy: tf.Tensor4D, filter: tf.Tensor4D, attrs: Conv2DBackpropInputAttrs): tf.Tensor4D {
+export function conv2dBackpropInputOps(
+  dy: tf.Tensor4D, filter: tf.Tensor4D, attrs: Conv2DBackpropInputAttrs,
+): tf.Tensor4D {
   assertTensor('dy', dy, 4);
   assertTensor('filter', filter, 4);
   checkConvAttrs(attrs, 'inputShape');
@@ -124,59 +130,24 @@ export function conv2dBackpropInputOps(dy: tf.Tensor4D, filter: tf.Tensor4D, att
     const wsub = tf.reshape(tf.transpose(w6, [0, 2, 5, 1, 3, 4]), [mh, mw, co, sh * sw * ci]) as tf.Tensor4D;
     const src = padOrCrop(dy, mh - 1, qh - ho, mw - 1, qw - wo);
     const z = tf.conv2d(src, wsub, 1, 'valid'); // [n, qh, qw, sh·sw·ci]
-    const full = tf.reshape(tf.transpose(tf.reshape(z, [n, qh, qw, sh, sw, ci]), [0, 1, 3, 2, 4, 5]), [n, qh * sh, qw * sw, ci]);
+    const phases = tf.transpose(tf.reshape(z, [n, qh, qw, sh, sw, ci]), [0, 1, 3, 2, 4, 5]);
+    const full = tf.reshape(phases, [n, qh * sh, qw * sw, ci]);
     return tf.slice(full, [0, top, left, 0], [n, h, w, ci]) as tf.Tensor4D;
   });
 }
 
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
-
-/** Run a kernel as tfjs ops on aliases of its two inputs and hand the result back as a backend output. */
-function opsKernel(args: KernelArgs, names: [string, string], shape: number[], op: (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor): TensorInfo {
-  const backend = args.backend as OutputBackend;
-  const a = aliasTensor(args.inputs[names[0]] as TensorInfo, backend) as tf.Tensor4D;
-  const b = aliasTensor(args.inputs[names[1]] as TensorInfo, backend) as tf.Tensor4D;
-  try {
-    const out = op(a, b);
-    const values = out.dataSync() as Float32Array;
-    out.dispose();
-    return backend.makeOutput(shape.slice(), 'float32', undefined, values);
-  } finally {
-    a.dispose();
-    b.dispose();
-  }
-}
-
-function conv2dBackpropInputKernel(args: KernelArgs): TensorInfo {
-  const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
-  return opsKernel(args, ['dy', 'filter'], attrs.inputShape, (dy, filter) => conv2dBackpropInputOps(dy, filter, attrs));
-}
-
-/**
- * A Tensor sharing a kernel input's data. The extra backend reference keeps the input's data alive when the
- * alias is disposed (engine.makeTensorFromTensorInfo alone does not add one).
- */
-function aliasTensor(info: TensorInfo, backend: OutputBackend): tf.Tensor {
-  backend.incRef(info.dataId);
-  return tf.engine().makeTensorFromTensorInfo(info);
-}
-
-function conv2dBackpropFilterKernel(args: KernelArgs): TensorInfo {
-  const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
-  return opsKernel(args, ['x', 'dy'], attrs.filterShape, (x, dy) => conv2dBackpropFilterOps(x, dy, attrs));
-}
-
 /** out[s, ...] = Σ_{i: ids[i]=s} x[i, ...]; ids outside [0, numSegments) are dropped (TensorFlow's rule). */
 export function unsortedSegmentSumJs(
-  x: ArrayLike<number>, xShape: readonly number[], ids: ArrayLike<number>, numSegments: number, dtype: 'float32' | 'int32',
+  x: ArrayLike<number>, xShape: readonly number[], ids: ArrayLike<number>, numSegments: number,
+  dtype: 'float32' | 'int32',
 ): Float32Array | Int32Array {
   if (!isNumericArray(x)) throw new TypeError(`x must be a numeric array, got ${describe(x)}`);
   if (!Array.isArray(xShape) || xShape.length === 0) {
     throw new TypeError(`xShape must be a non-empty array of sizes, got ${describe(xShape)}`);
   }
   xShape.forEach((d, i) => assertSize(`xShape[${i}]`, d));
-  if (xShape.reduce((a, b) => a * b,
-    1) !== x.length) throw new RangeError(`xShape [${xShape}] does not match x.length ${x.length}`);
+  const size = xShape.reduce((a, b) => a * b, 1);
+  if (size !== x.length) throw new RangeError(`xShape [${xShape}] does not match x.length ${x.length}`);
   if (!isNumericArray(ids)) throw new TypeError(`segmentIds must be a numeric array, got ${describe(ids)}`);
   assertSize('numSegments', numSegments);
   assertOneOf('dtype', dtype, ['float32', 'int32'] as const);
@@ -198,7 +169,9 @@ export function unsortedSegmentSumJs(
   return out;
 }
 
-function unsortedSegmentSumKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): TensorInfo {
+function unsortedSegmentSumKernel(
+  args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
+): TensorInfo {
   const backend = args.backend as OutputBackend;
   const { x, segmentIds } = args.inputs as { x: TensorInfo; segmentIds: TensorInfo };
   const numSegments = (args.attrs as { numSegments: number }).numSegments;
@@ -210,17 +183,25 @@ function unsortedSegmentSumKernel(args: { inputs: tf.NamedTensorInfoMap; backend
 
 let registered = false;
 
-/** Registers the missing kernels for 'wasm' (idempotent; keeps tfjs' own if a later version ships them). */
+/** Registers `func` as the wasm kernel `name`; an existing one is replaced only when `replace` is set. */
+function registerWasm(name: string, func: unknown, replace: boolean): void {
+  if (tf.getKernel(name, 'wasm') != null) {
+    if (!replace) return;
+    tf.unregisterKernel(name, 'wasm');
+  }
+  tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: func as tf.KernelFunc });
+}
+
+/**
+ * Registers the kernels for 'wasm' (idempotent). Missing ones keep tfjs' own if a later version ships them; the
+ * replaced ones are wasm's loop-based Conv2DBackpropInput (conv2dTranspose forward, the input gradient of conv2d) and
+ * BatchMatMul (whose own leaves XNNPACK for a scalar loop on any transposed or batched product).
+ */
 export function registerWasmGradientKernels(): void {
   if (registered) return;
-  if (tf.getKernel('Conv2DBackpropFilter', 'wasm') == null) {
-    tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilterKernel as tf.KernelFunc });
-  }
-  // Replaces wasm's own (slow, loop-based) kernel: conv2dTranspose forward and the input gradient of conv2d.
-  if (tf.getKernel('Conv2DBackpropInput', 'wasm') != null) tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-  tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2dBackpropInputKernel as tf.KernelFunc });
-  if (tf.getKernel('UnsortedSegmentSum', 'wasm') == null) {
-    tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSumKernel as tf.KernelFunc });
-  }
+  registerWasm('Conv2DBackpropFilter', conv2dBackpropFilterWasm, false);
+  registerWasm('Conv2DBackpropInput', conv2dBackpropInputWasm, true);
+  registerWasm('BatchMatMul', batchMatMulWasm, true);
+  registerWasm('UnsortedSegmentSum', unsortedSegmentSumKernel, false);
   registered = true;
 }

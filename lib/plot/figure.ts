@@ -3,6 +3,7 @@ import { assertObject, writeFileAtomic } from '../core/index.js';
 import { jsonSafeRows, toCsv, type Row } from './csv.js';
 import { displayBundle } from './display.js';
 import { outputPath } from './output.js';
+import { seriesOrder } from './charts.js';
 import { renderSvg, svgToPng, withDefaults, type VegaLiteSpec } from './render.js';
 
 export interface SavedFigure {
@@ -14,10 +15,14 @@ export interface SavedFigure {
   rows: number;
 }
 
-/** Put the rows inline in the spec (the spec's own `data` is replaced) so the .vl.json stands alone. */
+/**
+ * Put the rows inline in the spec (the spec's own `data` is replaced) so the .vl.json stands alone, with the
+ * series in the rows' order (charts.ts seriesOrder) and the workbook's figure style (render.ts withDefaults).
+ */
 export function inlineData(spec: VegaLiteSpec, rows: readonly Row[]): VegaLiteSpec {
   assertObject('spec', spec);
-  return withDefaults({ ...spec, data: { values: jsonSafeRows(rows) } });
+  const values = jsonSafeRows(rows);
+  return withDefaults({ ...seriesOrder(spec, values), data: { values } });
 }
 
 export async function saveFigure(paper: string, id: string, spec: VegaLiteSpec, rows: readonly Row[]): Promise<SavedFigure> {

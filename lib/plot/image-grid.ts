@@ -1,11 +1,15 @@
 /**
  * A minimal PNG encoder (8-bit greyscale or RGB, filter 0, zlib from node:zlib) and an image-grid renderer, so a
  * notebook can show rows of images (originals beside reconstructions) and save them as a PNG figure without
- * node-canvas.
+ * node-canvas. Row and column labels (and a title) are drawn into the figure: the SVG holds them as text beside
+ * the pixel grid, and the PNG is that SVG rendered by resvg with the workbook's font (render.ts), so both files
+ * say what each row and column is.
  */
 import { deflateSync } from 'node:zlib';
 import { MAX_ELEMENTS, assertInRange, assertInteger, assertObject, assertOneOf, assertSize, describe,
   isNumericArray } from '../core/index.js';
+import { textWidth } from './font-metrics.js';
+import { FONT_FAMILY, svgToPngSync } from './render.js';
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -77,6 +81,12 @@ export interface ImageGridOptions {
   readonly gap?: number;
   /** Gap grey level in [0, 1]. Default 1 (white). */
   readonly background?: number;
+  /** One label per row, drawn left of it (e.g. 'original', a scheme's name). */
+  readonly rowLabels?: readonly string[];
+  /** One label per column, drawn above it (wrapped to the column's width). */
+  readonly columnLabels?: readonly string[];
+  /** A title line above the grid. */
+  readonly title?: string;
 }
 
 export interface RenderedGrid {
@@ -139,7 +149,70 @@ export function renderImageGrid(o: ImageGridOptions): RenderedGrid {
   });
   const png = encodePng(px, W, H, ch);
   const uri = `data:image/png;base64,${Buffer.from(png).toString('base64')}`;
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">`
-    + `<image width="${W}" height="${H}" style="image-rendering:pixelated" href="${uri}" xlink:href="${uri}"/></svg>`;
-  return { png, svg, width: W, height: H };
+  if (!o.rowLabels && !o.columnLabels && !o.title) {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">`
+      + `<image width="${W}" height="${H}" style="image-rendering:pixelated" href="${uri}" xlink:href="${uri}"/></svg>`;
+    return { png, svg, width: W, height: H };
+  }
+  return labelledGrid({ uri, W, H, rows, cols, cellW: w * scale, cellH: h * scale, gap, o });
+}
+
+/** Font size (px) of grid labels and line height of wrapped labels. */
+const LABEL_SIZE = 12;
+const LINE = 15;
+const PAD = 6;
+
+const escapeXml = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** Width of a label in px (DejaVu Sans; a conservative 0.62 em per character when the font is missing). */
+const widthOf = (t: string, size = LABEL_SIZE, bold = false): number => textWidth(t, size, { bold }) ?? 0.62 * size * [...t].length;
+
+/** Greedy word wrap of a label into lines no wider than `max` px (a word wider than `max` gets a line of its own). */
+export function wrapLabel(text: string, max: number, size = LABEL_SIZE): string[] {
+  if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${describe(text)}`);
+  assertInRange('max', max, 1, 1e6);
+  assertInRange('size', size, 1, 1000);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && widthOf(next, size) > max) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines.length ? lines : [''];
+}
+
+function labelledGrid(a: { uri: string; W: number; H: number; rows: number; cols: number; cellW: number; cellH: number; gap: number; o: ImageGridOptions }): RenderedGrid {
+  const { uri, W, H, rows, cols, cellW, cellH, gap, o } = a;
+  const check = (name: string, labels: readonly string[] | undefined, n: number) => {
+    if (labels && (!Array.isArray(labels) || labels.length !== n || labels.some((l) => typeof l !== 'string'))) {
+      throw new RangeError(`${name} must be ${n} strings (one per ${name === 'rowLabels' ? 'row' : 'column'}), got ${JSON.stringify(labels)}`);
+    }
+  };
+  check('rowLabels', o.rowLabels, rows);
+  check('columnLabels', o.columnLabels, cols);
+  const left = o.rowLabels ? Math.ceil(Math.max(...o.rowLabels.map((l) => widthOf(l)))) + 2 * PAD : 0;
+  const colLines = (o.columnLabels ?? []).map((l) => wrapLabel(l, cellW + gap));
+  const header = o.columnLabels ? Math.max(...colLines.map((l) => l.length)) * LINE + PAD : 0;
+  const titleH = o.title ? LINE + PAD + 2 : 0;
+  const top = titleH + header;
+  const gridRight = left + W;
+  const widest = Math.max(gridRight, ...colLines.flatMap((lines, c) => lines.map((t) => left + gap + c * (cellW + gap) + cellW / 2 + widthOf(t) / 2)));
+  const totalW = Math.ceil(Math.max(widest, o.title ? widthOf(o.title, 13, true) + PAD : 0) + PAD / 2);
+  const totalH = top + H;
+  const text = (x: number, y: number, t: string, anchor: 'start' | 'middle' | 'end', extra = '') =>
+    `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" text-anchor="${anchor}" font-family="${FONT_FAMILY}" font-size="${LABEL_SIZE}px"${extra}>${escapeXml(t)}</text>`;
+  const parts: string[] = [`<rect width="${totalW}" height="${totalH}" fill="white"/>`];
+  if (o.title) parts.push(`<text x="${PAD / 2}" y="${LINE}" font-family="${FONT_FAMILY}" font-size="13px" font-weight="bold">${escapeXml(o.title)}</text>`);
+  colLines.forEach((lines, c) => {
+    const cx = left + gap + c * (cellW + gap) + cellW / 2;
+    const y0 = titleH + header - PAD / 2 - (lines.length - 1) * LINE - 3;
+    lines.forEach((t, i) => parts.push(text(cx, y0 + i * LINE, t, 'middle')));
+  });
+  (o.rowLabels ?? []).forEach((t, r) => parts.push(text(left - PAD, top + gap + r * (cellH + gap) + cellH / 2 + LABEL_SIZE / 3, t, 'end')));
+  parts.push(`<image x="${left}" y="${top}" width="${W}" height="${H}" style="image-rendering:pixelated" href="${uri}" xlink:href="${uri}"/>`);
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${totalW}" height="${totalH}" viewBox="0 0 ${totalW} ${totalH}">${parts.join('')}</svg>`;
+  return { png: svgToPngSync(svg, 1), svg, width: totalW, height: totalH };
 }

@@ -2,9 +2,19 @@
  * Headless rendering: Vega-Lite spec → SVG (vega's 'none' renderer, deterministic) → PNG (resvg).
  * vega and vega-lite 6 are ESM-only with top-level await, so they are loaded with a real dynamic
  * import() here rather than from a notebook cell (tslab turns cell imports into require()).
+ *
+ * Text is measured with the font that draws it (font-metrics.ts; vega's canvas-less estimate lays every label
+ * out ~40 % too wide, which left a blank band right of each figure), and the workbook's figure style
+ * (DEFAULT_CONFIG, FIGURE_STYLE) never truncates a legend or title. The specs are compiled by vega-lite 6 but
+ * labelled and kept valid Vega-Lite v5 (checked against the v5.23 schema), so JupyterLab's built-in renderer
+ * (Vega-Lite 5) draws the same spec.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { assertInRange, assertObject, assertString } from '../core/index.js';
+import { FONT_DIR, vegaTextWidth, type TextItem } from './font-metrics.js';
+
+const require = createRequire(import.meta.url);
 
 /** A Vega-Lite specification as plain JSON. */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -17,22 +27,43 @@ interface VegaModules {
 let modules: Promise<VegaModules> | null = null;
 
 function loadVega(): Promise<VegaModules> {
-  modules ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vegaLite]) => ({ vega, vegaLite }));
+  modules ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vegaLite]) => {
+    measureTextWithFont((vega as unknown as { textMetrics: VegaTextMetrics }).textMetrics);
+    return { vega, vegaLite };
+  });
   return modules;
+}
+
+interface VegaTextMetrics { width: (item: TextItem, text: unknown) => number; estimateWidth: (item: TextItem, text: unknown) => number }
+
+/** Replace vega's width estimate by the font's advance widths (vega's documented hook, as vl-convert uses it). */
+function measureTextWithFont(metrics: VegaTextMetrics): void {
+  const estimate = metrics.estimateWidth;
+  metrics.width = (item, text) => vegaTextWidth(item, text) ?? estimate(item, text);
 }
 
 /** Fonts shipped by Debian's fonts-dejavu-core: one fixed font keeps SVG and PNG identical across machines. */
 export const FONT_FAMILY = 'DejaVu Sans';
-const FONT_DIR = '/usr/share/fonts/truetype/dejavu';
+
+/**
+ * Version of the workbook's figure style, recorded in each results.json (provenance.figureStyle). Raise it when a
+ * change makes earlier figures look different; the figure-style test then reports older committed figures as
+ * stale. 1 (or absent): before 2026-12-02; 2: measured text, no truncated legends, paper series order, dash and
+ * band legends, labelled image grids, step curves.
+ */
+export const FIGURE_STYLE = 2;
 
 /** Theme applied to every figure unless the spec sets its own config. */
 export const DEFAULT_CONFIG = {
   font: FONT_FAMILY,
   background: 'white',
+  padding: 8,
   view: { stroke: '#888' },
-  axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: '#e6e6e6' },
-  legend: { labelFontSize: 11, titleFontSize: 12 },
-  title: { fontSize: 14, anchor: 'start' },
+  axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: '#e6e6e6', labelSeparation: 4 },
+  // labelLimit/titleLimit 0: legends are never truncated (vega's default cuts labels at 160 px with "…").
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 0, titleLimit: 0 },
+  title: { fontSize: 14, anchor: 'start', limit: 0, subtitleFontSize: 12 },
+  header: { labelLimit: 0, titleLimit: 0 },
 } as const;
 
 /** Largest PNG zoom factor of svgToPng. */
@@ -40,7 +71,11 @@ const MAX_PNG_SCALE = 16;
 
 export function withDefaults(spec: VegaLiteSpec): VegaLiteSpec {
   assertObject('spec', spec);
-  const config = { ...DEFAULT_CONFIG, ...((spec.config as Record<string, unknown> | undefined) ?? {}) };
+  const own = (spec.config as Record<string, unknown> | undefined) ?? {};
+  const config: Record<string, unknown> = { ...DEFAULT_CONFIG, ...own };
+  for (const key of ['axis', 'legend', 'title', 'header', 'view'] as const) {
+    if (own[key] !== undefined) config[key] = { ...DEFAULT_CONFIG[key], ...(own[key] as Record<string, unknown>) };
+  }
   return { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', ...spec, config };
 }
 
@@ -56,9 +91,14 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
 }
 
 export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {
+  return svgToPngSync(svg, scale);
+}
+
+/** svgToPng without a promise (resvg is a native CommonJS module, loaded with require). */
+export function svgToPngSync(svg: string, scale = 2): Uint8Array {
   assertString('svg', svg);
   assertInRange('scale', scale, Number.MIN_VALUE, MAX_PNG_SCALE); // resvg aborts the process on a NaN zoom
-  const { Resvg } = await import('@resvg/resvg-js');
+  const { Resvg } = require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
   const fontDirs = existsSync(FONT_DIR) ? [FONT_DIR] : [];
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },

@@ -1,25 +1,39 @@
-/** The `workbook` command: run | export | doctor | clean | status. Exit codes: 0 ok, 1 failure, 2 bad usage. */
+/**
+ * The `workbook` command: run | export | notebook | lab | doctor | clean | status | cache.
+ * Exit codes: 0 ok, 1 failure, 2 bad usage.
+ */
 import { basename, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../core/index.js';
 import { formatChecks, fixProblems, runChecks } from './doctor.js';
-import { EXPORT_FORMATS, exportNotebook, type ExportFormat } from './export.js';
+import { EXPORT_FORMATS, exportLocations, exportNotebook, type ExportFormat, type PaperSize } from './export.js';
+import { cmdNotebook } from './notebook-server.js';
 import { clearOutputs, hasOutputs, parseParam, readNotebook, validateParameters, writeNotebook, type ParamValue } from './notebook.js';
 import { updateReadmeStatus } from './status.js';
-import { CellError, listNotebooks, notebookCellTimeout, PROFILES, resolveNotebook, runNotebook, type Profile } from './runner.js';
+import { cacheCommand } from './cache-command.js';
+import { CellError, figuresRootFor, listNotebooks, notebookCellTimeout, PROFILES, resolveNotebook, runNotebook, type Profile } from './runner.js';
+import { updateExpected } from './expected.js';
+import { commandHelp } from './help.js';
 
 const USAGE = `usage:
   workbook run [notebook…] [--profile quick|full] [--param key=value]… [--out DIR]
-               [--cell-timeout SECONDS] [--timeout SECONDS] [--export html,pdf] [--quiet]
-  workbook export [notebook…] [--profile quick|full] [--to html,pdf] [--out DIR]
+               [--cell-timeout SECONDS] [--timeout SECONDS] [--export html,pdf] [--quiet] [--update-expected]
+  workbook export [notebook…] [--profile quick|full] [--to html,pdf] [--out DIR] [--paper a4|letter] [--no-input]
+  workbook notebook [--port N]        serve notebooks/ in the classic Jupyter Notebook (lab: JupyterLab, if installed)
   workbook doctor [--fix]
   workbook clean [notebook…]          strip outputs (notebooks are committed clean)
   workbook check-clean [notebook…]    exit 1 if a notebook has outputs
   workbook status [--write|--check]   claims status per paper from figures/*/results.json (--write: into README.md;
                                       --check: exit 1 if README.md's table differs)
+  workbook cache list|clear [paper…] [--stale] [--json]
+                                      result caches (models, checkpoints, sweeps) with code versions; --help for more
 Notebooks are names in notebooks/ (zepe, vscc, e2ec, codebook) or paths; default: all of them.
-run prints each code cell as it starts and ends, and what the kernel prints; --quiet keeps only the summary.`;
+run prints each code cell as it starts and ends, and what the kernel prints; --quiet keeps only the summary.
+--out DIR is the run's folder for run and export alike: run writes DIR/<notebook>.ipynb, export reads it there and
+writes the HTML/PDF beside it (default: build/<profile>/notebooks → build/<profile>/export).
+run --profile quick --update-expected rewrites test/expected/<paper>.quick.json from the run (on purpose only).
+workbook <command> --help shows that command's usage.`;
 
 class UsageError extends Error {}
 
@@ -56,9 +70,11 @@ async function cmdRun(argv: string[]): Promise<number> {
     options: {
       profile: { type: 'string' }, param: { type: 'string', multiple: true }, out: { type: 'string' },
       'cell-timeout': { type: 'string' }, timeout: { type: 'string' }, export: { type: 'string' }, quiet: { type: 'boolean' },
+      'update-expected': { type: 'boolean' },
     },
   });
   const profile = profileOf(values.profile);
+  if (values['update-expected'] && profile !== 'quick') throw new UsageError('--update-expected rewrites the quick profile\'s expected values: use it with --profile quick');
   const params: Record<string, ParamValue> = {};
   for (const p of values.param ?? []) {
     const [k, v] = parseParam(p);
@@ -83,8 +99,9 @@ async function cmdRun(argv: string[]): Promise<number> {
       onProgress: values.quiet ? undefined : (line) => process.stderr.write(`  ${line}\n`),
     });
     process.stderr.write(`✔ ${name}: ${res.seconds.toFixed(1)} s → ${res.output}\n`);
+    if (values['update-expected']) process.stderr.write(`  expected values: ${updateExpected(join(figuresRootFor(profile), name, 'results.json'))}\n`);
     if (formats.length > 0) {
-      const ex = await exportNotebook(res.output, formats, join(outDir, '..', 'export'));
+      const ex = await exportNotebook(res.output, formats, exportLocations(profile, values.out).exportDir);
       process.stderr.write(`  exported: ${Object.values(ex).filter(Boolean).join(', ')}\n`);
     }
   }
@@ -92,18 +109,26 @@ async function cmdRun(argv: string[]): Promise<number> {
 }
 
 async function cmdExport(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { profile: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: {
+      profile: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' }, paper: { type: 'string' },
+      'no-input': { type: 'boolean' },
+    },
+  });
   const profile = profileOf(values.profile);
   const formats = formatsOf(values.to, ['html']);
-  const executedDir = join(projectRoot(), 'build', profile, 'notebooks');
-  const outDir = values.out ? resolve(values.out) : join(projectRoot(), 'build', profile, 'export');
+  const { executedDir, exportDir: outDir } = exportLocations(profile, values.out);
+  const opts = { paper: (values.paper ?? 'a4') as PaperSize, noInput: values['no-input'] === true };
   const names = positionals.length > 0 ? positionals : listNotebooks().map((p) => basename(p, '.ipynb'));
   for (const n of names) {
     // Export the executed copy when there is one (outputs are the point); a path is taken as given.
     const executed = join(executedDir, `${basename(n, '.ipynb')}.ipynb`);
     const src = n.endsWith('.ipynb') && existsSync(n) ? resolve(n) : executed;
-    if (!existsSync(src)) throw new Error(`no executed notebook at ${src}: run \`workbook run ${basename(n, '.ipynb')} --profile ${profile}\` first`);
-    const ex = await exportNotebook(src, formats, outDir);
+    const out = values.out ? ` --out ${values.out}` : '';
+    const runCmd = `workbook run ${basename(n, '.ipynb')} --profile ${profile}${out}`;
+    if (!existsSync(src)) throw new Error(`no executed notebook at ${src}: run \`${runCmd}\` first`);
+    const ex = await exportNotebook(src, formats, outDir, opts);
     process.stderr.write(`✔ ${basename(src)} → ${Object.values(ex).filter(Boolean).join(', ')}\n`);
   }
   return 0;
@@ -149,14 +174,24 @@ function cmdStatus(argv: string[]): number {
 
 export async function main(argv = process.argv.slice(2)): Promise<number> {
   const [cmd, ...rest] = argv;
+  // Commands with a help of their own (cache: its subcommands) answer --help themselves.
+  if (cmd !== undefined && cmd !== 'cache' && (rest.includes('--help') || rest.includes('-h'))) {
+    const help = commandHelp(USAGE, cmd);
+    if (help !== null) {
+      console.log(help);
+      return 0;
+    }
+  }
   try {
     switch (cmd) {
       case 'run': return await cmdRun(rest);
       case 'export': return await cmdExport(rest);
       case 'doctor': return await cmdDoctor(rest);
+      case 'notebook': case 'lab': return await cmdNotebook(cmd, rest);
       case 'clean': return cmdClean(rest, false);
       case 'check-clean': return cmdClean(rest, true);
       case 'status': return cmdStatus(rest);
+      case 'cache': return cacheCommand(rest);
       case undefined: case '-h': case '--help': case 'help':
         console.log(USAGE);
         return cmd === undefined ? 2 : 0;

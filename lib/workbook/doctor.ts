@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { assertFunction, assertObject, describe, projectRoot } from '../core/index.js';
+import { NOTEBOOK_FIX, serverVersion } from './notebook-server.js';
 import { CHROMIUM_FIX, ensureKernelspec, findChromium, findJupyterPython, JUPYTER_FIX, tslabBinary } from './toolchain.js';
 
 export interface Check {
@@ -32,6 +33,26 @@ function jupyterCheck(): Check {
   return py
     ? { name: 'Jupyter (nbconvert)', ok: true, required: true, detail: `${py.python}: nbconvert ${py.nbconvert}, nbclient ${py.nbclient}` }
     : { name: 'Jupyter (nbconvert)', ok: false, required: true, detail: 'no Python with nbconvert and nbclient', fix: JUPYTER_FIX };
+}
+
+/** `workbook notebook` serves the notebooks with the classic Notebook (required); JupyterLab is optional. */
+function notebookServerChecks(): Check[] {
+  const name = 'Jupyter Notebook (workbook notebook)';
+  const py = findJupyterPython();
+  if (!py) {
+    return [{ name, ok: false, required: true, detail: 'no Python with Jupyter', fix: JUPYTER_FIX }];
+  }
+  const classic = serverVersion('notebook', py.python);
+  const lab = serverVersion('lab', py.python);
+  return [
+    classic
+      ? { name, ok: true, required: true, detail: `${py.python}: notebook ${classic}` }
+      : { name, ok: false, required: true, detail: `${py.python} cannot import notebook`, fix: NOTEBOOK_FIX },
+    {
+      name: 'JupyterLab (optional, workbook lab)', ok: lab !== null, required: false,
+      detail: lab ? `jupyterlab ${lab}` : 'not installed (not in Debian): `workbook notebook` serves the classic UI',
+    },
+  ];
 }
 
 function kernelCheck(): Check {
@@ -108,7 +129,10 @@ async function dataChecks(): Promise<Check[]> {
 }
 
 export async function runChecks(): Promise<Check[]> {
-  return [nodeCheck(), jupyterCheck(), kernelCheck(), chromiumCheck(), ...tfjsChecks(), await codecCheck(), ...(await dataChecks())];
+  return [
+    nodeCheck(), jupyterCheck(), ...notebookServerChecks(), kernelCheck(), chromiumCheck(), ...tfjsChecks(),
+    await codecCheck(), ...(await dataChecks()),
+  ];
 }
 
 function checkChecks(checks: unknown): asserts checks is Check[] {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { MAX_SEED, assertInteger, assertObject, assertString, projectRoot } from '../core/index.js';
+import { FIGURE_STYLE } from '../plot/render.js';
 
 export interface Provenance {
   commit: string | null;
@@ -17,6 +18,8 @@ export interface Provenance {
   platform: string;
   startedAt: string;
   wallSeconds: number | null;
+  /** Version of the figure style the figures were drawn in (lib/plot/render.ts FIGURE_STYLE; absent: 1). */
+  figureStyle?: number;
 }
 
 function git(args: string[]): string | null {
@@ -72,5 +75,6 @@ export function collectProvenance(p: { profile: string; parameters: Record<strin
     platform: `${process.platform}-${process.arch}`,
     startedAt: new Date().toISOString(),
     wallSeconds: null,
+    figureStyle: FIGURE_STYLE,
   };
 }

@@ -2,6 +2,11 @@
  * `workbook run`: execute notebooks headlessly with `jupyter nbconvert` on the project's tslab kernel.
  * Parameters follow papermill's conventions; a failing cell stops the run and is reported with its
  * number, source and the message tslab wrote to the cell's stderr.
+ *
+ * A notebook that names its paper (metadata.workbook.paper) writes its figures all-or-nothing: the runner takes the
+ * lock on `<figures root>/<paper>` before the kernel starts (a second run on it fails, naming this pid), the kernel
+ * writes into the staging folder (lib/workbook/outputs.ts, joined by lib/workbook/session.ts), and the folder is
+ * replaced only once every cell has run; a failed, timed-out or interrupted run leaves the previous output as it was.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -12,7 +17,9 @@ import {
     validateParameters, writeNotebook,
   type Notebook, type ParamValue,
 } from './notebook.js';
+import { beginOutput, type OutputTransaction } from './outputs.js';
 import { ensureKernelspec, jupyterEnv, KERNEL_NAME, requireJupyterPython } from './toolchain.js';
+import { trustNotebooks } from './trust.js';
 import { checkRunOptions } from './checks.js';
 
 export type Profile = 'quick' | 'full';
@@ -29,6 +36,8 @@ export interface RunOptions {
   notebookTimeout?: number;
   /** Called with each progress line as it comes: a code cell starting or finishing, a line the kernel printed. */
   onProgress?: (line: string) => void;
+  /** Notices about the output folder (a stale lock taken over, leftovers removed); default: stderr. */
+  onNotice?: (line: string) => void;
 }
 
 export interface RunResult {
@@ -115,6 +124,20 @@ export function parametersFor(nb: Notebook, path: string, profile: Profile, para
   return { ...owned, ...fromProfile, ...params };
 }
 
+/**
+ * The figures folder a run of this notebook writes (`<root>/<paper>`, as the kernel's startRun() will see it), or null
+ * when the notebook names no paper (metadata.workbook.paper): then the runner stages nothing.
+ */
+export function outputFolderFor(
+  nb: Notebook, path: string, parameters: Record<string, ParamValue>, profile: Profile,
+): { root: string; paper: string } | null {
+  const paper = nb.metadata.workbook?.paper;
+  if (typeof paper !== 'string' || !/^[a-z0-9_-]+$/.test(paper)) return null;
+  const out = parameters.outDir;
+  const root = typeof out === 'string' && out !== '' ? resolve(dirname(resolve(path)), out) : figuresRootFor(profile);
+  return { root, paper };
+}
+
 /** The per-cell limit a notebook declares (metadata.workbook.cellTimeout), else 1800 s. */
 export function notebookCellTimeout(nb: Notebook, name: string): number {
   const v = nb.metadata.workbook?.cellTimeout;
@@ -137,16 +160,47 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
   validateParameters(name, nb, { ...nb.metadata.workbook?.profiles?.[opts.profile], ...opts.params });
   const prepared = injectParameters(nb, parameters, opts.profile);
 
-  const py = requireJupyterPython();
-  ensureKernelspec();
-  const outDir = resolve(opts.outDir ?? join(projectRoot(), 'build', opts.profile, 'notebooks'));
-  mkdirSync(outDir, { recursive: true });
-  const output = join(outDir, `${name}.ipynb`);
-  const partial = join(outDir, `.${name}.partial.ipynb`);
-  rmSync(partial, { force: true });
+  // Lock and stage the figures folder before anything else: a second run on it fails here, naming this pid.
+  const folder = outputFolderFor(nb, path, parameters, opts.profile);
+  const notice = opts.onNotice ?? ((l: string) => process.stderr.write(`  ${l}\n`));
+  const staged: OutputTransaction | null = folder ? beginOutput(folder.root, folder.paper, { notify: notice }) : null;
+  let output: string;
+  try {
+    const py = requireJupyterPython();
+    ensureKernelspec();
+    const outDir = resolve(opts.outDir ?? join(projectRoot(), 'build', opts.profile, 'notebooks'));
+    mkdirSync(outDir, { recursive: true });
+    output = join(outDir, `${name}.ipynb`);
+    const partial = join(outDir, `.${name}.partial.ipynb`);
+    rmSync(partial, { force: true });
+    const cellTimeout = opts.cellTimeout ?? notebookCellTimeout(nb, name);
+    const notebookLimit = opts.notebookTimeout ?? 5400;
+    const job: Job = { path, name, prepared, python: py.python, partial, cellTimeout, notebookLimit, started, opts };
+    const executed = await execute(job);
+    writeNotebook(output, executed);
+    await trustNotebooks([output]); // its outputs were made here: Jupyter shows them (SVG, HTML) when it is opened
+    staged?.commit();
+  } finally {
+    staged?.abort(); // after a commit this only releases the lock; otherwise the staging folder goes too
+  }
+  return { notebook: path, output, seconds: (Date.now() - started) / 1000, parameters };
+}
 
-  const cellTimeout = opts.cellTimeout ?? notebookCellTimeout(nb, name);
-  const notebookLimit = opts.notebookTimeout ?? 5400;
+interface Job {
+  readonly path: string;
+  readonly name: string;
+  readonly prepared: Notebook;
+  readonly python: string;
+  readonly partial: string;
+  readonly cellTimeout: number;
+  readonly notebookLimit: number;
+  readonly started: number;
+  readonly opts: RunOptions;
+}
+
+/** Runs nbconvert on the prepared notebook: the executed notebook, or a CellError / Error saying why not. */
+async function execute(job: Job): Promise<Notebook> {
+  const { path, name, prepared, partial, cellTimeout, notebookLimit, started, opts } = job;
   const args = [
     '-m', 'nbconvert', '--to', 'notebook', '--stdin', '--stdout',
     `--NotebookExporter.preprocessors=["workbook_execute.WorkbookExecutePreprocessor"]`,
@@ -157,7 +211,7 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
     '--WorkbookExecutePreprocessor.iopub_timeout=60',
   ];
   // The kernel's working directory is the notebook's own folder, so `../dist/...` imports resolve as in Jupyter.
-  const child = execa(py.python, args, {
+  const child = execa(job.python, args, {
     cwd: dirname(path),
     input: JSON.stringify(prepared),
     env: jupyterEnv({
@@ -201,9 +255,7 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
       : nbconvertErr.slice(-4000);
     throw new Error(`${name}: nbconvert failed (exit ${res.exitCode ?? 'none'}): ${why}`);
   }
-  const executed = stripTiming(JSON.parse(String(res.stdout)) as Notebook);
-  writeNotebook(output, executed);
-  return { notebook: path, output, seconds: (Date.now() - started) / 1000, parameters };
+  return stripTiming(JSON.parse(String(res.stdout)) as Notebook);
 }
 
 /** Build the report from the saved partial notebook: the failing cell's stderr holds tslab's message and stack. */

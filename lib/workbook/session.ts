@@ -1,17 +1,24 @@
 /**
  * A paper run inside a notebook: where outputs go, the seed, and `results.json` — every number behind every
- * figure and table, plus the paper's claims beside ours, with provenance. results.json is rewritten
- * atomically after each figure or table, so an interrupted run keeps what it finished.
+ * figure and table, plus the paper's claims beside ours, with provenance.
+ *
+ * Outputs are all-or-nothing (lib/workbook/outputs.ts): the run writes into a staging folder beside
+ * `<outDir>/<paper>` and the folder is replaced only when the run succeeds, so a failed or interrupted run leaves the
+ * previous output as it was, never a mix of two runs. Under `workbook run` the runner holds the output's lock and
+ * commits once the whole notebook has run (this kernel joins its staging folder); run interactively, the kernel takes
+ * the lock at startRun() and finish() commits. results.json is still rewritten (atomically, in the staging folder)
+ * after each figure or table. Paths recorded in results.json are the final ones (`<paper>/<file>`).
  */
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../core/index.js';
 import { saveFigure, show } from '../plot/figure.js';
 import { jsonSafeRows, type Row } from '../plot/csv.js';
-import { setOutputRoot } from '../plot/output.js';
+import { setOutputRoot, setPaperOutputDir } from '../plot/output.js';
 import type { VegaLiteSpec } from '../plot/render.js';
 import { saveTable, showTable, rowsOf, type FrameLike } from '../plot/table.js';
 import { displayBundle, showMarkdown } from '../plot/display.js';
 import { outputPath } from '../plot/output.js';
+import { beginOutput, joinOutput, type OutputTransaction } from './outputs.js';
 import { collectProvenance, type Provenance } from './provenance.js';
 import { claimsMarkdown, tallyClaims, type Claim } from './verdict.js';
 import { checkRunConfig } from './checks.js';
@@ -38,16 +45,38 @@ export interface ResultsFile {
   claims: Claim[];
 }
 
+/** The live run of each paper in this process: a newer startRun() supersedes it. */
+const current = new Map<string, PaperRun>();
+
 export class PaperRun {
   readonly results: ResultsFile;
   private readonly started = Date.now();
+  /** Where results.json will be once the run has succeeded (`<outDir>/<paper>/results.json`). */
   readonly resultsPath: string;
+  /** The folder this run writes into until it succeeds. */
+  readonly stagingDir: string;
+  /** This process's hold on the output folder; null when `workbook run` holds it (and commits). */
+  private readonly transaction: OutputTransaction | null;
+  private state: 'open' | 'finished' | 'superseded' = 'open';
 
   constructor(readonly config: RunConfig) {
     checkRunConfig(config);
     if (!/^[a-z0-9_-]+$/.test(config.paper)) throw new RangeError(`paper must be a short lowercase name, got ${JSON.stringify(config.paper)}`);
+    if (typeof config.outDir !== 'string' || config.outDir === '') {
+      throw new RangeError(`outDir must be a non-empty path, got ${JSON.stringify(config.outDir)}`);
+    }
+    const root = resolve(config.outDir);
+    const runner = Number(process.env.WORKBOOK_RUNNER_PID);
+    const joined = Number.isSafeInteger(runner) && runner > 0 ? joinOutput(root, config.paper, runner) : null;
+    const previous = current.get(config.paper);
+    if (previous) previous.supersede();
+    this.transaction = joined ? null : beginOutput(root, config.paper);
+    this.stagingDir = joined ? joined.staging : (this.transaction as OutputTransaction).staging;
+    current.set(config.paper, this);
+    if (this.transaction) process.once('exit', this.abandonOnExit);
     setOutputRoot(config.outDir);
-    this.resultsPath = join(resolve(config.outDir), config.paper, 'results.json');
+    setPaperOutputDir(config.paper, this.stagingDir);
+    this.resultsPath = join(root, config.paper, 'results.json');
     this.results = {
       paper: config.paper,
       provenance: collectProvenance({
@@ -64,6 +93,7 @@ export class PaperRun {
   }
 
   setBackend(backend: string): void {
+    this.assertOpen();
     this.results.provenance.backend = backend;
     this.flush();
   }
@@ -73,10 +103,11 @@ export class PaperRun {
    * cell ending in `await run.figure(...)` shows the figure, not an echo of the saved object (paths are in results.json).
    */
   async figure(id: string, spec: VegaLiteSpec, rows: readonly Row[], note?: string): Promise<void> {
+    this.assertOpen();
     const saved = await saveFigure(this.config.paper, id, spec, rows);
     const title = (spec.title as { text?: string } | string | undefined) ?? id;
     this.results.figures[id] = {
-      files: Object.values(saved.files).map((f) => f.slice(resolve(this.config.outDir).length + 1)),
+      files: Object.values(saved.files).map((f) => this.recorded(f)),
       spec_title: typeof title === 'string' ? title : (title.text ?? id),
       ...(note ? { note } : {}),
       rows: jsonSafeRows(rows),
@@ -87,9 +118,10 @@ export class PaperRun {
 
   /** Save a table (CSV + Markdown), record its rows, and display it. */
   async table(id: string, frame: FrameLike | readonly Row[], opts: { digits?: number; caption?: string } = {}): Promise<void> {
+    this.assertOpen();
     const saved = await saveTable(this.config.paper, id, frame, opts);
     this.results.tables[id] = {
-      files: Object.values(saved.files).map((f) => f.slice(resolve(this.config.outDir).length + 1)),
+      files: Object.values(saved.files).map((f) => this.recorded(f)),
       rows: jsonSafeRows(rowsOf(frame)),
     };
     this.flush();
@@ -101,10 +133,12 @@ export class PaperRun {
    * with its caption. The caption goes into results.json as the figure's title.
    */
   async image(id: string, picture: { png: Uint8Array; svg: string }, caption: string): Promise<void> {
+    this.assertOpen();
     const files = { png: outputPath(this.config.paper, id, 'png'), svg: outputPath(this.config.paper, id, 'svg') };
     writeFileAtomic(files.png, picture.png);
     writeFileAtomic(files.svg, picture.svg);
-    this.results.figures[id] = { files: Object.values(files).map((f) => f.slice(resolve(this.config.outDir).length + 1)), spec_title: caption, rows: [] };
+    const recorded = Object.values(files).map((f) => this.recorded(f));
+    this.results.figures[id] = { files: recorded, spec_title: caption, rows: [] };
     this.flush();
     displayBundle({ 'image/svg+xml': picture.svg, 'image/png': Buffer.from(picture.png).toString('base64'), 'text/plain': `<image: ${caption}>` });
     showMarkdown(`*${caption}*`);
@@ -112,6 +146,7 @@ export class PaperRun {
 
   /** Record a named number (or small object) in results.json. */
   record(key: string, value: unknown): void {
+    this.assertOpen();
     this.results.values[key] = value;
     this.flush();
   }
@@ -121,6 +156,7 @@ export class PaperRun {
    * earlier claim with the same id, and show the claims table.
    */
   claims(list: readonly Claim[]): void {
+    this.assertOpen();
     if (!Array.isArray(list)) throw new TypeError('claims must be an array of Claim objects (see lib/workbook/verdict.ts)');
     const ids = new Set(list.map((c) => c.id));
     if (ids.size !== list.length) throw new RangeError('claims must have distinct ids');
@@ -135,14 +171,54 @@ export class PaperRun {
     showMarkdown(`${claimsMarkdown(this.results.claims)}\n\nPaper claims: ${t.reproduced} reproduced, ${t.partly} partly, ${t.notReproduced} not reproduced; identity checks: ${t.identityPassed} passed, ${t.identityFailed} failed.`);
   }
 
+  /**
+   * Records the wall time and ends the run. Run interactively, this replaces `<outDir>/<paper>` by what the run wrote;
+   * under `workbook run`, the runner does that once the whole notebook has run. Nothing can be written after it.
+   */
   finish(): ResultsFile {
+    this.assertOpen();
     this.results.provenance.wallSeconds = (Date.now() - this.started) / 1000;
     this.flush();
+    this.state = 'finished';
+    if (current.get(this.config.paper) === this) {
+      current.delete(this.config.paper);
+      setPaperOutputDir(this.config.paper, null);
+    }
+    if (this.transaction) {
+      process.off('exit', this.abandonOnExit);
+      this.transaction.commit();
+    }
     return this.results;
   }
 
+  /** A newer startRun() of the same paper in this process took over (a notebook's first cells run again). */
+  private supersede(): void {
+    if (this.state !== 'open') return;
+    this.state = 'superseded';
+    if (this.transaction) {
+      process.off('exit', this.abandonOnExit);
+      this.transaction.abort(); // its staging folder goes; the new run takes the lock again
+    }
+  }
+
+  /** The kernel exits without finish(): the staging folder goes, the previous output stays, the lock is released. */
+  private readonly abandonOnExit = (): void => {
+    if (this.state === 'open') this.transaction?.abort();
+  };
+
+  private assertOpen(): void {
+    const paper = this.config.paper;
+    if (this.state === 'finished') throw new Error(`the ${paper} run has finished (run.finish()): start a new one`);
+    if (this.state === 'superseded') throw new Error(`this ${paper} run was replaced by a newer startRun()`);
+  }
+
+  /** A written file as results.json names it: `<paper>/<file>`, wherever the staging folder is. */
+  private recorded(file: string): string {
+    return `${this.config.paper}/${basename(file)}`;
+  }
+
   private flush(): void {
-    writeJsonAtomic(this.resultsPath, this.results);
+    writeJsonAtomic(join(this.stagingDir, 'results.json'), this.results);
   }
 }
 

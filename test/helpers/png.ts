@@ -1,4 +1,4 @@
-/** Minimal PNG reader for tests (8-bit RGB/RGBA, non-interlaced: what Chromium and resvg write). */
+/** Minimal PNG reader for tests (8-bit grey/RGB/RGBA, non-interlaced: what Chromium, resvg and lib/plot write). */
 import { inflateSync } from 'node:zlib';
 
 export interface Image { width: number; height: number; channels: number; data: Uint8Array }
@@ -17,8 +17,8 @@ export function decodePng(buf: Uint8Array): Image {
       width = body.readUInt32BE(0);
       height = body.readUInt32BE(4);
       const depth = body[8], colour = body[9], interlace = body[12];
-      if (depth !== 8 || interlace !== 0 || (colour !== 2 && colour !== 6)) throw new Error(`unsupported PNG (depth ${depth}, colour ${colour})`);
-      channels = colour === 6 ? 4 : 3;
+      if (depth !== 8 || interlace !== 0 || (colour !== 0 && colour !== 2 && colour !== 6)) throw new Error(`unsupported PNG (depth ${depth}, colour ${colour})`);
+      channels = colour === 6 ? 4 : colour === 2 ? 3 : 1;
     } else if (type === 'IDAT') idat.push(body);
     else if (type === 'IEND') break;
     off += 12 + len;
@@ -47,12 +47,38 @@ export function decodePng(buf: Uint8Array): Image {
   return { width, height, channels, data: out };
 }
 
+/** The RGB of pixel (x, y) (grey images repeat their one channel). */
+export function rgbAt(img: Image, x: number, y: number): [number, number, number] {
+  const o = (y * img.width + x) * img.channels;
+  return img.channels === 1 ? [img.data[o], img.data[o], img.data[o]] : [img.data[o], img.data[o + 1], img.data[o + 2]];
+}
+
+/**
+ * Blank bands at the left and right of an image, as fractions of its width: the runs of columns at each edge in
+ * which every pixel is within `tol` (sum of |ΔR|+|ΔG|+|ΔB|) of the top-left pixel (the background).
+ */
+export function blankMargins(img: Image, tol = 24): { left: number; right: number } {
+  const bg = rgbAt(img, 0, 0);
+  const blank = (x: number): boolean => {
+    for (let y = 0; y < img.height; y++) {
+      const [r, g, b] = rgbAt(img, x, y);
+      if (Math.abs(r - bg[0]) + Math.abs(g - bg[1]) + Math.abs(b - bg[2]) > tol) return false;
+    }
+    return true;
+  };
+  let left = 0;
+  while (left < img.width && blank(left)) left++;
+  let right = 0;
+  while (right < img.width - left && blank(img.width - 1 - right)) right++;
+  return { left: left / img.width, right: right / img.width };
+}
+
 /** Count pixels within `tol` of an RGB colour. */
 export function countColour(img: Image, rgb: [number, number, number], tol = 40): number {
   let n = 0;
   for (let i = 0; i < img.width * img.height; i++) {
-    const o = i * img.channels;
-    if (Math.abs(img.data[o] - rgb[0]) + Math.abs(img.data[o + 1] - rgb[1]) + Math.abs(img.data[o + 2] - rgb[2]) <= tol) n++;
+    const [r, g, b] = rgbAt(img, i % img.width, Math.floor(i / img.width));
+    if (Math.abs(r - rgb[0]) + Math.abs(g - rgb[1]) + Math.abs(b - rgb[2]) <= tol) n++;
   }
   return n;
 }

@@ -1,6 +1,8 @@
 /**
- * Every paper notebook, executed in the quick profile as CI does, then the ZEPE notebook exported to HTML and PDF
- * and opened in headless Chromium: its figures must be visible in the page.
+ * Every paper notebook, executed in the quick profile as CI does — its numbers compared with the committed expected
+ * values (test/expected/<paper>.quick.json, lib/workbook/expected.ts) and every figure it drew checked against the
+ * figure style (test/helpers/figure-check.ts) — then the ZEPE notebook exported to HTML and PDF and opened in
+ * headless Chromium: its figures must be visible in the page.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { projectRoot } from '../../lib/core/index.js';
 import { exportNotebook, findChromium, listNotebooks, readNotebook, screenshot } from '../../lib/workbook/index.js';
+import { compareExpected, expectedPath, formatMismatches, readExpected, type ResultsLike } from '../../lib/workbook/expected.js';
+import { resultsFigureProblems } from '../helpers/figure-check.js';
 import { countColour, decodePng } from '../helpers/png.js';
 
 const root = projectRoot();
@@ -18,7 +22,7 @@ const notebooksOut = join(root, 'build', 'quick', 'notebooks');
 
 for (const nb of listNotebooks()) {
   const name = basename(nb, '.ipynb');
-  test(`notebook ${name} runs in the quick profile`, () => {
+  test(`notebook ${name} runs in the quick profile, reproduces its expected values, draws its figures in style`, async (t) => {
     const r = spawnSync(process.execPath, [join(root, 'bin', 'workbook.js'), 'run', name, '--profile', 'quick'], {
       cwd: root, encoding: 'utf8', timeout: 20 * 60_000,
     });
@@ -31,6 +35,21 @@ for (const nb of listNotebooks()) {
     }
     const executed = readNotebook(join(notebooksOut, `${name}.ipynb`));
     assert.equal(executed.metadata.workbook?.profile, 'quick');
+
+    const figures = resultsFigureProblems(join(root, 'build', 'quick', 'figures'), results);
+    assert.deepEqual(figures.problems, [], `figure style of ${name}'s quick-profile figures`);
+
+    const expected = readExpected(expectedPath(name));
+    assert.ok(expected, `test/expected/${name}.quick.json exists (create it: npx workbook run ${name} --profile quick --update-expected)`);
+    const cmp = compareExpected(expected, results as ResultsLike);
+    assert.equal(cmp.setup, null, cmp.setup ?? '');
+    if (cmp.skipped) t.diagnostic(`${name}: ${cmp.skipped.count} backend-dependent values not compared: ${cmp.skipped.reason}`);
+    if (cmp.compared === 0 && cmp.skipped) {
+      t.skip(`${name}: every expected value depends on the backend, and ${cmp.skipped.reason}`);
+      return;
+    }
+    assert.ok(cmp.compared > 0, 'some values compared');
+    assert.equal(cmp.mismatches.length, 0, formatMismatches(name, cmp.mismatches));
   });
 }
 

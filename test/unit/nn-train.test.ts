@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   tf, initBackend, describeBackend, configHash, canonicalJson, saveWeights, loadWeights, loadWeightsInto,
-  loadLayersModel, Adam, train, initDense, denseLayer, disposeParams, cliProgressBar, type Params,
+  loadLayersModel, Adam, train, loadWasmBackend, initDense, denseLayer, disposeParams, cliProgressBar, type Params,
 } from '../../lib/nn/index.js';
 import { Rng } from '../../lib/core/index.js';
 
@@ -90,8 +90,14 @@ test('saveWeights on a tf.LayersModel: reloaded model predicts identically', asy
   rmSync(dir, { recursive: true });
 });
 
-for (const warmupSteps of [0, 4]) test(`Adam matches a float64 transcription of torch.optim.Adam (coupled weight decay, warm-up ${warmupSteps})`, async () => {
-  await tf.setBackend('cpu');
+const BACKENDS = ['cpu', 'wasm'] as const;
+
+const torchTitle = (backend: string, warmup: number) =>
+  `Adam on ${backend} matches a float64 transcription of torch.optim.Adam (coupled weight decay, warm-up ${warmup})`;
+
+for (const backend of BACKENDS) for (const warmupSteps of [0, 4]) test(torchTitle(backend, warmupSteps), async () => {
+  if (backend === 'wasm') loadWasmBackend();
+  await tf.setBackend(backend);
   const lr = 0.05, b1 = 0.9, b2 = 0.999, eps = 1e-8, wd = 0.1;
   const x0 = [1.0, -2.0, 0.5];
   const p: Params = { x: tf.variable(tf.tensor1d(x0)) };
@@ -119,6 +125,106 @@ for (const warmupSteps of [0, 4]) test(`Adam matches a float64 transcription of 
   disposeParams(p);
 });
 
+/** Bits of a float32 tensor (so −0 ≠ +0 and every NaN payload counts). */
+const bits = (t: tf.Tensor): number[] => Array.from(new Uint32Array(Float32Array.from(t.dataSync()).buffer));
+
+// Reference: Adam.applyOps, the op-by-op update (tf kernels); candidate: Adam.apply, the fused wasm pass.
+test('Adam on wasm: the fused update is bit-identical to the op-by-op one (moments, params, 8 steps)', async () => {
+  loadWasmBackend();
+  await tf.setBackend('wasm');
+  const rng = new Rng(11);
+  // Sizes around the 4-lane SIMD width (tails of 1–3), a conv filter, and one large enough to exercise the loop.
+  const shapes = [[1], [3], [4], [5], [2, 3], [3, 3, 4, 8], [1027]];
+  const randn = (n: number, scale = 1) => Float32Array.from(rng.fillNormal(new Float32Array(n)), (x) => x * scale);
+  const settings = [{ lr: 0.01 }, { lr: 0.003, weightDecay: 0.05, warmupSteps: 3, beta1: 0.8, beta2: 0.99, eps: 1e-6 }];
+  for (const opts of settings) {
+    const before = tf.memory().numTensors;
+    const init = shapes.map((s) => randn(s.reduce((a, b) => a * b, 1)));
+    const make = (): Params =>
+      tf.tidy(() => Object.fromEntries(shapes.map((s, i) => [`p${i}`, tf.variable(tf.tensor(init[i], s))])));
+    const ref = make();
+    const got = make();
+    const oRef = new Adam(ref, opts);
+    const oGot = new Adam(got, opts);
+    for (let t = 1; t <= 8; t++) {
+      // Gradients over 8 orders of magnitude, some exactly zero, and one parameter without a gradient at step 2.
+      const grads: Record<string, tf.Tensor> = {};
+      shapes.forEach((s, i) => {
+        const n = s.reduce((a, b) => a * b, 1);
+        const g = randn(n).map((x, j) => (j % 7 === 3 ? 0 : x * 10 ** (8 * rng.uniform() - 4)));
+        if (!(t === 2 && i === 4)) grads[`p${i}`] = tf.tensor(g, s);
+      });
+      oRef.applyOps(grads);
+      oGot.apply(grads);
+      tf.dispose(Object.values(grads));
+      for (const k of Object.keys(ref)) {
+        assert.deepEqual(bits(got[k]), bits(ref[k]), `param ${k} after step ${t} (${JSON.stringify(opts)})`);
+        assert.deepEqual(bits(oGot.getState().m[k]), bits(oRef.getState().m[k]), `m of ${k} after step ${t}`);
+        assert.deepEqual(bits(oGot.getState().v[k]), bits(oRef.getState().v[k]), `v of ${k} after step ${t}`);
+      }
+      const initBits = new Uint32Array(init[6].buffer);
+      assert.ok(bits(got.p6).some((b, j) => b !== initBits[j]), 'the parameters moved');
+    }
+    assert.equal(oGot.step, 8);
+    [oRef, oGot].forEach((o) => o.dispose());
+    [ref, got].forEach(disposeParams);
+    assert.equal(tf.memory().numTensors, before, 'no tensor leak');
+  }
+  await tf.setBackend('cpu');
+});
+
+test('Adam on wasm: the fused update leaves no stale kernel caches and never writes a shared buffer', async () => {
+  loadWasmBackend();
+  await tf.setBackend('wasm');
+  const rng = new Rng(12);
+  const randn = (shape: number[]) =>
+    tf.tensor(rng.fillNormal(new Float32Array(shape.reduce((a, b) => a * b, 1))) as Float32Array, shape);
+  const p: Params = { w: tf.variable(randn([3, 3, 2, 4])), d: tf.variable(randn([6, 5])) };
+  const x = randn([1, 5, 5, 2]) as tf.Tensor4D;
+  const a = randn([2, 6]) as tf.Tensor2D;
+  const opt = new Adam(p, { lr: 0.1 });
+  const grads = { w: randn([3, 3, 2, 4]), d: randn([6, 5]) };
+  for (let t = 0; t < 3; t++) {
+    // The conv and matmul below cache their packed weights by tensor id: a weight written in place would keep
+    // computing with the old values. Reference: the same op on a fresh tensor of the variable's current values.
+    const conv = tf.conv2d(x, p.w as tf.Variable<tf.Rank.R4>, 1, 'same');
+    const convRef = tf.conv2d(x, tf.tensor4d(p.w.dataSync(), [3, 3, 2, 4]), 1, 'same');
+    const mm = tf.matMul(a, p.d as tf.Variable<tf.Rank.R2>);
+    const mmRef = tf.matMul(a, tf.tensor2d(p.d.dataSync(), [6, 5]));
+    assert.deepEqual(bits(conv), bits(convRef), `conv with the updated filter, step ${t}`);
+    assert.deepEqual(bits(mm), bits(mmRef), `matmul with the updated weight, step ${t}`);
+    // Copies that share the buffers (tf.clone shares data on wasm) keep the values they had.
+    const snapshots = [p.w, opt.getState().m.w, opt.getState().v.d].map((s) => [tf.clone(s), bits(s)] as const);
+    opt.apply(grads);
+    for (const [clone, was] of snapshots) assert.deepEqual(bits(clone), was, 'a clone taken before apply is unchanged');
+    assert.notDeepEqual(bits(p.w), snapshots[0][1], 'the parameter itself moved');
+    tf.dispose([conv, convRef, mm, mmRef, ...snapshots.map(([c]) => c)]);
+  }
+  // A gradient whose data lives on another backend: the op-by-op update for that variable (same result).
+  await tf.setBackend('cpu');
+  const gCpu = tf.tensor(grads.d.dataSync(), [6, 5]);
+  await tf.setBackend('wasm');
+  const twin: Params = { d: tf.variable(tf.tensor(p.d.dataSync(), [6, 5])) };
+  const twinOpt = new Adam(twin, { lr: 0.1 });
+  const ref = new Adam({ d: p.d }, { lr: 0.1 });
+  const pd = bits(p.d);
+  twinOpt.apply({ d: gCpu });
+  ref.applyOps({ d: grads.d });
+  assert.deepEqual(bits(twin.d), bits(p.d), 'fallback update equals the op-by-op one');
+  assert.notDeepEqual(bits(p.d), pd);
+  [twinOpt, ref].forEach((o) => o.dispose());
+  disposeParams(twin);
+  gCpu.dispose();
+  const bad = randn([3, 3, 2, 5]);
+  assert.throws(() => opt.apply({ w: bad }), /grads\["w"\] must be a float32 tensor of shape \[3,3,2,4\]/);
+  bad.dispose();
+  assert.throws(() => opt.apply({ nope: randn([1]) }), /unknown parameter "nope"/);
+  opt.dispose();
+  disposeParams(p);
+  tf.dispose([x, a, ...Object.values(grads)]);
+  await tf.setBackend('cpu');
+});
+
 /** A small regression problem whose batches and init come from the Rng. */
 function setup(seed: number): { params: Params; rng: Rng; lossFn: (c: { step: number; rng: Rng }) => tf.Scalar } {
   const rng = new Rng(seed);
@@ -138,8 +244,14 @@ function setup(seed: number): { params: Params; rng: Rng; lossFn: (c: { step: nu
   return { params, rng, lossFn };
 }
 
-test('train: interrupted at step k and resumed from disk = uninterrupted run (bit-exact); finished run is cached', async () => {
-  await tf.setBackend('cpu');
+// On wasm this covers the fused Adam's moments through checkpoint save (getState) and restore (setState).
+const resumeTitle = (backend: string) =>
+  `train on ${backend}: interrupted at step k and resumed from disk = uninterrupted run (bit-exact); ` +
+  'finished run is cached';
+
+for (const backend of BACKENDS) test(resumeTitle(backend), async () => {
+  if (backend === 'wasm') loadWasmBackend();
+  await tf.setBackend(backend);
   const before = tf.memory().numTensors;
   const config = { task: 'toy', seed: 1 };
   const opt = { lr: 1e-2, weightDecay: 1e-4 };

@@ -1,6 +1,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { tf, initBackend, nearestCodewordLookup, vectorQuantize } from '../../lib/nn/index.js';
+import {
+  tf, initBackend, nearestCodewordLookup, vectorQuantize, conv2dBackpropFilterOps, conv2dBackpropInputOps,
+} from '../../lib/nn/index.js';
 import { Rng } from '../../lib/core/index.js';
 
 // Reference: tfjs' own cpu kernels (an independent implementation); candidate: wasm + the kernels lib/nn adds.
@@ -33,19 +35,45 @@ function assertClose(a: Float32Array, b: Float32Array, rel: number, what: string
   assert.ok(diff <= rel * maxAbs, `${what}: max |diff| ${diff} > ${rel} × ${maxAbs}`);
 }
 
-interface ConvCase { n: number; h: number; w: number; ci: number; co: number; k: number; s: number; pad: 'same' | 'valid' }
-const cases: ConvCase[] = [
-  { n: 2, h: 7, w: 6, ci: 3, co: 4, k: 3, s: 1, pad: 'same' },
-  { n: 2, h: 8, w: 8, ci: 3, co: 5, k: 3, s: 2, pad: 'same' },
-  { n: 1, h: 9, w: 7, ci: 2, co: 3, k: 3, s: 2, pad: 'valid' },
-  { n: 3, h: 6, w: 6, ci: 4, co: 2, k: 1, s: 1, pad: 'valid' },
-  { n: 2, h: 7, w: 7, ci: 3, co: 4, k: 4, s: 2, pad: 'same' },
-  { n: 1, h: 5, w: 8, ci: 2, co: 2, k: 5, s: 1, pad: 'same' },
-];
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+interface ConvCase {
+  n: number; h: number; w: number; ci: number; co: number; k: number; s: number | [number, number]; pad: Pad;
+}
 
-test('conv2d gradients on wasm match cpu (strides 1/2, same/valid)', async () => {
+// Every kernel size (1, 3, 4, 5), stride (1, 2) and padding the models use, on odd and non-square sizes; then
+// asymmetric strides and explicit padding; then the models' own layer shapes at batch 2 (lib/papers/vscc/model.ts:
+// 3×3 stride 1/2 at 32² with 8–32 channels; lib/papers/codebook/model.ts: 4×4 stride-2 convs and transposed convs).
+const grid: ConvCase[] = [];
+for (const k of [1, 3, 4, 5]) {
+  for (const s of [1, 2]) {
+    for (const pad of ['same', 'valid'] as const) {
+      grid.push({ n: 1 + ((k + s) % 3), h: 7 + s, w: 6 + k, ci: 1 + (k % 3), co: 2 + s, k, s, pad });
+    }
+  }
+}
+const cases: ConvCase[] = [
+  ...grid,
+  { n: 2, h: 9, w: 8, ci: 3, co: 4, k: 3, s: [1, 2], pad: 'same' },
+  { n: 2, h: 8, w: 9, ci: 2, co: 3, k: 4, s: [2, 1], pad: 'valid' },
+  { n: 2, h: 7, w: 6, ci: 3, co: 2, k: 3, s: 2, pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
+  { n: 1, h: 6, w: 7, ci: 2, co: 3, k: 3, s: 1, pad: [[0, 0], [0, 2], [1, 1], [0, 0]] },
+  { n: 2, h: 32, w: 32, ci: 8, co: 8, k: 3, s: 1, pad: 'same' },
+  { n: 2, h: 32, w: 32, ci: 8, co: 8, k: 3, s: 2, pad: 'same' },
+  { n: 2, h: 4, w: 4, ci: 32, co: 32, k: 3, s: 1, pad: 'same' },
+  { n: 2, h: 32, w: 32, ci: 3, co: 24, k: 4, s: 2, pad: 'same' },
+  { n: 2, h: 16, w: 16, ci: 24, co: 48, k: 4, s: 2, pad: 'same' },
+  { n: 2, h: 8, w: 8, ci: 48, co: 16, k: 1, s: 1, pad: 'same' },
+];
+const label = (c: ConvCase): string => JSON.stringify(c);
+
+/** The wasm backend's count of live data buffers (the kernels' scratch must all be freed). */
+function wasmDataIds(): number {
+  return (tf.findBackend('wasm') as unknown as { numDataIds(): number }).numDataIds();
+}
+
+test('conv2d gradients on wasm match cpu (kernels 1/3/4/5, strides 1/2, same/valid/explicit padding)', async () => {
   for (const c of cases) {
-    const rng = new Rng(c.h * 100 + c.k * 10 + c.s);
+    const rng = new Rng(c.h * 100 + c.k * 10 + c.n);
     const xv = randn(rng, c.n * c.h * c.w * c.ci);
     const wv = randn(rng, c.k * c.k * c.ci * c.co);
     const run = () => tf.tidy(() => {
@@ -53,39 +81,168 @@ test('conv2d gradients on wasm match cpu (strides 1/2, same/valid)', async () =>
       const w = tf.tensor4d(wv, [c.k, c.k, c.ci, c.co]);
       const y = tf.conv2d(x, w, c.s, c.pad);
       const r = tf.tensor(randn(new Rng(7), y.size), y.shape);
-      const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad), r)))([x, w]);
+      const f = (a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad), r));
+      const [gx, gw] = tf.grads(f)([x, w]);
       return [gx.dataSync().slice(), gw.dataSync().slice()] as Float32Array[];
     });
     const ref = await onBackend('cpu', run);
+    await tf.setBackend('wasm');
+    const ids = wasmDataIds();
     const got = await onBackend('wasm', run);
-    assertClose(got[0], ref[0], 1e-4, `dx ${JSON.stringify(c)}`);
-    assertClose(got[1], ref[1], 1e-4, `dW ${JSON.stringify(c)}`);
+    assert.equal(wasmDataIds(), ids, `wasm buffers leaked ${label(c)}`);
+    assertClose(got[0], ref[0], 1e-4, `dx ${label(c)}`);
+    assertClose(got[1], ref[1], 1e-4, `dW ${label(c)}`);
   }
 });
 
-test('conv2dTranspose forward and gradients on wasm match cpu (same and valid)', async () => {
+test('conv2dTranspose forward and gradients on wasm match cpu (same, valid, explicit padding)', async () => {
   for (const c of cases) {
     const rng = new Rng(c.w * 31 + c.co);
-    const xv = randn(rng, c.n * c.h * c.w * c.co);
+    // conv2dTranspose(x, W, outShape) is the input gradient of conv2d(·, W) at outShape: x has conv2d's output shape.
+    const outShape: [number, number, number, number] = [c.n, c.h, c.w, c.ci];
+    const fwd = await onBackend('cpu', () => tf.tidy(() =>
+      tf.conv2d(tf.zeros(outShape) as tf.Tensor4D, tf.zeros([c.k, c.k, c.ci, c.co]) as tf.Tensor4D, c.s, c.pad).shape));
+    const xv = randn(rng, fwd.reduce((a, b) => a * b));
     const wv = randn(rng, c.k * c.k * c.ci * c.co);
-    const outShape: [number, number, number, number] = c.pad === 'same'
-      ? [c.n, c.h * c.s, c.w * c.s, c.ci]
-      : [c.n, (c.h - 1) * c.s + c.k, (c.w - 1) * c.s + c.k, c.ci];
     const run = () => tf.tidy(() => {
-      const x = tf.tensor4d(xv, [c.n, c.h, c.w, c.co]);
+      const x = tf.tensor4d(xv, fwd);
       const w = tf.tensor4d(wv, [c.k, c.k, c.ci, c.co]);
       const r = tf.tensor(randn(new Rng(9), outShape.reduce((a, b) => a * b)), outShape);
-      const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, outShape, c.s, c.pad), r));
+      const f = (a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, outShape, c.s, c.pad), r));
       const [gx, gw] = tf.grads(f)([x, w]);
       const y = tf.conv2dTranspose(x, w, outShape, c.s, c.pad);
       return [gx.dataSync().slice(), gw.dataSync().slice(), y.dataSync().slice()] as Float32Array[];
     });
     const ref = await onBackend('cpu', run);
     const got = await onBackend('wasm', run);
-    assertClose(got[0], ref[0], 1e-4, `transpose dx ${JSON.stringify(c)}`);
-    assertClose(got[1], ref[1], 1e-4, `transpose dW ${JSON.stringify(c)}`);
-    assertClose(got[2], ref[2], 1e-4, `transpose forward ${JSON.stringify(c)}`);
+    assertClose(got[0], ref[0], 1e-4, `transpose dx ${label(c)}`);
+    assertClose(got[1], ref[1], 1e-4, `transpose dW ${label(c)}`);
+    assertClose(got[2], ref[2], 1e-4, `transpose forward ${label(c)}`);
   }
+});
+
+test('conv gradient kernels on wasm: portable tf-ops forms agree with the cpu kernels too', async () => {
+  for (const c of cases.filter((_, i) => i % 3 === 0)) {
+    const rng = new Rng(c.k * 7 + c.h);
+    const xv = randn(rng, c.n * c.h * c.w * c.ci);
+    const wv = randn(rng, c.k * c.k * c.ci * c.co);
+    const strides = c.s;
+    const run = (ops: boolean) => tf.tidy(() => {
+      const x = tf.tensor4d(xv, [c.n, c.h, c.w, c.ci]);
+      const w = tf.tensor4d(wv, [c.k, c.k, c.ci, c.co]);
+      const y = tf.conv2d(x, w, c.s, c.pad);
+      const dy = tf.tensor4d(randn(new Rng(3), y.size), y.shape as [number, number, number, number]);
+      type Shape4 = [number, number, number, number];
+      const fa = { strides, pad: c.pad, dataFormat: 'NHWC' as const, filterShape: w.shape as Shape4 };
+      const ia = { strides, pad: c.pad, dataFormat: 'NHWC' as const, inputShape: x.shape as Shape4 };
+      const gw = ops ? conv2dBackpropFilterOps(x, dy, fa)
+        : tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...fa }) as tf.Tensor;
+      const gx = ops ? conv2dBackpropInputOps(dy, w, ia)
+        : tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...ia }) as tf.Tensor;
+      return [gx.dataSync().slice(), gw.dataSync().slice()] as Float32Array[];
+    });
+    const ref = await onBackend('cpu', () => run(false));
+    const got = await onBackend('wasm', () => run(true));
+    assertClose(got[0], ref[0], 1e-4, `ops dx ${label(c)}`);
+    assertClose(got[1], ref[1], 1e-4, `ops dW ${label(c)}`);
+  }
+});
+
+test('conv gradient kernels reject NCHW and non-float32 inputs by name', async () => {
+  await tf.setBackend('wasm');
+  const dy = tf.zeros([1, 2, 2, 1]);
+  const w = tf.zeros([1, 1, 1, 1]);
+  const nchw = { strides: 1, pad: 'valid', dataFormat: 'NCHW', inputShape: [1, 2, 2, 1] };
+  assert.throws(() => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, nchw),
+    (e: Error) => e instanceof RangeError && /dataFormat must be NHWC/.test(e.message));
+  const xi = tf.zeros([1, 2, 2, 1], 'int32');
+  const nhwc = { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: [1, 1, 1, 1] };
+  assert.throws(() => tf.engine().runKernel('Conv2DBackpropFilter', { x: xi, dy }, nhwc),
+    (e: Error) => e instanceof TypeError && /float32/.test(e.message));
+  tf.dispose([dy, w, xi]);
+});
+
+interface MatMulCase { a: number[]; b: number[]; tA: boolean; tB: boolean }
+
+// Every transpose combination of: one product (either operand larger: both sides of the swap rule), batched products
+// above and below the loop thresholds, b shared by a batch, numpy-broadcast batch dimensions, an empty inner dimension.
+const matMulCases: MatMulCase[] = [];
+for (const tA of [false, true]) {
+  for (const tB of [false, true]) {
+    const shapes: [number[], number[]][] = [
+      [[7, 5], [5, 33]], [[40, 6], [6, 3]], [[1, 9], [9, 1]],
+      [[4, 3, 5], [4, 5, 2]], [[3, 20, 24], [3, 24, 30]], [[6, 9, 70], [6, 70, 9]],
+      [[2, 3, 6, 4], [4, 5]], [[6, 4], [3, 4, 5]], [[3, 0], [0, 4]],
+    ];
+    for (const [a, b] of shapes) {
+      const ta = tA ? [...a.slice(0, -2), a[a.length - 1], a[a.length - 2]] : a;
+      const tb = tB ? [...b.slice(0, -2), b[b.length - 1], b[b.length - 2]] : b;
+      matMulCases.push({ a: ta, b: tb, tA, tB });
+    }
+  }
+}
+
+test('BatchMatMul on wasm matches cpu: values and gradients, all transposes, batches, broadcasts', async () => {
+  for (const c of matMulCases) {
+    const rng = new Rng(c.a.length * 10 + c.b.reduce((x, y) => x + y, 0));
+    const av = randn(rng, c.a.reduce((x, y) => x * y, 1));
+    const bv = randn(rng, c.b.reduce((x, y) => x * y, 1));
+    // tfjs' matMul gradient does not sum over broadcast batch dimensions (on any backend): values only there.
+    const broadcast = JSON.stringify(c.a.slice(0, -2)) !== JSON.stringify(c.b.slice(0, -2));
+    const run = (): Float32Array[] => tf.tidy(() => {
+      const a = tf.tensor(av, c.a);
+      const b = tf.tensor(bv, c.b);
+      const y = tf.matMul(a, b, c.tA, c.tB);
+      const out = [Float32Array.from(y.shape), y.dataSync().slice() as Float32Array];
+      if (!broadcast) {
+        const r = tf.tensor(randn(new Rng(4), y.size), y.shape);
+        const grads = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(tf.matMul(p, q, c.tA, c.tB), r)))([a, b]);
+        out.push(...grads.map((g) => g.dataSync().slice() as Float32Array));
+      }
+      return out;
+    });
+    const ref = await onBackend('cpu', run);
+    await tf.setBackend('wasm');
+    const ids = wasmDataIds();
+    const got = await onBackend('wasm', run);
+    const what = JSON.stringify(c);
+    assert.equal(wasmDataIds(), ids, `wasm buffers leaked ${what}`);
+    assert.deepEqual(Array.from(got[0]), Array.from(ref[0]), `shape ${what}`);
+    assert.equal(got.length, ref.length);
+    if (c.a[c.a.length - (c.tA ? 2 : 1)] === 0) {
+      assert.ok(got[1].every((v) => v === 0), `empty inner dimension gives zeros ${what}`);
+      continue;
+    }
+    ['value', 'da', 'db'].slice(0, got.length - 1)
+      .forEach((name, i) => assertClose(got[i + 1], ref[i + 1], 1e-5, `${name} ${what}`));
+  }
+});
+
+test('BatchMatMul on wasm broadcasts size-1 batch dimensions both ways (plain-JS reference)', async () => {
+  const rng = new Rng(21);
+  const [m, k, n] = [3, 4, 2];
+  const av = randn(rng, 2 * 1 * m * k);
+  const bv = randn(rng, 1 * 3 * k * n);
+  const got = await onBackend('wasm', () => tf.tidy(() => {
+    const y = tf.matMul(tf.tensor(av, [2, 1, m, k]), tf.tensor(bv, [1, 3, k, n]));
+    assert.deepEqual(y.shape, [2, 3, m, n]);
+    return y.dataSync().slice() as Float32Array;
+  }));
+  const ref = new Float32Array(2 * 3 * m * n);
+  for (let i = 0; i < 2; i++) {
+    for (let j = 0; j < 3; j++) {
+      for (let r = 0; r < m; r++) {
+        for (let c = 0; c < n; c++) {
+          let acc = 0;
+          for (let t = 0; t < k; t++) acc += av[(i * m + r) * k + t] * bv[(j * k + t) * n + c];
+          ref[((i * 3 + j) * m + r) * n + c] = acc;
+        }
+      }
+    }
+  }
+  assertClose(got, ref, 1e-5, 'broadcast [2,1,3,4]·[1,3,4,2]');
 });
 
 test('gather gradient (UnsortedSegmentSum) on wasm matches cpu, repeated and unused indices', async () => {
@@ -108,7 +265,10 @@ test('gather gradient (UnsortedSegmentSum) on wasm matches cpu, repeated and unu
 });
 
 test('unsortedSegmentSum on wasm matches cpu (ids out of range dropped)', async () => {
-  const run = () => tf.tidy(() => tf.unsortedSegmentSum(tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [4, 2]), tf.tensor1d([2, 0, 2, 5], 'int32'), 3).dataSync().slice() as Float32Array);
+  const run = () => tf.tidy(() => {
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [4, 2]);
+    return tf.unsortedSegmentSum(x, tf.tensor1d([2, 0, 2, 5], 'int32'), 3).dataSync().slice() as Float32Array;
+  });
   const ref = await onBackend('cpu', run);
   const got = await onBackend('wasm', run);
   assert.deepEqual(Array.from(got), Array.from(ref));
@@ -140,8 +300,10 @@ test('nearestCodewordLookup: values, indices and codebook gradient = onehotᵀ·
       const cb = tf.tensor2d(cbv, [k, d]);
       const dy = tf.tensor2d(dyv, [n, d]);
       const out = nearestCodewordLookup(z, cb);
-      const [g1, g2] = tf.grads((a: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(nearestCodewordLookup(a as tf.Tensor2D, c as tf.Tensor2D).quantized, dy)))([z, cb]);
-      return [out.quantized.dataSync().slice(), out.indices.dataSync().slice(), g1.dataSync().slice(), g2.dataSync().slice()];
+      const f = (a: tf.Tensor, c: tf.Tensor) =>
+        tf.sum(tf.mul(nearestCodewordLookup(a as tf.Tensor2D, c as tf.Tensor2D).quantized, dy));
+      const [g1, g2] = tf.grads(f)([z, cb]);
+      return [out.quantized, out.indices, g1, g2].map((t) => t.dataSync().slice());
     }));
     assert.deepEqual(Array.from(idx), idxRef, b);
     for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) assert.equal(q[i * d + t], cbv[idxRef[i] * d + t]);

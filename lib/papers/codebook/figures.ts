@@ -6,7 +6,7 @@
 import type { CodecName } from '../../codecs/index.js';
 import { bootstrapMean } from '../../metrics/index.js';
 import { indexErrorProbability } from '../../channels/index.js';
-import { renderImageGrid, type RenderedGrid } from '../../plot/index.js';
+import { labelExpr, renderImageGrid, type RenderedGrid } from '../../plot/index.js';
 import { SCHEME_LABELS, VQ_SCHEMES, designEpsilon, indexBits, type Scheme } from './config.js';
 import { fromBase64Rgb } from './evaluate.js';
 import { errorWeightDistribution, optimalCodebookSize } from './analysis.js';
@@ -23,13 +23,11 @@ export const FIGURE_LABELS: Readonly<Record<FigureScheme, string>> = {
 
 /**
  * Vega-Lite legend of the Figs. 3–4 colour channel: the data keep the CSV's scheme keys, the legend shows
- * FIGURE_LABELS (a labelExpr of nested conditionals; Vega's expression language has no map lookup).
+ * FIGURE_LABELS (a labelExpr of nested conditionals; Vega's expression language has no map lookup). The series
+ * order is the rows' (FIGURE_SCHEMES: the proposed scheme first), labels are never truncated (the plot style).
  */
-export function schemeLegend(): { labelExpr: string; labelLimit: number } {
-  const quote = (t: string): string => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  const expr = (Object.entries(FIGURE_LABELS) as [string, string][]).reduceRight(
-    (rest, [key, label]) => `datum.label === ${quote(key)} ? ${quote(label)} : ${rest}`, 'datum.label');
-  return { labelExpr: expr, labelLimit: 320 };
+export function schemeLegend(): { labelExpr: string } {
+  return { labelExpr: labelExpr(FIGURE_LABELS) };
 }
 
 const separateKey = (c: CodecName): FigureScheme => (c === 'jpeg' ? 'jpeg_ldpc' : 'hevc_ldpc');
@@ -303,5 +301,6 @@ export function sampleGrid(r: PlanResults, snrDb: number, scale = 3): { picture:
     rows.push(split(b64));
     labels.push(FIGURE_LABELS[separateKey(codec)]);
   }
-  return { picture: renderImageGrid({ images: rows, width: P, height: P, channels: 3, scale }), labels };
+  const columnLabels = rows[0].map((_, i) => `test patch ${i + 1}`);
+  return { picture: renderImageGrid({ images: rows, width: P, height: P, channels: 3, scale, rowLabels: labels, columnLabels }), labels };
 }

@@ -6,7 +6,7 @@
  * vectorQuantize, so λ_C and λ_H weigh against a codebook loss of weight 1 whatever D is.
  */
 import { assertInteger, assertOneOf, assertPositive } from '../../core/index.js';
-import { tf, matMul, stopGradient, straightThrough } from '../../nn/index.js';
+import { tf, gatherRows, gramMatrix, matMul, stopGradient, straightThrough } from '../../nn/index.js';
 import type { TransitionMatrix } from '../../channels/index.js';
 import { ENTROPY_ESTIMATORS, type EntropyEstimator } from './config.js';
 
@@ -65,7 +65,7 @@ export function channelAwareLoss(dist: tf.Tensor2D, indices: tf.Tensor1D, transi
   if (dist.shape[1] !== k || transition.shape[1] !== k) throw new RangeError(`dist must be [n, ${k}] and transition [${k}, ${k}], got [${dist.shape}] and [${transition.shape}]`);
   if (indices.shape[0] !== dist.shape[0]) throw new RangeError(`indices must have ${dist.shape[0]} entries, got ${indices.shape[0]}`);
   return tf.tidy(() => {
-    const w = stopGradient(tf.gather(transition, indices)); // rows P(· | k_i): constants
+    const w = gatherRows(transition, indices); // rows P(· | k_i): constants (no gradient)
     return tf.mean(tf.sum(tf.mul(w, dist), 1)) as tf.Scalar;
   });
 }
@@ -105,8 +105,7 @@ export function gramMatrices(x: tf.Tensor4D): tf.Tensor3D[] {
     if (s > 0) cur = tf.avgPool(cur, 2, 2, 'valid');
     const [b, h, w] = cur.shape;
     const f = tf.reshape(tf.conv2d(cur, sobelFilter(), 1, 'same'), [b, h * w, GRAM_CHANNELS]) as tf.Tensor3D;
-    const ft = tf.transpose(f, [0, 2, 1]) as tf.Tensor3D;
-    out.push(tf.div(matMul(ft, f), GRAM_CHANNELS * h * w) as tf.Tensor3D);
+    out.push(tf.div(gramMatrix(f), GRAM_CHANNELS * h * w) as tf.Tensor3D);
   }
   return out;
 }

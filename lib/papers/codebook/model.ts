@@ -6,7 +6,7 @@
  */
 import { Rng } from '../../core/index.js';
 import {
-  tf, addParam, conv2dLayer, convTranspose2dLayer, initConv2d, initConvTranspose2d,
+  tf, addParam, conv2dLayer, convTranspose2dLayer, gatherRows, initConv2d, initConvTranspose2d,
   stopGradient, vectorQuantize, type Params,
 } from '../../nn/index.js';
 import { bscIndexTransition } from '../../channels/index.js';
@@ -143,7 +143,8 @@ export function decodeIndices(p: Params, cfg: VqModelConfig, indices: ArrayLike<
   for (let s = 0; s < n; s += chunk) {
     const k = Math.min(chunk, n - s);
     tf.tidy(() => {
-      const zq = tf.reshape(tf.gather(codebookOf(p), tf.tensor1d(idx.subarray(s * N, (s + k) * N), 'int32')), [k, g, g, cfg.D]) as tf.Tensor4D;
+      const rows = gatherRows(codebookOf(p), idx.subarray(s * N, (s + k) * N));
+      const zq = tf.reshape(rows, [k, g, g, cfg.D]) as tf.Tensor4D;
       out.set(decode(p, zq).dataSync() as Float32Array, s * size);
     });
   }

@@ -1,13 +1,15 @@
 /**
  * Training of one codebook-paper VQ-VAE with lib/nn's train(): batches of photo patches drawn from the seeded
  * Rng (so a resumed run replays the same batches), the loss breakdown logged every `logEvery` steps, checkpoints
- * under cacheDir('models', 'codebook', <config hash>) so a finished model is only loaded.
+ * under cacheDir('models', 'codebook', <hash of config and code version>) so a finished model is only loaded.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng, cacheDir, writeJsonAtomic } from '../../core/index.js';
 import { loadPhotoPatches, type PhotoPatchSet } from '../../data/index.js';
-import { tf, backendChoice, configHash, describeBackend, initBackend, train, type Params, type TrainProgress } from '../../nn/index.js';
+import {
+  tf, backendChoice, codeKeyedHash, describeBackend, initBackend, train, type Params, type TrainProgress,
+} from '../../nn/index.js';
 import { validateVq, type VqModelConfig } from './config.js';
 import { designTransition, initVqModel, vqForward } from './model.js';
 import { indexCounts, type LossBreakdown } from './losses.js';
@@ -55,7 +57,7 @@ export interface TrainVqOptions {
 
 /** The checkpoint folder of a configuration. */
 export function modelDir(cfg: VqModelConfig, root = cacheDir('models', 'codebook')): string {
-  return join(root, configHash(cfg).slice(0, 24));
+  return join(root, codeKeyedHash(cfg, import.meta.url).slice(0, 24));
 }
 
 function drawBatch(data: PhotoPatchSet, size: number, rng: Rng): Float32Array {
@@ -85,6 +87,7 @@ export async function trainVqModel(cfg: VqModelConfig, opts: TrainVqOptions = {}
   try {
     const res = await train({
       params, steps: cfg.steps, rng, config: cfg, checkpointDir: dir, checkpointEvery: every,
+      codeModule: import.meta.url,
       optimizer: { lr: cfg.lr },
       lossFn: ({ step, rng: r }) => {
         const x = tf.tensor4d(drawBatch(data, cfg.batchSize, r), [cfg.batchSize, cfg.patchSize, cfg.patchSize, 3]);

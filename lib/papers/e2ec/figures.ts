@@ -85,7 +85,9 @@ export function fig2aRows(results: readonly TrialResult[], planned: PlannedConfi
     const param = r.kind === 'd2jscc' ? `d=${(c as { d: number }).d}` : `beta=${(c as { beta: number }).beta}`;
     rows.push(point(r.kind === 'd2jscc' ? 'd2-JSCC' : 'RDBO', param, r.eval));
   }
-  return rows.sort((a, b) => a.method.localeCompare(b.method) || a.rate_bits - b.rate_bits);
+  // The paper's legend order: E2EC, then the baselines d2-JSCC and RDBO; by rate within a method.
+  const rank = (m: string) => (m.startsWith('E2EC') ? (m === 'E2EC' ? 0 : 1) : m === 'd2-JSCC' ? 2 : 3);
+  return rows.sort((a, b) => rank(a.method) - rank(b.method) || a.rate_bits - b.rate_bits);
 }
 
 /**
@@ -94,7 +96,7 @@ export function fig2aRows(results: readonly TrialResult[], planned: PlannedConfi
  */
 export function fig2aSpec(title: string, subtitle: string | string[]): Record<string, unknown> {
   const x = { field: 'rate_bits', type: 'quantitative', title: 'rate (bits per digit, log scale)', scale: { type: 'log' } };
-  const color = { field: 'method', type: 'nominal', title: '', legend: { labelLimit: 320 } };
+  const color = { field: 'method', type: 'nominal', title: '' };
   return {
     title: { text: title, subtitle },
     width: 460, height: 300,

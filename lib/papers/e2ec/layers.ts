@@ -3,7 +3,7 @@
  * authors' `init_weights`) and LayerNorm over the last axis with torch's eps 1e-5 (tf.js layers default to 1e-3).
  */
 import { Rng, assertInteger, assertPositive } from '../../core/index.js';
-import { tf, addParam, denseLayer, matMul, type Params } from '../../nn/index.js';
+import { tf, addParam, denseLayer, layerNormalize, matMul, type Params } from '../../nn/index.js';
 
 /** Dense layer with W ~ N(0, gain²·2/(in+out)), b = 0. */
 export function initDenseXavier(p: Params, name: string, inDim: number, outDim: number, rng: Rng, gain = 0.1): void {
@@ -23,11 +23,10 @@ export function initLayerNorm(p: Params, name: string, dim: number): void {
   addParam(p, `${name}.beta`, tf.zeros([dim]));
 }
 
-/** LayerNorm over the last axis (biased variance, eps 1e-5 like torch.nn.LayerNorm). */
+/** LayerNorm over the last axis (biased variance, eps 1e-5 like torch.nn.LayerNorm); one op (lib/nn layerNormalize). */
 export function layerNorm(p: Params, name: string, x: tf.Tensor, eps = 1e-5): tf.Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  const xn = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps)));
-  return tf.add(tf.mul(xn, p[`${name}.gamma`]), p[`${name}.beta`]);
+  const gamma = p[`${name}.gamma`] as tf.Tensor as tf.Tensor1D;
+  return layerNormalize(x, gamma, p[`${name}.beta`] as tf.Tensor as tf.Tensor1D, eps);
 }
 
 /** in → h1 → ReLU → LN → h2 → ReLU → LN → out (the authors' ToyNet shape). */

@@ -7,7 +7,9 @@
  */
 import { Rng } from '../../core/index.js';
 import { bsc } from '../../channels/index.js';
-import { tf, addParam, denseLayer, matMul, reinforceSurrogate, stopGradient, type Params } from '../../nn/index.js';
+import {
+  tf, addParam, denseLayer, matMul, reinforceSurrogate, repeatEachRow, stopGradient, type Params,
+} from '../../nn/index.js';
 import type { E2ecConfig } from './config.js';
 import { initDenseXavier, initMlp, layerNorm, mlp } from './layers.js';
 import { mixtureMi } from './mi.js';
@@ -154,13 +156,6 @@ export interface StepStats {
   lengthVariance: number;
 }
 
-/** B·K × B matrix repeating each row K times (rows b·K … b·K + K − 1 copy row b): a matmul, so its gradient is fast. */
-function repeatRows(bsz: number, k: number): tf.Tensor2D {
-  const m = new Float32Array(bsz * k * bsz);
-  for (let r = 0; r < bsz * k; r++) m[r * bsz + Math.floor(r / k)] = 1;
-  return tf.tensor2d(m, [bsz * k, bsz]);
-}
-
 function repeatEach<T extends Uint8Array | Float32Array>(a: T, width: number, k: number): T {
   const out = new (a.constructor as new (n: number) => T)(a.length * k);
   const rows = a.length / width;
@@ -180,8 +175,7 @@ export function e2ecSurrogate(p: Params, cfg: E2ecConfig, x: tf.Tensor2D, y: Uin
   const d = cfg.embedDim;
   const k = cfg.samples;
   const rows = bsz * k;
-  const rep = k > 1 ? repeatRows(bsz, k) : null;
-  const tileRows = (t: tf.Tensor2D): tf.Tensor2D => (rep ? matMul(rep, t) : t);
+  const tileRows = (t: tf.Tensor2D): tf.Tensor2D => (k > 1 ? repeatEachRow(t, k) : t);
   const yk = k > 1 ? repeatEach(y, 1, k) : y;
   const onehot = tf.oneHot(tf.tensor1d(y, 'int32'), CLASSES) as tf.Tensor2D;
   const onehotK = k > 1 ? (tf.oneHot(tf.tensor1d(yk, 'int32'), CLASSES) as tf.Tensor2D) : onehot;

@@ -1,13 +1,14 @@
 /**
  * One trained-and-evaluated configuration: the function runSweep's workers call. Models are checkpointed under
- * cacheDir('models', 'e2ec', <config hash>), so an interrupted sweep resumes and a finished one is only loaded.
+ * cacheDir('models', 'e2ec', <hash of config and code version>), so an interrupted sweep resumes and a finished one
+ * is only loaded.
  * Evaluation always uses all TEST_DIGITS (10,000) MNIST test digits in their file order, whatever the config's
  * `testCount` says: that field stays in the configs only because it is part of the trained models' cache keys.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng, assertInteger, assertPositive, cacheDir, writeJsonAtomic } from '../../core/index.js';
-import { tf, configHash, describeBackend, initBackend, train, type Params } from '../../nn/index.js';
+import { tf, codeKeyedHash, describeBackend, initBackend, train, type Params } from '../../nn/index.js';
 import { validateE2ec, d2jsccConfig, rdboConfig, type AnyConfig, type D2jsccConfig, type E2ecConfig, type RdboConfig } from './config.js';
 import { StepBatches, mnistNormalised, type Digits } from './data.js';
 import { d2jsccForward, d2jsccLoss, initD2jscc, initRdbo, rdboEvaluate, rdboLoss } from './baselines.js';
@@ -61,6 +62,7 @@ async function trainPhase(cfg: AnyConfig, ph: Phase, params: Params, rng: Rng, b
   const every = Math.max(1, Math.floor(ph.steps / 10));
   const res = await train({
     params, steps: ph.steps, rng, config: ph.config, checkpointDir: ph.dir, checkpointEvery: every,
+    codeModule: import.meta.url,
     optimizer: { lr: ph.lr, weightDecay: cfg.weightDecay },
     lossFn: ({ step, rng: r }) => {
       const { x, y } = batches.batch(ph.offset + step);
@@ -88,12 +90,12 @@ async function fit(cfg: AnyConfig, params: Params, rng: Rng, lossFn: LossFn, his
   const { fineTuneSteps = 0, fineTuneLr = cfg.lr / 10, ...first } = cfg;
   assertInteger('fineTuneSteps', fineTuneSteps, 0);
   assertPositive('fineTuneLr', fineTuneLr);
-  const dir1 = cacheDir('models', 'e2ec', configHash(first).slice(0, 24));
+  const dir1 = cacheDir('models', 'e2ec', codeKeyedHash(first, import.meta.url).slice(0, 24));
   const r1 = await trainPhase(cfg, { dir: dir1, config: first, steps: cfg.steps, offset: 0, lr: cfg.lr }, params, rng, batches, lossFn, history);
   let ms = r1.elapsedMs;
   let fromCache = r1.fromCache;
   if (fineTuneSteps > 0) {
-    const dir2 = cacheDir('models', 'e2ec', configHash(cfg).slice(0, 24));
+    const dir2 = cacheDir('models', 'e2ec', codeKeyedHash(cfg, import.meta.url).slice(0, 24));
     const r2 = await trainPhase(cfg, { dir: dir2, config: cfg, steps: fineTuneSteps, offset: cfg.steps, lr: fineTuneLr }, params, rng, batches, lossFn, history);
     ms += r2.elapsedMs;
     fromCache = fromCache && r2.fromCache;

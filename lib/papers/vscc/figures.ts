@@ -4,6 +4,7 @@
  * histograms and summaries. Row types are `type` aliases so they stay assignable to the plot library's Row.
  */
 import { bootstrapMean, pairedBootstrap } from '../../metrics/index.js';
+import { DASH_LEGEND, labelExpr } from '../../plot/index.js';
 import type { Method, TestMethod } from './config.js';
 import { awgnNoiseVariance } from './losses.js';
 import { PAPER_BEST_CMC, PAPER_FIG7_POINTS } from './plan.js';
@@ -233,19 +234,36 @@ export function paperPointRows(rows: readonly CurveRow[], best: readonly BestCmc
 
 export interface GridMetric { field: string; title: string; lo?: string; hi?: string; scale?: Record<string, unknown> }
 
+/** Legend names of the methods (the data keep the CSV's keys). */
+export const METHOD_LABELS: Readonly<Record<Method, string>> = { vscc: 'VSCC', vae: 'VAE', ae: 'AE' };
+
 /**
- * A figure of two rows (PSNR, SSIM) × one column per training SNR, one line per `color` value, with an optional
- * band from `lo` to `hi`. Rows are "wide" (psnr_mean, psnr_lo, … per row), so the CSV stays the figure's own table.
+ * A figure of two rows (PSNR, SSIM: separate panels, each its own axis) × one column per training SNR, one line per
+ * `color` value in the rows' order (or `colorOrder`), named by `colorLabels`, with an optional band from `lo` to
+ * `hi` and an optional dash per `dash` value. Rows are "wide" (psnr_mean, psnr_lo, … per row), so the CSV stays the
+ * figure's own table. Markers are a layer of their own, so the dash legend shows dashes; the band is drawn with
+ * fillOpacity, so the legend symbols stay opaque.
  */
-export function metricGridSpec(o: { title: string; subtitle: string[]; color: string; colorTitle: string; metrics: GridMetric[]; width?: number; dash?: string; colorOrder?: string[] }): Record<string, unknown> {
+export function metricGridSpec(o: {
+  title: string; subtitle: string[]; color: string; colorTitle: string; metrics: GridMetric[]; width?: number; dash?: string; colorOrder?: string[];
+  colorLabels?: Readonly<Record<string, string>>;
+}): Record<string, unknown> {
   const chart = (m: GridMetric) => {
     const x = { field: 'test_snr_db', type: 'quantitative', title: 'test SNR (dB)' };
-    const color = { field: o.color, type: 'nominal', title: o.colorTitle, legend: { labelLimit: 320 }, ...(o.colorOrder ? { sort: o.colorOrder } : {}) };
-    const layer: Record<string, unknown>[] = [{
-      mark: { type: 'line', point: { size: 20 }, clip: true },
-      encoding: { x, y: { field: m.field, type: 'quantitative', title: m.title, scale: m.scale ?? { zero: false } }, color, ...(o.dash ? { strokeDash: { field: o.dash, type: 'nominal', title: '' } } : {}) },
-    }];
-    if (m.lo && m.hi) layer.unshift({ mark: { type: 'area', opacity: 0.25, clip: true }, encoding: { x, y: { field: m.lo, type: 'quantitative' }, y2: { field: m.hi }, color } });
+    const y = { field: m.field, type: 'quantitative', title: m.title, scale: m.scale ?? { zero: false } };
+    const legend = o.colorLabels ? { legend: { labelExpr: labelExpr(o.colorLabels) } } : {};
+    const color = { field: o.color, type: 'nominal', title: o.colorTitle, ...legend, ...(o.colorOrder ? { sort: o.colorOrder } : {}) };
+    const dash = o.dash ? { strokeDash: { field: o.dash, type: 'nominal', title: '', legend: DASH_LEGEND } } : {};
+    const layer: Record<string, unknown>[] = [
+      { mark: { type: 'line', clip: true }, encoding: { x, y, color, ...dash } },
+      { mark: { type: 'point', filled: true, size: 20, clip: true }, encoding: { x, y, color } },
+    ];
+    if (m.lo && m.hi) {
+      layer.unshift({
+        mark: { type: 'area', fillOpacity: 0.25, clip: true },
+        encoding: { x, y: { field: m.lo, type: 'quantitative' }, y2: { field: m.hi }, color, ...(o.dash ? { detail: { field: o.dash, type: 'nominal' } } : {}) },
+      });
+    }
     return {
       facet: { column: { field: 'train_snr_db', type: 'ordinal', title: 'training SNR (dB)' } },
       spec: { width: o.width ?? 210, height: 170, layer },

@@ -31,7 +31,7 @@ export {
   type Split, type Metric, type PatchScores, type VsccResults, type Selection, type BestCmcRow,
 } from './results.js';
 export {
-  FIGURE_RESAMPLES, CI_METRICS, DIFFERENCE_METRICS, differenceRows, curveRows, fig7Rows, fig8Rows, fig9Rows, bestCmcComparison, varianceRows, varianceSummary, methodsAt, paperPointRows, metricGridSpec,
+  FIGURE_RESAMPLES, CI_METRICS, DIFFERENCE_METRICS, differenceRows, curveRows, fig7Rows, fig8Rows, fig9Rows, bestCmcComparison, varianceRows, varianceSummary, methodsAt, paperPointRows, metricGridSpec, METHOD_LABELS,
   type CurveRow, type DifferenceRow, type Fig7Row, type Fig8Row, type Fig9Row, type BestCmcTableRow, type VarianceRow, type VarianceSummaryRow, type MethodsAtRow, type PaperPointRow, type GridMetric,
 } from './figures.js';
 export { claims, marginLessAbs, CLAIM_RESAMPLES, TESTS_CLOSE_MARGIN_DB, HIGH_TEST_SNR_DB } from './claims.js';

@@ -10,7 +10,7 @@
  */
 import { Rng } from '../../core/index.js';
 import {
-  tf, type Params, initConv2d, conv2dLayer, initGroupNorm, groupNorm, initResBlock, resBlock, initAttention,
+  tf, type Params, initConv2d, conv2dLayer, initGroupNorm, groupNormSwish, initResBlock, resBlock, initAttention,
   attentionBlock, upsampleConvLayer, swish, randomNormal,
 } from '../../nn/index.js';
 import { validateArch, latentSide, type CodecArch, type Method, type ModelConfig } from './config.js';
@@ -75,7 +75,7 @@ export function encode(p: Params, a: CodecArch, method: Method, x: tf.Tensor4D):
     });
     for (let b = 0; b < a.encoderBottleneckBlocks; b++) t = resBlock(p, `enc.mid${b}`, t, a.groups);
     if (a.attention) t = attentionBlock(p, 'enc.att', t, a.groups);
-    t = conv2dLayer(p, 'enc.out', swish(a.endNorm === false ? t : groupNorm(p, 'enc.gn', t, a.groups)));
+    t = conv2dLayer(p, 'enc.out', a.endNorm === false ? swish(t) : groupNormSwish(p, 'enc.gn', t, a.groups));
     return conv2dLayer(p, 'enc.quant', t);
   });
   const [mu, lv] = tf.split(y, [k, k], 3) as [tf.Tensor4D, tf.Tensor4D];
@@ -104,7 +104,7 @@ export function decode(p: Params, a: CodecArch, yhat: tf.Tensor4D): tf.Tensor4D 
       t = upsampleConvLayer(p, `dec.s${i}.up`, t);
     }
     for (let b = 0; b < a.decoderRefineBlocks; b++) t = resBlock(p, `dec.refine${b}`, t, a.groups);
-    t = conv2dLayer(p, 'dec.out', swish(a.endNorm === false ? t : groupNorm(p, 'dec.gn', t, a.groups)));
+    t = conv2dLayer(p, 'dec.out', a.endNorm === false ? swish(t) : groupNormSwish(p, 'dec.gn', t, a.groups));
     return tf.div(tf.add(tf.tanh(t), 1), 2) as tf.Tensor4D;
   });
 }

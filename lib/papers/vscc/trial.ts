@@ -1,12 +1,13 @@
 /**
- * One model, trained (or loaded from its checkpoint, cached by config hash under cacheDir('models', 'vscc')) and
+ * One model, trained (or loaded from its checkpoint, cached by config hash and code version under
+ * cacheDir('models', 'vscc')) and
  * tested: the function runSweep's workers call. Data: the photo set's patches at `imageSize` (train and held-out
  * patches come from disjoint photos, as the paper's train and test classes are disjoint); the held-out photos are
  * split by photo into validation and test photos (heldOutSplit).
  */
 import { Rng, assertInteger, cacheDir } from '../../core/index.js';
 import { loadPhotoPatches } from '../../data/index.js';
-import { tf, configHash, describeBackend, initBackend, train, type Params } from '../../nn/index.js';
+import { tf, codeKeyedHash, describeBackend, initBackend, train, type Params } from '../../nn/index.js';
 import { archOf, bandwidthRatio, validateEval, validateModel, type EvalSpec, type ModelConfig, type TestMethod, type WarmStart } from './config.js';
 import { evaluateModel, exampleDecodes, knowledgeBase, log10Histogram, type CurvePoint, type Images } from './evaluate.js';
 import { initCodec, pretrainLoss, trainingLoss } from './model.js';
@@ -165,7 +166,10 @@ export async function warmStartInto(params: Params, cfg: ModelConfig, trainSet: 
   const key = warmStartKey(cfg, custom ? trainSet : undefined);
   const res = await train({
     params, steps: w.steps, rng: new Rng(w.seed), config: key, optimizer: { lr: w.lr, warmupSteps: w.warmupSteps },
-    checkpointDir: custom ? undefined : cacheDir('models', 'vscc-warm', configHash(key).slice(0, 24)),
+    checkpointDir: custom
+      ? undefined
+      : cacheDir('models', 'vscc-warm', codeKeyedHash(key, import.meta.url).slice(0, 24)),
+    codeModule: import.meta.url,
     lossFn: ({ rng: r }) => pretrainLoss(params, cfg, drawBatch(trainSet, cfg.batchSize, r), w.snrsDb[r.int(w.snrsDb.length)], r),
   });
   return { seconds: res.elapsedMs / 1000, fromCache: res.fromCache };
@@ -181,7 +185,8 @@ export async function trainModel(cfg: ModelConfig, data?: Images): Promise<{ par
   const id = { cfg, data: data ? 'custom' : 'photos' };
   const res = await train({
     params, steps: cfg.steps, rng, config: id, optimizer: { lr: cfg.lr, warmupSteps: cfg.lrWarmupSteps },
-    checkpointDir: data ? undefined : cacheDir('models', 'vscc', configHash(id).slice(0, 24)),
+    checkpointDir: data ? undefined : cacheDir('models', 'vscc', codeKeyedHash(id, import.meta.url).slice(0, 24)),
+    codeModule: import.meta.url,
     lossFn: ({ rng: r }) => trainingLoss(params, cfg, drawBatch(trainSet, cfg.batchSize, r), r).loss,
   });
   const info: TrainInfo = {

@@ -1,6 +1,6 @@
 /**
  * The two networks of the hybrid experiment, both small MLPs trained with lib/nn's train() (checkpointed,
- * resumable, loaded from cache by config hash):
+ * resumable, loaded from cache by config hash and code version):
  * - a conditional VAE whose decoder, fed a random latent and the class z, is the semantic link's generator;
  * - an MNIST classifier, trained separately, that judges the reconstructions (accuracy, and the features of its
  *   penultimate layer for a Fréchet distance).
@@ -10,7 +10,7 @@ import { Rng, assertInteger, assertOneOf, assertPositive, cacheDir } from '../..
 import { loadMnist, loadPhotoPatches } from '../../data/index.js';
 import {
   tf, initBackend, backendChoice, describeBackend, initDense, denseLayer, randomNormal, reparameterize, train,
-  configHash, type Params, type TrainProgress,
+  checkpointIdentity, type Params, type TrainProgress,
 } from '../../nn/index.js';
 
 export type HybridDataset = 'mnist' | 'photos';
@@ -185,7 +185,7 @@ export async function trainConditionalVae(o: CvaeOptions): Promise<ConditionalVa
   const rng = new Rng(o.seed);
   const params = vaeParams(n, data.classes, o.latentDim, o.hidden, rng);
   const optimizer = { lr: o.lr };
-  const hash = configHash({ config, steps: o.steps, optimizer });
+  const hash = checkpointIdentity({ config, steps: o.steps, optimizer, codeModule: import.meta.url }).hash;
   const lossFn = ({ rng: r }: { rng: Rng }): tf.Scalar => {
     const b = drawBatch(data, o.batchSize, r);
     const x = tf.tensor2d(b.x, [o.batchSize, n]);
@@ -204,7 +204,7 @@ export async function trainConditionalVae(o: CvaeOptions): Promise<ConditionalVa
   const prior = o.prior ?? 'aggregate';
   assertOneOf('prior', prior, ['standard', 'aggregate'] as const);
   const res = await train({
-    params, steps: o.steps, lossFn, rng, optimizer, config, onProgress: o.onProgress,
+    params, steps: o.steps, lossFn, rng, optimizer, config, onProgress: o.onProgress, codeModule: import.meta.url,
     progressEvery: Math.max(1, Math.floor(o.steps / 50)),
     checkpointDir: `${o.cacheDir ?? cacheDir('models', 'zepe-cvae')}/${hash.slice(0, 16)}`,
   });
@@ -334,14 +334,14 @@ export async function trainClassifier(o: ClassifierOptions): Promise<Classifier>
   initDense(params, 'cls.h2', { inDim: h1, outDim: h2, rng });
   initDense(params, 'cls.out', { inDim: h2, outDim: data.classes, rng });
   const optimizer = { lr: o.lr };
-  const hash = configHash({ config, steps: o.steps, optimizer });
+  const hash = checkpointIdentity({ config, steps: o.steps, optimizer, codeModule: import.meta.url }).hash;
   const lossFn = ({ rng: r }: { rng: Rng }): tf.Scalar => {
     const b = drawBatch(data, o.batchSize, r);
     const { logits } = classifierForward(params, tf.tensor2d(b.x, [o.batchSize, n]));
     return tf.losses.softmaxCrossEntropy(oneHot(b.y, data.classes), logits) as tf.Scalar;
   };
   const res = await train({
-    params, steps: o.steps, lossFn, rng, optimizer, config, onProgress: o.onProgress,
+    params, steps: o.steps, lossFn, rng, optimizer, config, onProgress: o.onProgress, codeModule: import.meta.url,
     progressEvery: Math.max(1, Math.floor(o.steps / 50)),
     checkpointDir: `${o.cacheDir ?? cacheDir('models', 'zepe-classifier')}/${hash.slice(0, 16)}`,
   });

@@ -13,6 +13,9 @@ The runner owns this process: a watchdog thread polls the parent pid, and once t
 it, SIGKILL included: this process is then re-parented) it SIGKILLs the kernel's process group (the kernel and
 anything it started, e.g. sweep workers) and exits at once, so nothing of the run keeps computing or writing.
 No external tool (pgrep...) is needed.
+
+Execution counts: nbclient numbers a cell only from an iopub message carrying `execution_count`; tslab sends the
+count only in its execute_reply, so every executed cell kept `In [ ]`. The count of the reply is recorded here.
 """
 import os
 import signal
@@ -31,7 +34,16 @@ class WorkbookExecutePreprocessor(ExecutePreprocessor):
 
     def preprocess(self, nb, resources=None, km=None):
         self._start_watchdog()
+        if self.on_cell_executed is None:
+            self.on_cell_executed = self._keep_execution_count
         return super().preprocess(nb, resources, km)
+
+    @staticmethod
+    def _keep_execution_count(cell, cell_index, execute_reply):
+        """The kernel's own count from its execute_reply (nbclient calls this for every executed cell)."""
+        count = ((execute_reply or {}).get("content") or {}).get("execution_count")
+        if cell.get("execution_count") is None and isinstance(count, int) and not isinstance(count, bool):
+            cell["execution_count"] = count
 
     # --- the runner owns us -------------------------------------------------------------------------------------
     def _start_watchdog(self):

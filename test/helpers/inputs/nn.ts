@@ -4,18 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../../../lib/core/index.js';
-import { tf, initDense, initConv2d, initConvTranspose2d, initGroupNorm, initResBlock, initAttention,
-  type Params } from '../../../lib/nn/index.js';
+import {
+  tf, Adam, initDense, initConv2d, initConvTranspose2d, initGroupNorm, initResBlock, initAttention, type Params,
+} from '../../../lib/nn/index.js';
 import { p, c, type EntryTable } from './table.js';
 
 const rng = (): Rng => new Rng(5);
-const t2 = (r: number,
-  k: number): tf.Tensor2D => tf.tensor2d(Float32Array.from({ length: r * k }, (_, i) => Math.sin(i)), [r, k]);
-const t4 = (h = 4,
-  ch = 4): tf.Tensor4D => tf.tensor4d(Float32Array.from({ length: h * h * ch }, (_, i) => Math.cos(i)), [1, h, h, ch]);
+const t2 = (r: number, k: number): tf.Tensor2D =>
+  tf.tensor2d(Float32Array.from({ length: r * k }, (_, i) => Math.sin(i)), [r, k]);
+const t4 = (h = 4, ch = 4): tf.Tensor4D =>
+  tf.tensor4d(Float32Array.from({ length: h * h * ch }, (_, i) => Math.cos(i)), [1, h, h, ch]);
 const NOT_TENSOR: readonly unknown[] = ['12', 12, null, [1, 2], {}];
-const tensor = (name: string, at: string, extra: readonly unknown[] = []) => p(name, at, 'object',
-  [...NOT_TENSOR, ...extra]);
+const tensor = (name: string, at: string, extra: readonly unknown[] = []) =>
+  p(name, at, 'object', [...NOT_TENSOR, ...extra]);
 const params = (build: (p: Params) => void): Params => {
   const q: Params = {};
   build(q);
@@ -259,9 +260,59 @@ export const table: EntryTable = {
         cacheDir: tmp() }],
       params: [p('module', '0.module', 'string', [12, null, ''])],
     },
+    gramMatrix: { args: () => [tf.zeros([2, 3, 4])], params: [tensor('f', '0', [t2(2, 2)])] },
+    repeatEachRow: {
+      args: () => [t2(2, 3), 2],
+      params: [tensor('t', '0', [tf.zeros([2, 2, 2])]), p('k', '1', 'count', [NaN, Infinity, '2', 1.5, 0, -1, 1e12])],
+    },
+    groupNormalize: {
+      args: () => [t4(), tf.ones([4]), tf.zeros([4]), { groups: 2, eps: 1e-5, swish: true }],
+      params: [tensor('x', '0', [t2(2, 2)]), tensor('gamma', '1', [t2(2, 2)]), tensor('beta', '2'),
+        p('options', '3', 'object', ['12', 12, null, undefined]), p('groups', '3.groups', 'count', [NaN, Infinity, '2', 1.5, 0, 3]),
+        p('eps', '3.eps', 'positive'), p('swish', '3.swish', 'string', ['yes', 1])],
+    },
+    layerNormalize: {
+      args: () => [t2(2, 3), tf.ones([3]), tf.zeros([3]), 1e-5],
+      params: [tensor('x', '0'), tensor('gamma', '1', [t2(1, 3)]), tensor('beta', '2'), p('eps', '3', 'positive')],
+    },
+    gatherRows: {
+      args: () => [t2(4, 2), [0, 3]],
+      params: [tensor('table', '0', [tf.zeros([2])]), p('indices', '1', 'numbers', ['12', 12, null, {}]),
+        p('indices', '1.1', 'integer', [NaN, Infinity, '3', 1.5, -1, 4])],
+    },
+    groupNormSwish: {
+      args: () => [gn(), 'g', t4(), 2, 1e-5],
+      params: [p('p', '0', 'object', PARAMS), tensor('x', '2', [t2(2, 2)]),
+        p('groups', '3', 'count', [NaN, Infinity, '2', 1.5, 0, 3]), p('eps', '4', 'positive')],
+    },
+    makeTrainStep: {
+      args: () => {
+        const q = dense();
+        return [q, new Adam(q)];
+      },
+      params: [p('params', '0', 'object', PARAMS), p('adam', '1', 'object', ['12', 12, null, {}])],
+    },
+    checkpointIdentity: {
+      args: () => [{ config: { a: 1 }, steps: 10 }],
+      params: [p('options', '0', 'object', ['12', 12, null]), p('steps', '0.steps', 'count', [NaN, Infinity, '10', 1.5, 0, 1e12]),
+        p('config.a', '0.config.a', 'real', [NaN, Infinity])],
+    },
+    sweepEntryKey: {
+      args: () => ['m.js', 'trial', { a: 1 }, 'abc'],
+      params: [p('module', '0', 'string', [12, null]), p('exportName', '1', 'string', [12, null]),
+        p('config.a', '2.a', 'real', [NaN, Infinity]), p('code', '3', 'string', [12, null])],
+    },
+    codeKeyedHash: {
+      args: () => [{ a: 1 }, DEMO],
+      params: [p('config.a', '0.a', 'real', [NaN, -Infinity, new Map()]), p('module', '1', 'string', [12, null, ''])],
+    },
     setCancellationCheck: { args: () => [null], params: [p('fn', '0', 'function', ['12', 12])] },
   },
   noNumericInput: {
+    codeVersion: 'a module path or file: URL (checked: TypeError naming module) and { fresh }',
+    importGraph: 'a module path (string)',
+    moduleSpecifiers: 'a module\'s source text (string)',
+    forgetCodeVersions: 'takes no arguments',
     loadWasmBackend: 'takes no arguments',
     backendChoice: 'takes no arguments',
     describeBackend: 'takes no arguments',

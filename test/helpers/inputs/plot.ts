@@ -114,6 +114,36 @@ export const table: EntryTable = {
     },
     titleBlock: { args: () => ['T', ['a', 'b']],
       params: [p('title', '0', 'string', [12, null]), p('subtitle', '1', 'string', [12, {}, [1]])] },
+    svgToPngSync: {
+      args: () => ['<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>', 1],
+      params: [p('svg', '0', 'string', [12, null, {}]), p('scale', '1', 'positive', [NaN, Infinity, '2', 0, -1, 1e12])],
+    },
+    labelExpr: {
+      args: () => [{ a: 'Alpha', b: "B's" }],
+      params: [p('labels', '0', 'object', ['12', 12, null]), p('labels.a', '0.a', 'string', [12, null])],
+    },
+    seriesOrder: {
+      args: () => [spec(), rows()], params: [p('spec', '0', 'object', SPEC), p('rows', '1', 'object', ['12', 12, null])],
+    },
+    setPaperOutputDir: {
+      args: () => ['inputs', join(out(), 'staging')],
+      params: [p('paper', '0', 'string', [12, null, '../x']), p('dir', '1', 'string', [12, ''])],
+    },
+    paperOutputDir: { args: () => ['zepe'], params: [p('paper', '0', 'string', [12, null, '../x'])] },
+    dejaVuMetrics: { args: () => ['bold'], params: [p('style', '0', 'string', ['heavy', 12, null])] },
+    parseFontMetrics: {
+      skipValid: 'reads a font file (test/unit/plot-font-metrics.test.ts parses DejaVu Sans)',
+      args: () => [new Uint8Array(64)], params: [p('data', '0', 'numbers', ['12', 12, null, new Uint8Array(4)])],
+    },
+    textWidth: {
+      args: () => ['Wave', 12, { bold: true }],
+      params: [p('text', '0', 'string', [12, null]), p('fontSize', '1', 'positive'), p('options', '2', 'object', ['12', 12, null])],
+    },
+    wrapLabel: {
+      args: () => ['a long caption to wrap', 60, 12],
+      params: [p('text', '0', 'string', [12, null]), p('max', '1', 'positive', [NaN, Infinity, '60', 0, -1, 1e12]),
+        p('size', '2', 'positive', [NaN, Infinity, '12', 0, -1, 1e12])],
+    },
     crc32: { args: () => [Uint8Array.from([1, 2, 3])], params: [p('bytes', '0', 'numbers', ['12', 12, null, [1, 2]])] },
     encodePng: {
       args: () => [new Uint8Array(12), 2, 2, 3],
@@ -139,8 +169,10 @@ export const table: EntryTable = {
     },
   },
   noNumericInput: {
+    vegaTextWidth: 'vega\'s textMetrics hook: takes vega\'s scenegraph items as vega passes them and must not throw'
+      + ' inside rendering (a non-numeric size counts as 0, as in vega\'s own estimate)',
     inNotebook: 'takes no arguments',
     outputRoot: 'takes no arguments',
   },
-  constants: ['FONT_FAMILY', 'PNG_SIGNATURE'],
+  constants: ['FONT_FAMILY', 'PNG_SIGNATURE', 'DASH_LEGEND', 'DEFAULT_CONFIG', 'FIGURE_STYLE'],
 };

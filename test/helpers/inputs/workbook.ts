@@ -212,6 +212,54 @@ export const table: EntryTable = {
         p('write', '0.write', 'string', ['yes', 1, undefined]),
         p('root', '0.root', 'string', [12, null])],
     },
+    OutputLockedError: {
+      construct: true,
+      args: () => ['/tmp/x', '/tmp/.x.lock', { pid: 1, startTicks: null, since: 'now', command: 'c', staging: '/tmp/s' }],
+      params: [p('folder', '0', 'string', [12, null]), p('holder', '2', 'object', ['12', 12, null, {}]),
+        p('holder', '2.pid', 'integer', [NaN, Infinity, '1', 1.5])],
+    },
+    beginOutput: {
+      args: () => [join(tmp(), 'out'), 'inputs', { notify: () => undefined }],
+      params: [p('root', '0', 'string', [12, null, '']), p('paper', '1', 'string', [12, null, '../x']),
+        p('options', '2', 'object', ['12', 12, null]), p('notify', '2.notify', 'function')],
+    },
+    joinOutput: {
+      args: () => [join(tmp(), 'out'), 'inputs', process.pid],
+      params: [p('root', '0', 'string', [12, null, '']), p('paper', '1', 'string', [12, '../x']),
+        p('ownerPid', '2', 'count', [NaN, Infinity, '1', 1.5, 0, -1, 1e12])],
+    },
+    readLock: {
+      args: () => [join(tmp(), 'out'), 'inputs'],
+      params: [p('root', '0', 'string', [12, null, '']), p('paper', '1', 'string', [12, '../x'])],
+    },
+    listCacheEntries: {
+      args: () => [{ root: join(tmp(), 'cache'), papers: ['zepe'] }],
+      params: [p('options', '0', 'object', ['12', 12, null]), p('root', '0.root', 'string', [12, null]),
+        p('papers', '0.papers', 'object', ['12', 12]), p('papers[0]', '0.papers.0', 'string', [12, null])],
+    },
+    removeCacheEntries: {
+      args: () => [[], join(tmp(), 'cache')],
+      params: [p('entries', '0', 'object', ['12', 12, null, [12]]), p('root', '1', 'string', [12, null])],
+    },
+    formatCacheTable: {
+      args: () => [[{
+        paper: 'zepe', kind: 'model', path: join(tmp(), 'cache', 'm'), configHash: 'abc', code: null, module: null,
+        status: 'current', reason: '', bytes: 2048, modified: '2026-01-01T00:00:00Z',
+      }], join(tmp(), 'cache')],
+      params: [p('entries', '0', 'object', ['12', 12, null, [12]]), p('entries[0].bytes', '0.0.bytes', 'nonNegative'),
+        p('root', '1', 'string', [12, null])],
+    },
+    exportLocations: {
+      args: () => ['quick', tmp()], params: [p('profile', '0', 'string', ['slow', 12, null]), p('out', '1', 'string', [12, null])],
+    },
+    trustNotebooks: {
+      skipValid: 'signs notebooks with Jupyter (test/notebooks)',
+      args: () => [[`${NOWHERE}/x.ipynb`]], params: [p('paths', '0', 'object', ['12', 12, null, [12]])],
+    },
+    isTrusted: {
+      skipValid: 'asks Jupyter (test/notebooks)',
+      args: () => [`${NOWHERE}/x.ipynb`], params: [p('path', '0', 'string', [12, null])],
+    },
     CellError: {
       construct: true,
       args: () => ['nb', 3, 'x = 1', 'boom'],
@@ -220,6 +268,7 @@ export const table: EntryTable = {
     },
   },
   noNumericInput: {
+    cacheCommand: 'argv strings of `workbook cache`, parsed and checked by the command itself (nn-code-version test)',
     cli: 'argv strings, parsed and checked by the CLI itself (test/notebooks/cli-hardening.test.ts)',
     listNotebooks: 'takes no arguments',
     runChecks: 'takes no arguments (doctor)',
@@ -230,5 +279,8 @@ export const table: EntryTable = {
     ensureKernelspec: 'takes no arguments',
     findChromium: 'takes no arguments',
   },
-  constants: ['EXPORT_FORMATS', 'KERNEL_NAME', 'PROFILES', 'STATUS_BEGIN', 'STATUS_END', 'STATUS_PAPERS'],
+  constants: [
+    'EXPORT_FORMATS', 'KERNEL_NAME', 'PROFILES', 'STATUS_BEGIN', 'STATUS_END', 'STATUS_PAPERS', 'CACHE_USAGE', 'PAPER_SIZES',
+    'RESULT_CACHE_FOLDERS',
+  ],
 };
