@@ -74,7 +74,9 @@ export function gramMatrix(f: tf.Tensor3D): tf.Tensor3D {
 export function repeatEachRow(t: tf.Tensor2D, k: number): tf.Tensor2D {
   assertTensor('t', t);
   if (typeof k !== 'number' || (Number.isInteger(k) && t.rank === 2 && k * t.size > MAX_ELEMENTS)) {
-    throw new RangeError(`repeatEachRow: k must be an integer with k × t.size at most ${MAX_ELEMENTS}, got ${String(k)}`);
+    throw new RangeError(
+      `repeatEachRow: k must be an integer with k × t.size at most ${MAX_ELEMENTS}, got ${String(k)}`,
+    );
   }
   if (t.rank !== 2) throw new RangeError(`repeatEachRow: t must be rank 2, got shape [${t.shape}]`);
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`repeatEachRow: k must be an integer >= 1, got ${k}`);

@@ -17,7 +17,9 @@ export type TrainStep = (lossFn: () => tf.Scalar) => number;
  */
 export function makeTrainStep(params: Params, adam: Adam): TrainStep {
   assertParams('params', params);
-  if (adam === null || typeof adam !== 'object' || typeof adam.apply !== 'function') throw new TypeError('adam must be an Adam optimizer');
+  if (adam === null || typeof adam !== 'object' || typeof adam.apply !== 'function') {
+    throw new TypeError('adam must be an Adam optimizer');
+  }
   const names = Object.keys(params);
   if (names.length === 0) throw new RangeError('params must hold at least one variable');
   const byVarName = new Map(names.map((k) => [params[k].name, k]));

@@ -37,7 +37,9 @@ export interface LockHolder {
 /** A second run on an output folder that another live run holds. */
 export class OutputLockedError extends Error {
   constructor(readonly folder: string, readonly lockFile: string, readonly holder: LockHolder) {
-    if (typeof folder !== 'string' || typeof lockFile !== 'string') throw new TypeError('folder and lockFile must be paths');
+    if (typeof folder !== 'string' || typeof lockFile !== 'string') {
+      throw new TypeError('folder and lockFile must be paths');
+    }
     if (holder === null || typeof holder !== 'object' || !Number.isSafeInteger(holder.pid)) {
       throw new TypeError('holder must be a LockHolder { pid, since, command, staging }');
     }

@@ -268,7 +268,8 @@ export const table: EntryTable = {
     groupNormalize: {
       args: () => [t4(), tf.ones([4]), tf.zeros([4]), { groups: 2, eps: 1e-5, swish: true }],
       params: [tensor('x', '0', [t2(2, 2)]), tensor('gamma', '1', [t2(2, 2)]), tensor('beta', '2'),
-        p('options', '3', 'object', ['12', 12, null, undefined]), p('groups', '3.groups', 'count', [NaN, Infinity, '2', 1.5, 0, 3]),
+        p('options', '3', 'object', ['12', 12, null, undefined]),
+        p('groups', '3.groups', 'count', [NaN, Infinity, '2', 1.5, 0, 3]),
         p('eps', '3.eps', 'positive'), p('swish', '3.swish', 'string', ['yes', 1])],
     },
     layerNormalize: {
@@ -294,7 +295,8 @@ export const table: EntryTable = {
     },
     checkpointIdentity: {
       args: () => [{ config: { a: 1 }, steps: 10 }],
-      params: [p('options', '0', 'object', ['12', 12, null]), p('steps', '0.steps', 'count', [NaN, Infinity, '10', 1.5, 0, 1e12]),
+      params: [p('options', '0', 'object', ['12', 12, null]),
+        p('steps', '0.steps', 'count', [NaN, Infinity, '10', 1.5, 0, 1e12]),
         p('config.a', '0.config.a', 'real', [NaN, Infinity])],
     },
     sweepEntryKey: {

@@ -123,7 +123,8 @@ export const table: EntryTable = {
       params: [p('labels', '0', 'object', ['12', 12, null]), p('labels.a', '0.a', 'string', [12, null])],
     },
     seriesOrder: {
-      args: () => [spec(), rows()], params: [p('spec', '0', 'object', SPEC), p('rows', '1', 'object', ['12', 12, null])],
+      args: () => [spec(), rows()],
+      params: [p('spec', '0', 'object', SPEC), p('rows', '1', 'object', ['12', 12, null])],
     },
     setPaperOutputDir: {
       args: () => ['inputs', join(out(), 'staging')],
@@ -137,7 +138,8 @@ export const table: EntryTable = {
     },
     textWidth: {
       args: () => ['Wave', 12, { bold: true }],
-      params: [p('text', '0', 'string', [12, null]), p('fontSize', '1', 'positive'), p('options', '2', 'object', ['12', 12, null])],
+      params: [p('text', '0', 'string', [12, null]), p('fontSize', '1', 'positive'),
+        p('options', '2', 'object', ['12', 12, null])],
     },
     wrapLabel: {
       args: () => ['a long caption to wrap', 60, 12],

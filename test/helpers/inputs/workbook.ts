@@ -214,7 +214,7 @@ export const table: EntryTable = {
     },
     OutputLockedError: {
       construct: true,
-      args: () => ['/tmp/x', '/tmp/.x.lock', { pid: 1, startTicks: null, since: 'now', command: 'c', staging: '/tmp/s' }],
+      args: () => ['/tmp/x', '/tmp/.x.lock', { pid: 1, startTicks: null, since: 'now', command: 'c', staging: '/s' }],
       params: [p('folder', '0', 'string', [12, null]), p('holder', '2', 'object', ['12', 12, null, {}]),
         p('holder', '2.pid', 'integer', [NaN, Infinity, '1', 1.5])],
     },
@@ -250,7 +250,8 @@ export const table: EntryTable = {
         p('root', '1', 'string', [12, null])],
     },
     exportLocations: {
-      args: () => ['quick', tmp()], params: [p('profile', '0', 'string', ['slow', 12, null]), p('out', '1', 'string', [12, null])],
+      args: () => ['quick', tmp()],
+      params: [p('profile', '0', 'string', ['slow', 12, null]), p('out', '1', 'string', [12, null])],
     },
     trustNotebooks: {
       skipValid: 'signs notebooks with Jupyter (test/notebooks)',
@@ -280,7 +281,7 @@ export const table: EntryTable = {
     findChromium: 'takes no arguments',
   },
   constants: [
-    'EXPORT_FORMATS', 'KERNEL_NAME', 'PROFILES', 'STATUS_BEGIN', 'STATUS_END', 'STATUS_PAPERS', 'CACHE_USAGE', 'PAPER_SIZES',
-    'RESULT_CACHE_FOLDERS',
+    'EXPORT_FORMATS', 'KERNEL_NAME', 'PROFILES', 'STATUS_BEGIN', 'STATUS_END', 'STATUS_PAPERS', 'CACHE_USAGE',
+    'PAPER_SIZES', 'RESULT_CACHE_FOLDERS',
   ],
 };
