@@ -9,9 +9,10 @@
  * under a watchdog: a call that does not return within CALL_LIMIT_MS, or that kills the process, fails the test
  * instead of hanging or aborting it.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,10 @@ test('package.json exports the library entry points, core included', () => {
     ['channels', 'codecs', 'core', 'data', 'info', 'metrics', 'nn', 'plot', 'workbook']);
   for (const e of entries) assert.equal(e.file, `./dist/lib/${e.entry}/index.js`);
 });
+
+/** The rows' files go here (INPUTS_TABLE_TMP in the children), removed when the test ends. */
+const scratch = mkdtempSync(join(tmpdir(), 'inputs-table-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
 
 let coveredFunctions = 0;
 let listedFunctions = 0;
@@ -66,8 +71,9 @@ for (const { entry, file } of entries) {
   test(`${entry}: bad inputs are refused with a RangeError/TypeError naming the argument`, async (t) => {
     const failures: string[] = [];
     let done: WorkerMessage | undefined;
-    const child = fork(fileURLToPath(new URL('../helpers/inputs/worker.js', import.meta.url)), [entry],
-      { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(fileURLToPath(new URL('../helpers/inputs/worker.js', import.meta.url)), [entry], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, INPUTS_TABLE_TMP: scratch },
+    });
     let stderr = '';
     child.stderr?.on('data', (b: Buffer) => { stderr = (stderr + b.toString('utf8')).slice(-2000); });
     await new Promise<void>((resolve) => {

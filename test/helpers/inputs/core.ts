@@ -1,10 +1,9 @@
 /** Bad-input rows for semcom-workbook/core (see table.ts). */
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { p, c, type EntryTable } from './table.js';
+import { p, c, scratchDir, type EntryTable } from './table.js';
 
 const sym2 = (): { data: Float64Array; n: number } => ({ data: new Float64Array([2, 1, 1, 2]), n: 2 });
-const tmpFile = (): string => join(tmpdir(), `inputs-table-${process.pid}.txt`);
+const tmpFile = (): string => join(scratchDir(), `inputs-table-${process.pid}.txt`);
 
 export const table: EntryTable = {
   rows: {

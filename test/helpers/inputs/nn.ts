@@ -1,13 +1,12 @@
 /** Bad-input rows for semcom-workbook/nn (see table.ts). Tensors are small and built on the cpu backend. */
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../../../lib/core/index.js';
 import {
   tf, Adam, initDense, initConv2d, initConvTranspose2d, initGroupNorm, initResBlock, initAttention, type Params,
 } from '../../../lib/nn/index.js';
-import { p, c, type EntryTable } from './table.js';
+import { p, c, scratchDir, type EntryTable } from './table.js';
 
 const rng = (): Rng => new Rng(5);
 const t2 = (r: number, k: number): tf.Tensor2D =>
@@ -32,7 +31,7 @@ const PARAMS: readonly unknown[] = ['12', 12, null];
 const SIZE = [NaN, Infinity, '3', 1.5, 0, -1, 1e12];
 const INIT = (at: string) => [p('options', at, 'object', ['12', 12, null, undefined]), p('rng', `${at}.rng`, 'rng')];
 let dir: string | null = null;
-const tmp = (): string => (dir ??= mkdtempSync(join(tmpdir(), 'inputs-table-nn-')));
+const tmp = (): string => (dir ??= mkdtempSync(join(scratchDir(), 'inputs-table-nn-')));
 /** The sweep fixture (test/fixtures/sweep-demo.ts): an existing trial module. */
 const DEMO = fileURLToPath(new URL('../../fixtures/sweep-demo.js', import.meta.url));
 const filterAttrs = () => ({ strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 4, 4] });
@@ -249,7 +248,7 @@ export const table: EntryTable = {
     },
     runSweep: {
       args: () => [{ module: DEMO, exportName: 'demoTrial', configs: [], workers: 1, cacheDir: tmp() }],
-      params: [p('module', '0.module', 'string', [12, null, '', join(tmp(), 'missing.js')]),
+      params: [p('module', '0.module', 'string', [12, null, '', join(scratchDir(), 'no-such-module.js')]),
         p('exportName', '0.exportName', 'string', [12, null, '']),
         p('configs', '0.configs', 'object', ['12', 12, null]),
           p('workers', '0.workers', 'count', [NaN, Infinity, '1', 1.5, 0, 1e12])],

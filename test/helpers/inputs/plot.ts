@@ -1,14 +1,13 @@
 /** Bad-input rows for semcom-workbook/plot (see table.ts). Files are written under a temporary output root. */
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setOutputRoot } from '../../../lib/plot/index.js';
-import { p, c, type EntryTable } from './table.js';
+import { p, c, scratchDir, type EntryTable } from './table.js';
 
 let root: string | null = null;
 /** A temporary output root, set before any call that writes. */
 const out = (): string => {
-  root ??= mkdtempSync(join(tmpdir(), 'inputs-table-plot-'));
+  root ??= mkdtempSync(join(scratchDir(), 'inputs-table-plot-'));
   setOutputRoot(root);
   return root;
 };

@@ -8,6 +8,7 @@
  * bad calls (mismatched shapes, wrong lengths). Exports that take no numeric input are listed in an entry's
  * `noNumericInput` with the reason; constants in `constants`. The test fails on an export without a row.
  */
+import { tmpdir } from 'node:os';
 
 export type Kind =
   | 'real' | 'positive' | 'nonNegative' | 'probability' | 'integer' | 'count' | 'finiteElement'
@@ -71,6 +72,9 @@ export interface EntryTable {
   /** Exported values that are not functions (constants, namespaces). */
   readonly constants: readonly string[];
 }
+
+/** Where rows write their files: the test's scratch folder (removed after the run), else the system's temp folder. */
+export const scratchDir = (): string => process.env.INPUTS_TABLE_TMP ?? tmpdir();
 
 export const p = (name: string, at: string, kind: Kind, bad?: readonly unknown[]): Param => ({ name, at, kind, bad });
 export const c = (what: string, name: string, args: () => unknown[]): Case => ({ what, name, args });

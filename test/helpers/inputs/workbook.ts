@@ -4,13 +4,12 @@
  * before they look for it.
  */
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { p, c, type EntryTable } from './table.js';
+import { p, c, scratchDir, type EntryTable } from './table.js';
 
 const NOWHERE = '/proc/nonexistent-inputs-table';
 let dir: string | null = null;
-const tmp = (): string => (dir ??= mkdtempSync(join(tmpdir(), 'inputs-table-workbook-')));
+const tmp = (): string => (dir ??= mkdtempSync(join(scratchDir(), 'inputs-table-workbook-')));
 const est = (value = 0.5, lo = 0.4, hi = 0.6) => ({ value, ci95: [lo, hi], n: 100, method: 'test' });
 const header = () => ({ id: 'c1', source: 'Fig. 1', statement: 's', unit: 'dB' });
 const vpart = () => ({ label: 'a', paper: 0.55, ours: est() });
