@@ -20,7 +20,8 @@ const USAGE = `usage:
   workbook run [notebook…] [--profile quick|full] [--param key=value]… [--out DIR]
                [--cell-timeout SECONDS] [--timeout SECONDS] [--export html,pdf] [--quiet] [--update-expected]
   workbook export [notebook…] [--profile quick|full] [--to html,pdf] [--out DIR] [--paper a4|letter] [--no-input]
-  workbook notebook [--port N]        serve notebooks/ in the classic Jupyter Notebook (lab: JupyterLab, if installed)
+  workbook notebook [--port N] [--notebook-dir DIR]
+                                      serve notebooks/ in the classic Jupyter Notebook (lab: JupyterLab, if installed)
   workbook doctor [--fix]
   workbook clean [notebook…]          strip outputs (notebooks are committed clean)
   workbook check-clean [notebook…]    exit 1 if a notebook has outputs
@@ -174,8 +175,9 @@ function cmdStatus(argv: string[]): number {
 
 export async function main(argv = process.argv.slice(2)): Promise<number> {
   const [cmd, ...rest] = argv;
-  // Commands with a help of their own (cache: its subcommands) answer --help themselves.
-  if (cmd !== undefined && cmd !== 'cache' && (rest.includes('--help') || rest.includes('-h'))) {
+  // Commands with a help of their own (cache: its subcommands; notebook/lab: their options) answer --help themselves.
+  const ownHelp = ['cache', 'notebook', 'lab'];
+  if (cmd !== undefined && !ownHelp.includes(cmd) && (rest.includes('--help') || rest.includes('-h'))) {
     const help = commandHelp(USAGE, cmd);
     if (help !== null) {
       console.log(help);
