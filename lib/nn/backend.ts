@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { assertOneOf } from '../core/index.js';
 import { tf } from './tf.js';
 import { registerWasmGradientKernels } from './wasm-kernels.js';
+import { registerWasmSharedIdentity } from './kernels/wasm-identity.js';
 
 const require = createRequire(import.meta.url);
 
@@ -76,6 +77,7 @@ export function loadWasmBackend(): void {
   wasm.setWasmPaths(join(dist, '/'));
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   registerWasmGradientKernels();
+  registerWasmSharedIdentity();
   wasmLoaded = true;
 }
 
