@@ -13,6 +13,7 @@ import { assertOneOf } from '../core/index.js';
 import { tf } from './tf.js';
 import { registerWasmGradientKernels } from './wasm-kernels.js';
 import { registerWasmSharedIdentity } from './kernels/wasm-identity.js';
+import { registerWasmChannelSum } from './kernels/wasm-channel-sum.js';
 
 const require = createRequire(import.meta.url);
 
@@ -78,6 +79,7 @@ export function loadWasmBackend(): void {
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   registerWasmGradientKernels();
   registerWasmSharedIdentity();
+  registerWasmChannelSum();
   wasmLoaded = true;
 }
 

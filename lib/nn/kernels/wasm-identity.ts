@@ -26,5 +26,7 @@ export function registerWasmSharedIdentity(): void {
   const current = tf.getKernel('Identity', 'wasm');
   if (current !== undefined && current.kernelFunc === (sharedIdentity as unknown as tf.KernelFunc)) return;
   if (current !== undefined) tf.unregisterKernel('Identity', 'wasm');
-  tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc: sharedIdentity as unknown as tf.KernelFunc });
+  tf.registerKernel({
+    kernelName: 'Identity', backendName: 'wasm', kernelFunc: sharedIdentity as unknown as tf.KernelFunc,
+  });
 }
