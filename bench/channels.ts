@@ -26,22 +26,23 @@ export function runChannelsBench(): ChannelsBenchRow[] {
   const rng = new Rng(1);
   const rows: ChannelsBenchRow[] = [];
   const nBits = 600_000;
-  const bits = randomBits(nBits, rng);
+  const bits = randomBits(nBits, { rng });
   const x = modulate(bits, 64);
-  const ch = rayleigh(x, 15, rng);
+  const ch = rayleigh(x, { snrDb: 15, rng });
   demodulateLlr(ch.y, 64, ch.noiseVar, { h: ch.h }); // JIT warm-up
   demodulateHard(ch.y, 64, { h: ch.h });
-  rows.push({ name: '64-QAM modulate+Rayleigh', value: nBits / time(() => rayleigh(modulate(bits, 64), 15, rng)) / 1e3, unit: 'Mbit/s' });
+  rows.push({ name: '64-QAM modulate+Rayleigh',
+    value: nBits / time(() => rayleigh(modulate(bits, 64), { snrDb: 15, rng })) / 1e3, unit: 'Mbit/s' });
   rows.push({ name: '64-QAM hard demap (CSI)', value: nBits / time(() => demodulateHard(ch.y, 64, { h: ch.h })) / 1e3, unit: 'Mbit/s' });
   rows.push({ name: '64-QAM exact LLR (CSI)', value: nBits / time(() => demodulateLlr(ch.y, 64, ch.noiseVar, { h: ch.h })) / 1e3, unit: 'Mbit/s' });
   const code = ieee80211nLdpc(648);
   const frames = 40;
-  const u = randomBits(code.k, rng);
+  const u = randomBits(code.k, { rng });
   const c = modulate(code.encode(u), 2);
   rows.push({ name: 'LDPC-648 encode', value: (time(() => { for (let i = 0; i < 1000; i++) code.encode(u); }) * 1e3) / 1000, unit: 'µs/frame' });
   for (const [ebNo, algorithm] of [[2, 'sum-product'], [2, 'min-sum'], [0, 'sum-product']] as [number, LdpcAlgorithm][]) {
     const llrs = Array.from({ length: frames }, () => {
-      const { y, noiseVar } = awgn(c, ebNoToEsNo(ebNo, 1, 0.5), rng);
+      const { y, noiseVar } = awgn(c, { snrDb: ebNoToEsNo(ebNo, 1, 0.5), rng });
       return demodulateLlr(y, 2, noiseVar);
     });
     for (const l of llrs.slice(0, 5)) code.decode(l, { algorithm }); // JIT warm-up

@@ -37,6 +37,7 @@ export function erfc(x: number): number {
 
 /** Gaussian tail Q(x) = P(N(0,1) > x). */
 export function qfunc(x: number): number {
+  assertFiniteNumber('x', x);
   return 0.5 * erfc(x / Math.SQRT2);
 }
 

@@ -4,8 +4,8 @@
  * Matrix convention: TransitionMatrix is row-major, rows = transmitted index k, cols = received index j,
  * data[k·cols + j] = P(ĵ = j | k). Every row sums to 1.
  */
-import { Rng, assertInRange, assertInteger, assertOneOf } from '../core/index.js';
-import { hammingDistance } from './bits.js';
+import { assertInRange, assertInteger, assertObject, assertOneOf, assertRng } from '../core/index.js';
+import { assertIndices, type RngOption } from './bits.js';
 
 export interface TransitionMatrix {
   readonly rows: number;
@@ -15,6 +15,16 @@ export interface TransitionMatrix {
 }
 
 export type IndexChannelModel = 'exact' | 'random-labelling';
+
+function popcount(v: number): number {
+  let x = v >>> 0;
+  let d = 0;
+  while (x) {
+    x &= x - 1;
+    d++;
+  }
+  return d;
+}
 
 /** Largest m accepted: a 2^m × 2^m Float64 matrix of 2^12 = 4096 rows is already 128 MiB. */
 export const MAX_INDEX_BITS = 12;
@@ -38,7 +48,7 @@ export function bscIndexTransition(mBits: number, eps: number, model: IndexChann
   for (let d = 0; d <= mBits; d++) byDistance[d] = eps ** d * (1 - eps) ** (mBits - d);
   const data = new Float64Array(K * K);
   for (let k = 0; k < K; k++) {
-    for (let j = 0; j < K; j++) data[k * K + j] = byDistance[hammingDistance(k, j)];
+    for (let j = 0; j < K; j++) data[k * K + j] = byDistance[popcount(k ^ j)];
   }
   return { rows: K, cols: K, data };
 }
@@ -60,15 +70,24 @@ export function indexErrorProbability(mBits: number, eps: number): number {
   return -Math.expm1(mBits * Math.log1p(-eps));
 }
 
+export interface BscIndicesOptions extends RngOption {
+  /** Bits per index, 1..31. */
+  readonly mBits: number;
+  /** Crossover probability of each bit ∈ [0, 0.5]. */
+  readonly eps: number;
+}
+
 /** Sends m-bit indices through BSC(eps): each of the m bits of every index flips independently. */
-export function bscIndices(indices: ArrayLike<number>, mBits: number, eps: number, rng: Rng): Uint32Array {
+export function bscIndices(indices: ArrayLike<number>, opts: BscIndicesOptions): Uint32Array {
+  assertObject('options', opts);
+  const { mBits, eps, rng } = opts;
   assertInteger('mBits', mBits, 1, 31);
   assertInRange('eps', eps, 0, 0.5);
-  const limit = 2 ** mBits;
+  assertRng('rng', rng);
+  assertIndices('indices', indices, mBits);
   const out = new Uint32Array(indices.length);
   for (let i = 0; i < indices.length; i++) {
     const k = indices[i];
-    if (!Number.isInteger(k) || k < 0 || k >= limit) throw new RangeError(`indices[${i}] must be an integer in 0..${limit - 1}, got ${k}`);
     let flips = 0;
     for (let b = 0; b < mBits; b++) if (rng.uniform() < eps) flips |= 1 << b;
     out[i] = (k ^ flips) >>> 0;

@@ -9,8 +9,8 @@
  * `csi: false` demaps y as if h = 1 — no phase or amplitude compensation, so under Rayleigh fading (uniform
  * phase) the BER tends to ½: the reference point "fading without channel knowledge".
  */
-import { Rng, assertFiniteNumber, assertInteger, assertOneOf } from '../core/index.js';
-import { assertBits, bitsToIndices, countBitErrors, indicesToBits, randomBits } from './bits.js';
+import { assertFiniteNumber, assertInteger, assertObject, assertOneOf, assertRng } from '../core/index.js';
+import { type RngOption, assertBits, bitsToIndices, countBitErrors, indicesToBits, randomBits } from './bits.js';
 import { awgn, rayleigh } from './channel.js';
 import type { ComplexArray } from './complex.js';
 import { type LdpcDecodeOptions, QcLdpcCode } from './ldpc.js';
@@ -37,6 +37,15 @@ export interface LinkOptions {
   readonly llrMethod?: LlrMethod;
 }
 
+/** A link's settings and the generator that draws its noise and fading. */
+export interface TransmitOptions extends LinkOptions, RngOption {}
+
+/** transmitIndices: the link, the generator, and the bits per index. */
+export interface TransmitIndicesOptions extends TransmitOptions {
+  /** Bits per index, 1..31 (MSB first). */
+  readonly mBits: number;
+}
+
 export interface LinkResult {
   /** Received information bits (same length as sent). */
   readonly bits: Uint8Array;
@@ -59,6 +68,7 @@ function pad(bits: Uint8Array, multiple: number): Uint8Array {
 }
 
 function checkLink(opts: LinkOptions): Required<Pick<LinkOptions, 'M' | 'channel' | 'blockLength' | 'csi' | 'llrMethod'>> {
+  assertObject('options', opts);
   const M = opts.M ?? 64;
   const channel = opts.channel ?? 'rayleigh';
   assertOneOf('M', M, MODULATION_ORDERS);
@@ -69,13 +79,18 @@ function checkLink(opts: LinkOptions): Required<Pick<LinkOptions, 'M' | 'channel
   if (opts.ldpc !== undefined && !(opts.ldpc instanceof QcLdpcCode)) throw new TypeError('ldpc must be a QcLdpcCode');
   const llrMethod = opts.llrMethod ?? 'exact';
   assertOneOf('llrMethod', llrMethod, ['exact', 'maxlog'] as const);
-  return { M, channel, blockLength, csi: opts.csi ?? true, llrMethod };
+  const csi = opts.csi ?? true;
+  if (typeof csi !== 'boolean') throw new TypeError(`csi must be true or false, got ${String(csi)}`);
+  if (opts.ldpcOptions !== undefined) assertObject('ldpcOptions', opts.ldpcOptions);
+  return { M, channel, blockLength, csi, llrMethod };
 }
 
 /** Sends information bits through the (coded) modem and channel; returns what the receiver decides. */
-export function transmitBits(bits: Uint8Array, opts: LinkOptions, rng: Rng): LinkResult {
+export function transmitBits(bits: Uint8Array, opts: TransmitOptions): LinkResult {
   assertBits('bits', bits);
   const { M, channel, blockLength, csi, llrMethod } = checkLink(opts);
+  const { rng } = opts;
+  assertRng('rng', rng);
   const code = opts.ldpc;
   const k = Math.log2(M);
   const info = code ? pad(bits, code.k) : bits;
@@ -90,8 +105,8 @@ export function transmitBits(bits: Uint8Array, opts: LinkOptions, rng: Rng): Lin
   let y: ComplexArray;
   let noiseVar: number;
   let h: ComplexArray | undefined;
-  if (channel === 'awgn') ({ y, noiseVar } = awgn(x, opts.snrDb, rng));
-  else ({ y, noiseVar, h } = rayleigh(x, opts.snrDb, rng, { blockLength }));
+  if (channel === 'awgn') ({ y, noiseVar } = awgn(x, { snrDb: opts.snrDb, rng }));
+  else ({ y, noiseVar, h } = rayleigh(x, { snrDb: opts.snrDb, rng, blockLength }));
   const hRx = csi ? h : undefined;
   let rxInfo: Uint8Array;
   let rawErrors: number;
@@ -130,9 +145,11 @@ export interface IndexLinkResult extends LinkResult {
 }
 
 /** The codebook paper's chain: VQ indices of `mBits` bits each, MSB first, through `transmitBits`. */
-export function transmitIndices(indices: ArrayLike<number>, mBits: number, opts: LinkOptions, rng: Rng): IndexLinkResult {
+export function transmitIndices(indices: ArrayLike<number>, opts: TransmitIndicesOptions): IndexLinkResult {
+  assertObject('options', opts);
+  const { mBits } = opts;
   const bits = indicesToBits(indices, mBits);
-  const res = transmitBits(bits, opts, rng);
+  const res = transmitBits(bits, opts);
   const rx = bitsToIndices(res.bits, mBits);
   let wrong = 0;
   for (let i = 0; i < rx.length; i++) if (rx[i] !== indices[i]) wrong++;
@@ -142,9 +159,9 @@ export function transmitIndices(indices: ArrayLike<number>, mBits: number, opts:
 /** A BerTrial for simulateBer: random information bits through `transmitBits` with these options. */
 export function linkTrial(opts: LinkOptions): BerTrial {
   checkLink(opts);
-  return (batchBits: number, rng: Rng) => {
-    const bits = randomBits(batchBits, rng);
-    const res = transmitBits(bits, opts, rng);
+  return (batchBits, { rng }) => {
+    const bits = randomBits(batchBits, { rng });
+    const res = transmitBits(bits, { ...opts, rng });
     return { errors: res.bitErrors, bits: bits.length };
   };
 }

@@ -1,5 +1,6 @@
 /**
- * Channels as small composable functions (Sionna style: signal in, signal out, one seeded Rng passed in).
+ * Channels as small composable functions (Sionna style: signal in, signal out, one seeded Rng passed in as the
+ * `rng` field of the options, like every random function of this package: `awgn(x, { snrDb, rng })`).
  *
  * SNR convention: complex baseband, SNR = Es/N0 where Es is the average symbol energy E|x|² (1 for the modems
  * of this module, or measured with `signalPower: 'measured'`) and the noise is CN(0, N0), i.e. N0/2 per real
@@ -16,13 +17,14 @@
  *   amplitude, with LLRs computed for noise N0. Under Rayleigh fading (uniform phase) this is a coin flip for
  *   BPSK/QPSK and the axis MSBs of QAM.
  */
-import { Rng, assertFiniteNumber, assertInRange, assertInteger } from '../core/index.js';
-import { assertBits } from './bits.js';
+import { assertFiniteNumber, assertInRange, assertInteger, assertObject, assertPositive, assertRng,
+  assertSize } from '../core/index.js';
+import { assertBits, type RngOption } from './bits.js';
 import { type ComplexArray, assertComplex, averagePower } from './complex.js';
 
 /** dB → linear ratio. */
 export function dbToLinear(db: number): number {
-  assertFiniteNumber('snrDb', db);
+  assertFiniteNumber('db', db);
   return 10 ** (db / 10);
 }
 
@@ -37,7 +39,7 @@ export function noiseVariance(snrDb: number, signalPower = 1): number {
 /** Es/N0 (dB) for a given Eb/N0 (dB), bits per symbol and code rate. */
 export function ebNoToEsNo(ebNoDb: number, bitsPerSymbol: number, codeRate = 1): number {
   assertFiniteNumber('ebNoDb', ebNoDb);
-  assertInteger('bitsPerSymbol', bitsPerSymbol, 1);
+  assertInteger('bitsPerSymbol', bitsPerSymbol, 1, 64);
   assertInRange('codeRate', codeRate, Number.MIN_VALUE, 1);
   return ebNoDb + 10 * Math.log10(bitsPerSymbol * codeRate);
 }
@@ -47,6 +49,20 @@ export interface AwgnOptions {
   readonly signalPower?: number | 'measured';
 }
 
+export interface AwgnChannelOptions extends AwgnOptions, RngOption {
+  /** Es/N0 in dB. */
+  readonly snrDb: number;
+}
+
+function signalPowerOf(x: ComplexArray, sp: unknown): number {
+  if (sp === undefined) return 1;
+  if (sp === 'measured') return averagePower(x);
+  if (typeof sp !== 'number' || !Number.isFinite(sp) || sp <= 0) {
+    throw new RangeError(`signalPower must be a number > 0 or 'measured', got ${String(sp)}`);
+  }
+  return sp;
+}
+
 export interface AwgnResult {
   readonly y: ComplexArray;
   /** N0 actually used (the complex noise variance). */
@@ -54,12 +70,13 @@ export interface AwgnResult {
 }
 
 /** Complex AWGN at Es/N0 = snrDb. */
-export function awgn(x: ComplexArray, snrDb: number, rng: Rng, opts: AwgnOptions = {}): AwgnResult {
+export function awgn(x: ComplexArray, opts: AwgnChannelOptions): AwgnResult {
   assertComplex('x', x);
+  assertObject('options', opts);
+  const { snrDb, rng } = opts;
   assertFiniteNumber('snrDb', snrDb);
-  const sp = opts.signalPower ?? 1;
-  const es = sp === 'measured' ? averagePower(x) : sp;
-  const noiseVar = noiseVariance(snrDb, es);
+  assertRng('rng', rng);
+  const noiseVar = noiseVariance(snrDb, signalPowerOf(x, opts.signalPower));
   const sigma = Math.sqrt(noiseVar / 2);
   const n = x.re.length;
   const re = new Float64Array(n);
@@ -76,13 +93,20 @@ export interface FadingOptions {
   readonly blockLength?: number;
 }
 
+export interface FadingCoefficientOptions extends FadingOptions, RngOption {}
+
+export interface RayleighOptions extends FadingOptions, AwgnChannelOptions {}
+
 function checkBlockLength(b: number): void {
   if (b !== Infinity) assertInteger('blockLength', b, 1);
 }
 
-/** Rayleigh coefficients h ~ CN(0, 1), constant over blocks of `blockLength` symbols. */
-export function rayleighCoefficients(n: number, rng: Rng, opts: FadingOptions = {}): ComplexArray {
-  assertInteger('n', n, 0);
+/** n ≤ MAX_ELEMENTS Rayleigh coefficients h ~ CN(0, 1), constant over blocks of `blockLength` symbols. */
+export function rayleighCoefficients(n: number, opts: FadingCoefficientOptions): ComplexArray {
+  assertSize('n', n);
+  assertObject('options', opts);
+  const { rng } = opts;
+  assertRng('rng', rng);
   const block = opts.blockLength ?? 1;
   checkBlockLength(block);
   const re = new Float64Array(n);
@@ -125,13 +149,15 @@ export interface RayleighResult extends AwgnResult {
  * y = h·x + n: Rayleigh flat/block fading followed by AWGN at average Es/N0 = snrDb (Es of x, since E|h|² = 1;
  * 'measured' uses mean |x|² of the input, before fading).
  */
-export function rayleigh(x: ComplexArray, snrDb: number, rng: Rng, opts: FadingOptions & AwgnOptions = {}): RayleighResult {
+export function rayleigh(x: ComplexArray, opts: RayleighOptions): RayleighResult {
   assertComplex('x', x);
+  assertObject('options', opts);
+  const { snrDb, rng } = opts;
   assertFiniteNumber('snrDb', snrDb);
-  const h = rayleighCoefficients(x.re.length, rng, opts);
-  const { y, noiseVar } = awgn(applyFading(x, h), snrDb, rng, {
-    signalPower: opts.signalPower === 'measured' ? averagePower(x) : opts.signalPower,
-  });
+  assertRng('rng', rng);
+  const signalPower = signalPowerOf(x, opts.signalPower);
+  const h = rayleighCoefficients(x.re.length, { rng, blockLength: opts.blockLength });
+  const { y, noiseVar } = awgn(applyFading(x, h), { snrDb, rng, signalPower });
   return { y, noiseVar, h };
 }
 
@@ -147,7 +173,7 @@ export function equalize(y: ComplexArray, h: ComplexArray, noiseVar: number): Eq
   assertComplex('y', y);
   assertComplex('h', h);
   if (h.re.length !== y.re.length) throw new RangeError(`h must have the length of y (${y.re.length}), got ${h.re.length}`);
-  assertFiniteNumber('noiseVar', noiseVar);
+  assertPositive('noiseVar', noiseVar);
   const n = y.re.length;
   const re = new Float64Array(n);
   const im = new Float64Array(n);
@@ -165,10 +191,18 @@ export function equalize(y: ComplexArray, h: ComplexArray, noiseVar: number): Eq
   return { y: { re, im }, noiseVar: nv };
 }
 
+export interface BscOptions extends RngOption {
+  /** Crossover probability ∈ [0, 0.5]. */
+  readonly eps: number;
+}
+
 /** Binary symmetric channel: each bit flipped independently with probability eps ∈ [0, 0.5]. */
-export function bsc(bits: Uint8Array, eps: number, rng: Rng): Uint8Array {
+export function bsc(bits: Uint8Array, opts: BscOptions): Uint8Array {
   assertBits('bits', bits);
+  assertObject('options', opts);
+  const { eps, rng } = opts;
   assertInRange('eps', eps, 0, 0.5);
+  assertRng('rng', rng);
   const out = new Uint8Array(bits.length);
   for (let i = 0; i < bits.length; i++) out[i] = bits[i] ^ (rng.uniform() < eps ? 1 : 0);
   return out;

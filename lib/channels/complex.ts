@@ -1,11 +1,14 @@
 /** Complex baseband signals as two parallel Float64Arrays (structure of arrays: fast, typed). */
+import { assertSize, describe } from '../core/index.js';
 
 export interface ComplexArray {
   readonly re: Float64Array;
   readonly im: Float64Array;
 }
 
+/** n zero symbols (n ≤ MAX_ELEMENTS). */
 export function complexZeros(n: number): ComplexArray {
+  assertSize('n', n);
   return { re: new Float64Array(n), im: new Float64Array(n) };
 }
 
@@ -13,10 +16,15 @@ export function complexZeros(n: number): ComplexArray {
 export function assertComplex(name: string, x: unknown): asserts x is ComplexArray {
   const c = x as ComplexArray | null | undefined;
   if (!c || !(c.re instanceof Float64Array) || !(c.im instanceof Float64Array)) {
-    throw new TypeError(`${name} must be { re: Float64Array, im: Float64Array }`);
+    throw new TypeError(`${name} must be { re: Float64Array, im: Float64Array }, got ${describe(x)}`);
   }
   if (c.re.length !== c.im.length) {
     throw new RangeError(`${name}.re and ${name}.im must have equal lengths, got ${c.re.length} and ${c.im.length}`);
+  }
+  for (let i = 0; i < c.re.length; i++) {
+    if (!Number.isFinite(c.re[i]) || !Number.isFinite(c.im[i])) {
+      throw new RangeError(`${name} must hold finite values, got ${c.re[i]} + ${c.im[i]}i at ${name}[${i}]`);
+    }
   }
 }
 

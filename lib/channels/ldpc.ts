@@ -89,6 +89,12 @@ export interface LdpcDecodeResult {
   readonly converged: boolean;
 }
 
+/** Largest lifting size Z (802.11n uses 27..81, 5G NR up to 384). */
+export const MAX_LIFTING = 4096;
+
+/** Most BP iterations one decode may run. */
+export const MAX_BP_ITERATIONS = 10_000;
+
 const LLR_CLIP = 40; // |LLR| cap: keeps the tanh/phi rule finite without losing decisions
 
 const TANH_MAX = Math.tanh(LLR_CLIP / 2 / 2); // caps check messages at |r| = LLR_CLIP / 2 = 20
@@ -109,14 +115,17 @@ export class QcLdpcCode {
   private readonly scratch: Float64Array;
 
   constructor(base: readonly (readonly number[])[], z: number) {
-    assertInteger('z', z, 1);
+    assertInteger('z', z, 1, MAX_LIFTING);
     if (!Array.isArray(base) || base.length === 0) throw new RangeError('base must be a non-empty array of rows');
+    if (!Array.isArray(base[0])) throw new TypeError('base must be an array of rows (arrays of shifts)');
     const nb = base[0].length;
     const mb = base.length;
     if (nb <= mb) throw new RangeError(`base must have more columns than rows, got ${mb}×${nb}`);
     for (let i = 0; i < mb; i++) {
       const row = base[i];
-      if (row.length !== nb) throw new RangeError(`base[${i}] must have ${nb} entries, got ${row.length}`);
+      if (!Array.isArray(row) || row.length !== nb) {
+        throw new RangeError(`base[${i}] must have ${nb} entries, got ${row.length}`);
+      }
       for (let j = 0; j < nb; j++) {
         const s = row[j];
         if (!Number.isInteger(s) || s < -1 || s >= z) throw new RangeError(`base[${i}][${j}] must be −1 or an integer in 0..${z - 1}, got ${s}`);
@@ -226,7 +235,7 @@ export class QcLdpcCode {
       throw new RangeError(`channelLlr must be a Float64Array of length n=${this.n}`);
     }
     const maxIt = opts.maxIterations ?? 50;
-    assertInteger('maxIterations', maxIt, 1);
+    assertInteger('maxIterations', maxIt, 1, MAX_BP_ITERATIONS);
     const algorithm = opts.algorithm ?? 'sum-product';
     assertOneOf('algorithm', algorithm, ['sum-product', 'min-sum'] as const);
     const alpha = opts.normalization ?? 0.75;

@@ -12,7 +12,7 @@
  * Since the noise is circular and the axes carry disjoint bits, the per-axis LLR is the exact
  * (full-constellation) LLR; 'maxlog' replaces log-sum-exp by max.
  */
-import { assertOneOf, assertPositive } from '../core/index.js';
+import { assertObject, assertOneOf, assertPositive, describe } from '../core/index.js';
 import { assertBits } from './bits.js';
 import { type ComplexArray, assertComplex } from './complex.js';
 
@@ -156,6 +156,7 @@ function hardAxis(ax: Axis, z: number): number {
 /** Minimum-distance (ML for flat fading with CSI) hard decisions → bits. */
 export function demodulateHard(y: ComplexArray, M: ModulationOrder, opts: DemapOptions = {}): Uint8Array {
   const ax = axisFor(M);
+  assertObject('options', opts);
   checkInputs(y, opts.h);
   const k = Math.log2(M);
   const n = y.re.length;
@@ -208,11 +209,18 @@ function llrAxis(ax: Axis, z: number, w: number, exact: boolean, out: Float64Arr
  */
 export function demodulateLlr(y: ComplexArray, M: ModulationOrder, noiseVar: number | Float64Array, opts: LlrOptions = {}): Float64Array {
   const ax = axisFor(M);
+  assertObject('options', opts);
   checkInputs(y, opts.h);
   const n = y.re.length;
   if (typeof noiseVar === 'number') assertPositive('noiseVar', noiseVar);
-  else if (!(noiseVar instanceof Float64Array) || noiseVar.length !== n) {
-    throw new RangeError(`noiseVar must be a positive number or a Float64Array of length ${n}`);
+  else if (!(noiseVar instanceof Float64Array)) {
+    throw new TypeError(
+      `noiseVar must be a positive number or a Float64Array of length ${n}, got ${describe(noiseVar)}`,
+    );
+  } else if (noiseVar.length !== n) {
+    throw new RangeError(
+      `noiseVar must be a positive number or a Float64Array of length ${n}, got length ${noiseVar.length}`,
+    );
   }
   const method = opts.method ?? 'exact';
   assertOneOf('method', method, ['exact', 'maxlog'] as const);
@@ -234,9 +242,13 @@ export function demodulateLlr(y: ComplexArray, M: ModulationOrder, noiseVar: num
   return out;
 }
 
-/** Hard decisions from LLRs (L < 0 → 1). */
+/** Hard decisions from LLRs (L < 0 → 1; ±Infinity are certain decisions, NaN is refused). */
 export function hardDecision(llr: Float64Array): Uint8Array {
+  if (!(llr instanceof Float64Array)) throw new TypeError(`llr must be a Float64Array, got ${describe(llr)}`);
   const out = new Uint8Array(llr.length);
-  for (let i = 0; i < llr.length; i++) out[i] = llr[i] < 0 ? 1 : 0;
+  for (let i = 0; i < llr.length; i++) {
+    if (Number.isNaN(llr[i])) throw new RangeError(`llr[${i}] must be a number, got NaN`);
+    out[i] = llr[i] < 0 ? 1 : 0;
+  }
   return out;
 }

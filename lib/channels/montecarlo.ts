@@ -7,7 +7,8 @@
  * `bitsPerIndependentUnit` (e.g. log2 M, or log2 M · blockLength under block fading) to compute the interval on
  * that many bits per trial: a conservative (wider) interval whatever the correlation inside a unit.
  */
-import { Rng, assertFiniteNumber, assertInteger, assertPositive } from '../core/index.js';
+import { type Rng, assertFiniteNumber, assertFunction, assertInRange, assertInteger, assertObject,
+  assertRng } from '../core/index.js';
 import { erfc } from './ber.js';
 
 /** Standard-normal quantile Φ⁻¹(p) (Acklam's rational approximation, refined by one Halley step on erfc). */
@@ -40,7 +41,9 @@ export function normalQuantile(p: number): number {
 /** Wilson score interval for `successes` out of `trials` at two-sided `confidence`. */
 export function wilsonInterval(successes: number, trials: number, confidence = 0.95): [number, number] {
   assertFiniteNumber('successes', successes);
-  assertPositive('trials', trials);
+  if (typeof trials !== 'number' || !Number.isFinite(trials) || trials <= 0) {
+    throw new RangeError(`trials must be a finite number > 0, got ${String(trials)}`);
+  }
   if (successes < 0 || successes > trials) throw new RangeError(`successes must be in [0, trials=${trials}], got ${successes}`);
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be in (0, 1), got ${confidence}`);
   const z = normalQuantile(0.5 + confidence / 2);
@@ -57,16 +60,22 @@ export interface BatchOutcome {
   readonly bits: number;
 }
 
-/** Runs one batch of about `batchBits` bits (the trial decides the exact count) with the given Rng. */
-export type BerTrial = (batchBits: number, rng: Rng) => BatchOutcome;
+/** Runs one batch of about `batchBits` bits (the trial decides the exact count), drawing from `rng`. */
+export type BerTrial = (batchBits: number, opts: { readonly rng: Rng }) => BatchOutcome;
+
+/** The most bits one simulateBer call sends (maxBits, targetErrors): 1e10, hours of simulation already. */
+export const MAX_SIMULATED_BITS = 1e10;
+
+/** The most bits one batch may request (batchBits): 2^24. */
+export const MAX_BATCH_BITS = 2 ** 24;
 
 export interface SimulateBerOptions {
   readonly rng: Rng;
-  /** Stop once this many bit errors were counted (default 1000). */
+  /** Stop once this many bit errors were counted (default 1000; at most MAX_SIMULATED_BITS). */
   readonly targetErrors?: number;
-  /** Stop once this many bits were sent (default 1e7). */
+  /** Stop once this many bits were sent (default 1e7; at most MAX_SIMULATED_BITS). */
   readonly maxBits?: number;
-  /** Bits requested per batch (default 10 000). */
+  /** Bits requested per batch (default 10 000; at most MAX_BATCH_BITS). */
   readonly batchBits?: number;
   /** Confidence of `ci` (default 0.95); `ci95` is always at 95 %. */
   readonly confidence?: number;
@@ -90,23 +99,26 @@ export interface BerEstimate {
 
 /** Repeats `trial` until targetErrors or maxBits, then returns the BER and its confidence intervals. */
 export function simulateBer(trial: BerTrial, opts: SimulateBerOptions): BerEstimate {
-  if (!(opts.rng instanceof Rng)) throw new TypeError('rng must be an Rng');
+  assertFunction('trial', trial);
+  assertObject('options', opts);
+  const { rng } = opts;
+  assertRng('rng', rng);
   const targetErrors = opts.targetErrors ?? 1000;
   const maxBits = opts.maxBits ?? 1e7;
   const batchBits = opts.batchBits ?? 10_000;
   const confidence = opts.confidence ?? 0.95;
   const unit = opts.bitsPerIndependentUnit ?? 1;
-  assertInteger('targetErrors', targetErrors, 1);
-  assertPositive('maxBits', maxBits);
-  assertInteger('batchBits', batchBits, 1);
-  assertPositive('bitsPerIndependentUnit', unit);
+  assertInteger('targetErrors', targetErrors, 1, MAX_SIMULATED_BITS);
+  assertInRange('maxBits', maxBits, 1, MAX_SIMULATED_BITS);
+  assertInteger('batchBits', batchBits, 1, MAX_BATCH_BITS);
+  assertInRange('bitsPerIndependentUnit', unit, Number.MIN_VALUE, MAX_BATCH_BITS);
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be in (0, 1), got ${confidence}`);
   let errors = 0;
   let bits = 0;
   let batches = 0;
   while (errors < targetErrors && bits < maxBits) {
-    const out = trial(Math.min(batchBits, Math.max(1, Math.ceil(maxBits - bits))), opts.rng);
-    if (!(out.bits > 0) || !(out.errors >= 0) || out.errors > out.bits) {
+    const out = trial(Math.min(batchBits, Math.max(1, Math.ceil(maxBits - bits))), { rng });
+    if (out === null || typeof out !== 'object' || !(out.bits > 0) || !(out.errors >= 0) || out.errors > out.bits) {
       throw new RangeError(`trial must return 0 <= errors <= bits with bits > 0, got ${JSON.stringify(out)}`);
     }
     errors += out.errors;

@@ -3,7 +3,8 @@
  * channel uses. A digital link with M-QAM and code rate R carries log2(M)·R information bits per complex use
  * (64-QAM, R = 1/2: 3 bits); a capacity-achieving code on AWGN carries log2(1 + SNR) bits per complex use.
  */
-import { assertFiniteNumber, assertInRange, assertNonNegative, assertOneOf, assertInteger } from '../core/index.js';
+import { assertFiniteNumber, assertInRange, assertNonNegative, assertObject, assertOneOf,
+  assertInteger } from '../core/index.js';
 import { type ModulationOrder, MODULATION_ORDERS, dbToLinear } from '../channels/index.js';
 
 export type ChannelUseKind = 'complex' | 'real';
@@ -23,14 +24,18 @@ export interface DigitalLinkShape {
   readonly codewordLength?: number;
 }
 
+/** Largest codeword length n (bits) the budget helpers accept. */
+const MAX_CODEWORD_LENGTH = 2 ** 20;
+
 function complexUses(channelUses: number, uses: ChannelUseKind | undefined): number {
   assertNonNegative('channelUses', channelUses);
-  const kind = uses ?? 'complex';
+  const kind = uses === undefined ? 'complex' : uses;
   assertOneOf('uses', kind, ['complex', 'real'] as const);
   return kind === 'real' ? channelUses / 2 : channelUses;
 }
 
 function linkShape(shape: DigitalLinkShape): { bps: number; rate: number } {
+  assertObject('shape', shape);
   const M = shape.M ?? 64;
   assertOneOf('M', M, MODULATION_ORDERS);
   const rate = shape.codeRate ?? 0.5;
@@ -40,21 +45,27 @@ function linkShape(shape: DigitalLinkShape): { bps: number; rate: number } {
 
 /** Source (information) bits a digital link carries in `channelUses`: floor(uses · log2 M · R). */
 export function sourceBitBudget(channelUses: number, shape: DigitalLinkShape = {}): number {
+  assertObject('shape', shape);
   const c = complexUses(channelUses, shape.uses);
   const { bps, rate } = linkShape(shape);
   const coded = Math.floor(c * bps + 1e-9);
   if (shape.codewordLength === undefined) return Math.floor(coded * rate + 1e-9);
-  assertInteger('codewordLength', shape.codewordLength, 1);
+  assertInteger('codewordLength', shape.codewordLength, 1, MAX_CODEWORD_LENGTH);
   const n = shape.codewordLength;
   return Math.floor(coded / n) * Math.round(n * rate);
 }
 
 /** Complex channel uses the separate link spends on `sourceBits`: whole codewords of n coded bits, then symbols. */
 export function channelUsesFor(sourceBits: number, shape: DigitalLinkShape & { readonly codewordLength: number }): number {
-  assertInteger('sourceBits', sourceBits, 0);
+  assertInteger('sourceBits', sourceBits, 0, Number.MAX_SAFE_INTEGER);
   const { bps, rate } = linkShape(shape);
-  assertInteger('codewordLength', shape.codewordLength, 1);
+  assertInteger('codewordLength', shape.codewordLength, 1, MAX_CODEWORD_LENGTH);
   const k = Math.round(shape.codewordLength * rate);
+  if (k < 1) {
+    throw new RangeError(
+      `codewordLength × codeRate must be at least 1 information bit, got ${shape.codewordLength} × ${rate}`,
+    );
+  }
   return Math.ceil((Math.ceil(sourceBits / k) * shape.codewordLength) / bps);
 }
 

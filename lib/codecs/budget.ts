@@ -3,9 +3,9 @@
  * by bisection over the setting. When nothing fits (quality 1 / QP 51 is still too large) the result says so
  * (`fits: false`) and carries the receiver's fallback: a flat image of a colour it knows in advance.
  */
-import { assertNonNegative, assertOneOf } from '../core/index.js';
+import { assertInteger, assertNonNegative, assertObject, assertOneOf } from '../core/index.js';
 import { decodeHevc, encodeHevcIntra, type X265Preset, type X265Tune } from './hevc.js';
-import { type ChromaFormat, type RgbImage, assertRgbImage, solidImage } from './image.js';
+import { type ChromaFormat, type RgbImage, assertColour, assertRgbImage, solidImage } from './image.js';
 import { decodeJpeg, encodeJpeg } from './jpeg.js';
 import { type CodecName, type EncodedImage, CODEC_NAMES } from './types.js';
 
@@ -42,6 +42,9 @@ export const DEFAULT_FALLBACK_COLOUR: readonly [number, number, number] = [0.5, 
 /** Encodes with one codec at one setting (JPEG quality or HEVC QP). */
 export function encodeWith(codec: CodecName, img: RgbImage, setting: number, opts: CodecOptions = {}): Promise<EncodedImage> {
   assertOneOf('codec', codec, CODEC_NAMES);
+  const { worst, best } = SETTING_RANGE[codec];
+  assertInteger('setting', setting, Math.min(worst, best), Math.max(worst, best));
+  assertObject('options', opts);
   return codec === 'jpeg'
     ? encodeJpeg(img, { quality: setting, chroma: opts.chroma })
     : encodeHevcIntra(img, { qp: setting, chroma: opts.chroma, preset: opts.preset, tune: opts.tune });
@@ -49,10 +52,24 @@ export function encodeWith(codec: CodecName, img: RgbImage, setting: number, opt
 
 /** Decodes a complete file of either codec. */
 export function decodeEncoded(enc: EncodedImage): Promise<RgbImage> {
+  checkEncoded(enc);
   return enc.codec === 'jpeg' ? decodeJpeg(enc.bytes) : decodeHevc(enc.bytes);
 }
 
-export const bitsOf = (enc: EncodedImage, measure: BitMeasure): number => (measure === 'payload' ? enc.payloadBits : enc.totalBits);
+export function bitsOf(enc: EncodedImage, measure: BitMeasure): number {
+  checkEncoded(enc);
+  assertOneOf('measure', measure, ['payload', 'total'] as const);
+  return measure === 'payload' ? enc.payloadBits : enc.totalBits;
+}
+
+function checkEncoded(enc: unknown): asserts enc is EncodedImage {
+  assertObject('enc', enc);
+  const e = enc as EncodedImage;
+  assertOneOf('enc.codec', e.codec, CODEC_NAMES);
+  if (!(e.bytes instanceof Uint8Array) || !(e.payload instanceof Uint8Array)) {
+    throw new TypeError('enc must be an EncodedImage (bytes and payload Uint8Arrays)');
+  }
+}
 
 export interface BudgetFit {
   readonly fits: true;
@@ -88,8 +105,10 @@ export async function atBudget(codec: CodecName, img: RgbImage, budgetBits: numb
   assertOneOf('codec', codec, CODEC_NAMES);
   assertRgbImage('img', img);
   assertNonNegative('budgetBits', budgetBits);
+  assertObject('options', opts);
   const measure = opts.measure ?? 'payload';
   assertOneOf('measure', measure, ['payload', 'total'] as const);
+  if (opts.fallbackColour !== undefined) assertColour('fallbackColour', opts.fallbackColour);
   const { worst, best } = SETTING_RANGE[codec];
   const step = best > worst ? 1 : -1;
   const cache = new Map<number, EncodedImage>();

@@ -6,7 +6,7 @@
  * here (bpgenc uses "ssim") because the figures compare PSNR. The CTU is the largest of 64/32/16 that fits:
  * x265 rejects pictures smaller than one CTU, so both sides must be ≥ 16 px (and even for 4:2:0).
  */
-import { assertInteger, assertOneOf } from '../core/index.js';
+import { assertInteger, assertObject, assertOneOf, describe } from '../core/index.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ChromaFormat, type RgbImage, CHROMA_FORMATS, assertRgbImage, fromPlanarYuv, solidImage, toPlanarYuv } from './image.js';
@@ -34,6 +34,7 @@ type Resolved = Required<HevcOptions>;
 export const HEVC_MIN_SIZE = 16;
 
 function resolveHevc(width: number, height: number, opts: HevcOptions): Resolved {
+  assertObject('options', opts);
   assertInteger('qp', opts.qp, 0, 51);
   const chroma = opts.chroma ?? '420';
   assertOneOf('chroma', chroma, CHROMA_FORMATS);
@@ -58,6 +59,9 @@ export interface NalUnit {
 
 /** Splits an Annex-B byte stream at its 00 00 01 start codes. */
 export function splitAnnexB(stream: Uint8Array): NalUnit[] {
+  if (!(stream instanceof Uint8Array)) {
+    throw new TypeError(`stream must be a Uint8Array (an Annex-B byte stream), got ${describe(stream)}`);
+  }
   const starts: number[] = [];
   for (let i = 0; i + 2 < stream.length; i++) {
     if (stream[i] === 0 && stream[i + 1] === 0 && stream[i + 2] === 1) {
@@ -163,6 +167,10 @@ export async function decodeHevc(bytes: Uint8Array): Promise<RgbImage> {
 
 /** Receiver side of the payload-only accounting: fixed parameter sets + the slice NAL unit, then dec265. */
 export async function decodeHevcPayload(payload: Uint8Array, setting: { width: number; height: number } & HevcOptions): Promise<RgbImage> {
+  if (!(payload instanceof Uint8Array)) {
+    throw new TypeError(`payload must be a Uint8Array (a slice NAL unit), got ${describe(payload)}`);
+  }
+  assertObject('setting', setting);
   const header = await hevcFixedHeader(setting.width, setting.height, setting);
   const file = new Uint8Array(header.length + 4 + payload.length);
   file.set(header);

@@ -22,6 +22,7 @@ export {
 export {
   type LdpcLength, type SeparateLinkOptions, type SeparateLinkResult, type CodewordErrorRate, type CodewordRateOptions,
   type SeparateMode, type SeparateBaselineOptions, type SeparateSnrResult, type SeparateBaseline,
-  transmitSeparate, bytesToBits, bitsToBytes, simulateCodewordErrorRate, separateBaseline, receivedImage, receivedBatch,
+  MAX_CODEWORDS, MAX_CODEWORD_BATCH, transmitSeparate, bytesToBits, bitsToBytes, simulateCodewordErrorRate,
+    separateBaseline, receivedImage, receivedBatch,
 } from './separate.js';
 export { type ChannelUseKind, type DigitalLinkShape, sourceBitBudget, channelUsesFor, capacityBitBudget } from './bandwidth.js';

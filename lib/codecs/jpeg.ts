@@ -4,7 +4,7 @@
  * (size, chroma, quality) and a receiver can hold it in advance. Without `-baseline`, qualities below ~25 use
  * 16-bit quantisation tables (extended sequential), which djpeg decodes; this keeps the low-rate end usable.
  */
-import { assertInteger, assertOneOf } from '../core/index.js';
+import { assertInteger, assertObject, assertOneOf, describe } from '../core/index.js';
 import { type ChromaFormat, type RgbImage, CHROMA_FORMATS, assertRgbImage, fromRgb8, solidImage, toRgb8 } from './image.js';
 import { runTool } from './tools.js';
 import type { EncodedImage } from './types.js';
@@ -27,6 +27,9 @@ function ppm(img: RgbImage): Uint8Array {
 
 /** Parses a binary PPM (P6, maxval 255) as djpeg writes it. */
 export function parsePpm(buf: Uint8Array): RgbImage {
+  if (!(buf instanceof Uint8Array)) {
+    throw new TypeError(`buf must be a Uint8Array holding a P6 PPM, got ${describe(buf)}`);
+  }
   const fields: string[] = [];
   let p = 0;
   while (fields.length < 4 && p < buf.length) {
@@ -40,15 +43,26 @@ export function parsePpm(buf: Uint8Array): RgbImage {
     fields.push(Buffer.from(buf.subarray(s, p)).toString('ascii'));
   }
   const [magic, w, h, max] = fields;
-  if (magic !== 'P6' || max !== '255') throw new Error(`expected a P6 PPM with maxval 255, got ${fields.join(' ')}`);
+  if (magic !== 'P6' || max !== '255') {
+    throw new RangeError(`buf must be a P6 PPM with maxval 255, got ${fields.join(' ')}`);
+  }
   const width = Number(w);
   const height = Number(h);
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new RangeError(`buf must be a P6 PPM with a positive integer size, got ${w}×${h}`);
+  }
+  if (buf.length < p + 1 + width * height * 3) {
+    throw new RangeError(`buf is truncated: a ${width}×${height} PPM needs ${width * height * 3} pixel bytes`);
+  }
   const data = buf.subarray(p + 1, p + 1 + width * height * 3);
   return fromRgb8(Uint8Array.from(data), width, height);
 }
 
 /** Splits a single-scan JPEG into [header through the SOS segment, entropy-coded segment] (EOI dropped). */
 export function splitJpeg(bytes: Uint8Array): { header: Uint8Array; payload: Uint8Array } {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new TypeError(`bytes must be a Uint8Array holding a JPEG file, got ${describe(bytes)}`);
+  }
   if (bytes[0] !== 0xff || bytes[1] !== SOI) throw new RangeError('bytes must start with a JPEG SOI marker');
   let p = 2;
   for (;;) {
@@ -72,8 +86,9 @@ export function splitJpeg(bytes: Uint8Array): { header: Uint8Array; payload: Uin
 }
 
 function checkJpegOptions(opts: JpegOptions): ChromaFormat {
+  assertObject('options', opts);
   assertInteger('quality', opts.quality, 1, 100);
-  const chroma = opts.chroma ?? '420';
+  const chroma = opts.chroma === undefined ? '420' : opts.chroma;
   assertOneOf('chroma', chroma, CHROMA_FORMATS);
   return chroma;
 }
@@ -126,6 +141,10 @@ export async function decodeJpeg(bytes: Uint8Array): Promise<RgbImage> {
 export async function decodeJpegPayload(
   payload: Uint8Array, setting: { width: number; height: number; quality: number; chroma?: ChromaFormat },
 ): Promise<RgbImage> {
+  if (!(payload instanceof Uint8Array)) {
+    throw new TypeError(`payload must be a Uint8Array (a JPEG scan), got ${describe(payload)}`);
+  }
+  assertObject('setting', setting);
   const header = await jpegFixedHeader(setting.width, setting.height, setting.quality, setting.chroma ?? '420');
   const file = new Uint8Array(header.length + payload.length + 2);
   file.set(header);

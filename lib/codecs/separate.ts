@@ -17,13 +17,14 @@
  * ≈ 2 ms at 14 dB, ≈ 8 ms when decoding fails (all iterations); n = 1944 costs ≈ 2–3× more. So 'per-image'
  * is affordable for a few hundred images; 'codeword-rate' decouples the cost from the number of images.
  */
-import { Rng, assertFiniteNumber, assertInteger, assertOneOf, assertPositive } from '../core/index.js';
+import { Rng, assertFiniteNumber, assertFunction, assertInteger, assertObject, assertOneOf, assertPositive,
+  assertRng } from '../core/index.js';
 import {
   type LdpcDecodeOptions, type ModulationOrder, MODULATION_ORDERS, assertBits, bitsToIndices, ieee80211nLdpc,
   indicesToBits, randomBits, transmitBits, wilsonInterval,
 } from '../channels/index.js';
 import { type BudgetOptions, type BudgetResult, DEFAULT_FALLBACK_COLOUR, atBudget } from './budget.js';
-import { type RgbImage, assertRgbImage, solidImage } from './image.js';
+import { type RgbImage, assertColour, assertRgbImage, solidImage } from './image.js';
 import { type CodecName, CODEC_NAMES } from './types.js';
 
 export type LdpcLength = 648 | 1296 | 1944;
@@ -60,11 +61,12 @@ export interface SeparateLinkResult {
 const SCRAMBLER_SEED = 0x5c4a3b1e;
 
 function scrambler(length: number): Uint8Array {
-  return randomBits(length, new Rng(SCRAMBLER_SEED)); // fixed, known to both ends
+  return randomBits(length, { rng: new Rng(SCRAMBLER_SEED) }); // fixed, known to both ends
 }
 
 function resolveLink(opts: SeparateLinkOptions): { n: LdpcLength; M: ModulationOrder; blockLength: number } {
-  if (!(opts.rng instanceof Rng)) throw new TypeError('rng must be an Rng');
+  assertObject('options', opts);
+  assertRng('rng', opts.rng);
   assertFiniteNumber('snrDb', opts.snrDb);
   const n = opts.n ?? 648;
   assertOneOf('n', n, [648, 1296, 1944] as const);
@@ -78,6 +80,7 @@ function resolveLink(opts: SeparateLinkOptions): { n: LdpcLength; M: ModulationO
 /** One payload through the separate-coding link (see the module comment). */
 export function transmitSeparate(payloadBits: Uint8Array, opts: SeparateLinkOptions): SeparateLinkResult {
   assertBits('payloadBits', payloadBits);
+  assertObject('options', opts);
   const { n, M, blockLength } = resolveLink(opts);
   const code = ieee80211nLdpc(n);
   const codewords = Math.ceil(payloadBits.length / code.k);
@@ -88,7 +91,8 @@ export function transmitSeparate(payloadBits: Uint8Array, opts: SeparateLinkOpti
   const sent = mask ? padded.map((b, i) => b ^ mask[i]) : padded;
   const link = transmitBits(sent, {
     M, snrDb: opts.snrDb, channel: 'rayleigh', blockLength, csi: true, ldpc: code, ldpcOptions: opts.ldpcOptions, llrMethod: 'exact',
-  }, opts.rng);
+    rng: opts.rng,
+  });
   let wrong = 0;
   for (let f = 0; f < codewords; f++) {
     for (let i = f * code.k; i < (f + 1) * code.k; i++) {
@@ -120,6 +124,12 @@ export interface CodewordErrorRate {
   readonly ci95: [number, number];
 }
 
+/** The most codewords one codeword-error-rate estimate may simulate (maxCodewords, targetErrors). */
+export const MAX_CODEWORDS = 10_000_000;
+
+/** The most codewords one link call may carry (batch). */
+export const MAX_CODEWORD_BATCH = 10_000;
+
 export interface CodewordRateOptions extends Omit<SeparateLinkOptions, 'snrDb'> {
   /** Stop after this many wrong codewords (default 100). */
   readonly targetErrors?: number;
@@ -131,20 +141,21 @@ export interface CodewordRateOptions extends Omit<SeparateLinkOptions, 'snrDb'> 
 
 /** Monte-Carlo codeword (block) error rate of the link with random information bits. */
 export function simulateCodewordErrorRate(snrDb: number, opts: CodewordRateOptions): CodewordErrorRate {
+  assertObject('options', opts);
   const { n } = resolveLink({ ...opts, snrDb });
   const target = opts.targetErrors ?? 100;
   const max = opts.maxCodewords ?? 2000;
   const batch = opts.batch ?? 50;
-  assertInteger('targetErrors', target, 1);
-  assertInteger('maxCodewords', max, 1);
-  assertInteger('batch', batch, 1);
+  assertInteger('targetErrors', target, 1, MAX_CODEWORDS);
+  assertInteger('maxCodewords', max, 1, MAX_CODEWORDS);
+  assertInteger('batch', batch, 1, MAX_CODEWORD_BATCH);
   const k = ieee80211nLdpc(n).k;
   let errors = 0;
   let trials = 0;
   while (errors < target && trials < max) {
     // near the target, smaller batches avoid decoding (slow, failing) codewords that are not needed
     const count = Math.min(batch, max - trials, Math.max(target - errors, 10));
-    const r = transmitSeparate(randomBits(count * k, opts.rng), { ...opts, snrDb, scramble: false });
+    const r = transmitSeparate(randomBits(count * k, { rng: opts.rng }), { ...opts, snrDb, scramble: false });
     errors += r.wrongCodewords;
     trials += count;
   }
@@ -198,7 +209,7 @@ export interface SeparateBaseline {
 async function sourceCodeAll(images: readonly RgbImage[], opts: SeparateBaselineOptions): Promise<BudgetResult[]> {
   const out: BudgetResult[] = new Array(images.length);
   const workers = opts.concurrency ?? 2;
-  assertInteger('concurrency', workers, 1);
+  assertInteger('concurrency', workers, 1, 256);
   let next = 0;
   let done = 0;
   const work = async (): Promise<void> => {
@@ -214,17 +225,28 @@ async function sourceCodeAll(images: readonly RgbImage[], opts: SeparateBaseline
 
 /** The JPEG/HEVC + LDPC baseline for a batch of images at several SNRs (see the module comment). */
 export async function separateBaseline(images: readonly RgbImage[], opts: SeparateBaselineOptions): Promise<SeparateBaseline> {
-  if (!Array.isArray(images) || images.length === 0) throw new RangeError('images must be a non-empty array of RgbImage');
+  if (!Array.isArray(images) || images.length === 0) {
+    throw new TypeError('images must be a non-empty array of RgbImage');
+  }
   images.forEach((im, i) => assertRgbImage(`images[${i}]`, im));
+  assertObject('options', opts);
   const { width, height } = images[0];
   if (images.some((im) => im.width !== width || im.height !== height)) throw new RangeError('images must all have the same size');
   assertOneOf('codec', opts.codec, CODEC_NAMES);
   assertPositive('budgetBits', opts.budgetBits);
+  if (opts.fallbackColour !== undefined) assertColour('fallbackColour', opts.fallbackColour);
   if (!Array.isArray(opts.snrsDb) || opts.snrsDb.length === 0) throw new RangeError('snrsDb must be a non-empty array of numbers');
   opts.snrsDb.forEach((s, i) => assertFiniteNumber(`snrsDb[${i}]`, s));
   const mode = opts.mode ?? 'per-image';
   assertOneOf('mode', mode, ['per-image', 'codeword-rate'] as const);
+  if (opts.concurrency !== undefined) assertInteger('concurrency', opts.concurrency, 1, 256);
+  if (opts.onProgress !== undefined) assertFunction('onProgress', opts.onProgress);
   const { n, M, blockLength } = resolveLink({ ...opts, snrDb: opts.snrsDb[0] });
+  if (mode === 'codeword-rate') {
+    assertInteger('targetErrors', opts.targetErrors ?? 100, 1, MAX_CODEWORDS);
+    assertInteger('maxCodewords', opts.maxCodewords ?? 2000, 1, MAX_CODEWORDS);
+    assertInteger('batch', opts.batch ?? 50, 1, MAX_CODEWORD_BATCH);
+  }
   if (mode === 'codeword-rate' && blockLength !== 1 && (n / Math.log2(M)) % blockLength !== 0) {
     throw new RangeError(`blockLength must be 1 or divide the ${n / Math.log2(M)} symbols of a codeword in 'codeword-rate' mode (codewords must fade independently), got ${blockLength}`);
   }
@@ -262,8 +284,17 @@ function byCodewordRate(
 
 const mean = (a: Uint8Array): number => a.reduce((s, v) => s + v, 0) / a.length;
 
+function checkResult(result: unknown): asserts result is SeparateBaseline {
+  assertObject('result', result);
+  const r = result as SeparateBaseline;
+  if (!Array.isArray(r.perSnr) || !Array.isArray(r.source)) {
+    throw new TypeError('result must be what separateBaseline returned');
+  }
+}
+
 /** What the receiver shows for image i at perSnr[snrIndex]: its decoded image if it arrived, else the fallback. */
 export function receivedImage(result: SeparateBaseline, snrIndex: number, i: number): RgbImage {
+  checkResult(result);
   assertInteger('snrIndex', snrIndex, 0, result.perSnr.length - 1);
   assertInteger('i', i, 0, result.source.length - 1);
   return result.perSnr[snrIndex].success[i] ? result.source[i].decoded : result.fallback;
@@ -271,6 +302,8 @@ export function receivedImage(result: SeparateBaseline, snrIndex: number, i: num
 
 /** All received images at one SNR as one n × height × width × 3 array (lib/data's batch layout). */
 export function receivedBatch(result: SeparateBaseline, snrIndex: number): Float32Array {
+  checkResult(result);
+  assertInteger('snrIndex', snrIndex, 0, result.perSnr.length - 1);
   const size = result.width * result.height * 3;
   const out = new Float32Array(result.source.length * size);
   for (let i = 0; i < result.source.length; i++) out.set(receivedImage(result, snrIndex, i).data, i * size);

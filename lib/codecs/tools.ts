@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { assertOneOf, describe } from '../core/index.js';
 
 /** Program → the Debian package that ships it. */
 export const CODEC_TOOLS = {
@@ -29,6 +30,13 @@ export interface ToolOutput {
 
 /** Runs `tool args…`, feeding `input` on stdin; rejects with the tool's stderr on a non-zero exit. */
 export function runTool(tool: CodecTool, args: readonly string[], input?: Uint8Array): Promise<ToolOutput> {
+  assertOneOf('tool', tool, Object.keys(CODEC_TOOLS) as CodecTool[]);
+  if (!Array.isArray(args) || !args.every((a) => typeof a === 'string')) {
+    throw new TypeError(`args must be an array of strings, got ${describe(args)}`);
+  }
+  if (input !== undefined && !(input instanceof Uint8Array)) {
+    throw new TypeError(`input must be a Uint8Array (or omitted), got ${describe(input)}`);
+  }
   return new Promise((resolve, reject) => {
     const child = spawn(tool, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -48,6 +56,7 @@ export function runTool(tool: CodecTool, args: readonly string[], input?: Uint8A
 
 /** Runs fn in a fresh temporary folder and removes the folder afterwards, whatever happens. */
 export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  if (typeof fn !== 'function') throw new TypeError(`fn must be a function of the folder, got ${describe(fn)}`);
   const dir = await mkdtemp(join(tmpdir(), 'semcom-codecs-'));
   try {
     return await fn(dir);

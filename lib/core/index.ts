@@ -1,4 +1,4 @@
-export { Rng, type RngState } from './random.js';
+export { Rng, MAX_SEED, type RngState } from './random.js';
 export * from './validate.js';
 export { writeFileAtomic, writeJsonAtomic } from './fs.js';
 export { projectRoot, cacheDir } from './paths.js';

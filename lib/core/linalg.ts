@@ -4,7 +4,7 @@
  * tfjs has no float64, so this is plain TypeScript. Eigenvalues are accurate to a few ulps of the largest |λ|
  * (QL stops when an off-diagonal entry is below 2^-52 of the running norm).
  */
-import { assertInteger } from './validate.js';
+import { assertFiniteArray, assertInteger, assertObject, describe, isNumericArray } from './validate.js';
 
 /** Symmetric n×n matrix, row-major. */
 export interface SymMatrix {
@@ -25,6 +25,7 @@ export interface SymmetricEigen {
 
 /** Rows N of a flat row-major N×n array (throws unless its length is a multiple of n). */
 export function rowCount(name: string, x: ArrayLike<number>, n: number): number {
+  if (!isNumericArray(x)) throw new TypeError(`${name} must be a flat numeric array of rows, got ${describe(x)}`);
   assertInteger('n (row length)', n, 1);
   if (x.length % n !== 0) throw new RangeError(`${name}.length (${x.length}) must be a multiple of the row length ${n}`);
   return x.length / n;
@@ -37,6 +38,7 @@ export function rowCount(name: string, x: ArrayLike<number>, n: number): number 
 export function secondMoment(rows: ArrayLike<number>, n: number): SymMatrix {
   const N = rowCount('rows', rows, n);
   if (N === 0) throw new RangeError('rows must hold at least one row');
+  assertFiniteArray('rows', rows);
   const m = new Float64Array(n * n);
   const r = new Float64Array(n);
   for (let s = 0; s < N; s++) {
@@ -63,8 +65,12 @@ export function secondMoment(rows: ArrayLike<number>, n: number): SymMatrix {
  * so that every inner loop runs over contiguous memory.
  */
 export function symmetricEigen(a: SymMatrix): SymmetricEigen {
+  assertObject('a', a);
   const { n } = a;
   assertInteger('a.n', n, 1);
+  if (!isNumericArray(a.data)) {
+    throw new TypeError(`a.data must be a Float64Array of n² entries, got ${describe(a.data)}`);
+  }
   if (a.data.length !== n * n) throw new RangeError(`a.data must hold n² = ${n * n} entries, got ${a.data.length}`);
   for (let i = 0; i < n * n; i++) {
     if (!Number.isFinite(a.data[i])) throw new RangeError(`a.data[${i}] must be finite, got ${a.data[i]}`);
@@ -250,6 +256,12 @@ export function sqrtPsd(a: SymMatrix): SymMatrix {
 
 /** C = A·B for square n×n row-major matrices. */
 export function matMulSquare(a: ArrayLike<number>, b: ArrayLike<number>, n: number): Float64Array {
+  assertInteger('n', n, 1);
+  assertFiniteArray('a', a);
+  assertFiniteArray('b', b);
+  if (a.length !== n * n || b.length !== n * n) {
+    throw new RangeError(`a and b must hold n² = ${n * n} entries, got ${a.length} and ${b.length}`);
+  }
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < n; k++) {

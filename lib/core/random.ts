@@ -3,7 +3,17 @@
  *
  * xoshiro128** for uniforms (fast, 2^128 period, splittable by re-seeding through splitmix32),
  * Box–Muller (cached pair) for normals. State is four uint32 words so it can be checkpointed.
+ *
+ * Seeds are integers in 0..MAX_SEED (2^32 − 1): every one gives its own stream. Anything else (2025.9, 2025 + 2^32,
+ * −1, NaN) is refused rather than folded onto another seed's stream.
  */
+import { assertFiniteNumber, assertInRange, assertInteger, describe, isNumericArray } from './validate.js';
+
+/** The largest seed: seeds are the 2^32 integers 0..MAX_SEED. */
+export const MAX_SEED = 0xffffffff;
+
+/** Largest n of int(n) and permutation(n) (int draws 53-bit uniforms; a permutation is a Uint32Array). */
+const MAX_INT = 2 ** 32;
 
 export interface RngState {
   readonly s: readonly [number, number, number, number];
@@ -29,8 +39,8 @@ export class Rng {
   private spare: number | null = null;
 
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
-    const sm = splitmix32(Math.floor(seed) >>> 0);
+    assertInteger('seed', seed, 0, MAX_SEED);
+    const sm = splitmix32(seed);
     this.s0 = sm();
     this.s1 = sm();
     this.s2 = sm();
@@ -61,7 +71,7 @@ export class Rng {
 
   /** Integer in [0, n). */
   int(n: number): number {
-    if (!Number.isInteger(n) || n <= 0) throw new RangeError(`n must be a positive integer, got ${n}`);
+    assertInteger('n', n, 1, MAX_INT);
     return Math.floor(this.uniform() * n);
   }
 
@@ -82,17 +92,25 @@ export class Rng {
 
   /** Bernoulli(p) as 0/1. */
   bernoulli(p: number): 0 | 1 {
+    assertInRange('p', p, 0, 1);
     return this.uniform() < p ? 1 : 0;
   }
 
   /** Fill with standard normals (or N(mean, std²)). */
   fillNormal(out: Float32Array | Float64Array, mean = 0, std = 1): typeof out {
+    if (!(out instanceof Float32Array || out instanceof Float64Array)) {
+      throw new TypeError(`out must be a Float32Array or Float64Array, got ${describe(out)}`);
+    }
+    assertFiniteNumber('mean', mean);
+    assertFiniteNumber('std', std);
+    if (std < 0) throw new RangeError(`std must be >= 0, got ${std}`);
     for (let i = 0; i < out.length; i++) out[i] = mean + std * this.normal();
     return out;
   }
 
   /** In-place Fisher–Yates shuffle. */
   shuffle<T extends { length: number; [i: number]: unknown }>(a: T): T {
+    if (!isNumericArray(a)) throw new TypeError(`a must be an array or typed array to shuffle, got ${describe(a)}`);
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const tmp = a[i];
@@ -104,6 +122,7 @@ export class Rng {
 
   /** A permutation of 0..n-1. */
   permutation(n: number): Uint32Array {
+    assertInteger('n', n, 0, MAX_INT);
     const p = new Uint32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;
     return this.shuffle(p);
@@ -119,6 +138,17 @@ export class Rng {
   }
 
   setState(state: RngState): void {
+    const st = state as RngState | null | undefined;
+    if (st === null || typeof st !== 'object' || !Array.isArray(st.s) || st.s.length !== 4) {
+      throw new TypeError(
+        `state must be { s: [four uint32 words], spare: number | null } (from getState()), got ${describe(state)}`,
+      );
+    }
+    st.s.forEach((w, i) => assertInteger(`state.s[${i}]`, w, 0, MAX_SEED));
+    if ((st.s[0] | st.s[1] | st.s[2] | st.s[3]) === 0) {
+      throw new RangeError('state.s must not be all zero (xoshiro128** would stay at 0)');
+    }
+    if (st.spare !== null) assertFiniteNumber('state.spare', st.spare);
     [this.s0, this.s1, this.s2, this.s3] = state.s;
     this.spare = state.spare;
   }

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { assertString } from '../core/index.js';
 
 const run = promisify(execFile);
 
@@ -63,6 +64,7 @@ interface Dep5Stanza {
 
 /** Stanzas of a DEP-5 copyright file that carry both Files and License fields. */
 export function parseDep5(text: string): Dep5Stanza[] {
+  assertString('text', text);
   const stanzas: Dep5Stanza[] = [];
   for (const block of text.split(/\n\s*\n/)) {
     const fields = new Map<string, string>();
@@ -111,6 +113,8 @@ export interface LicenceInfo {
 }
 
 export function licenceFor(copyrightText: string, installedPath: string): LicenceInfo {
+  assertString('copyrightText', copyrightText);
+  assertString('installedPath', installedPath);
   let result: LicenceInfo = { licence: 'unknown (no matching Files stanza)', matched: '' };
   for (const st of parseDep5(copyrightText)) {
     const hit = st.files.find((p) => patternMatches(p, installedPath));

@@ -1,5 +1,5 @@
 /** Deterministic mini-batches and subsets on plain typed arrays (seeded by lib/core's Rng; no tfjs). */
-import { Rng, assertFiniteNumber, assertInteger } from '../core/index.js';
+import { Rng, assertInteger, assertObject, assertSize, describe, isNumericArray } from '../core/index.js';
 
 export type LabelArray = Uint8Array | Uint16Array | Int32Array | Float32Array;
 
@@ -30,14 +30,20 @@ export interface Batch<Y extends LabelArray = Uint8Array> {
   readonly index: number;
 }
 
+/** Most epochs epochOrder derives (each is one fork of the generator). */
+const MAX_EPOCH = 1_000_000;
+
 function rowWidth(x: Float32Array, n: number): number {
-  if (!(x instanceof Float32Array)) throw new TypeError('x must be a Float32Array');
-  assertInteger('n', n, 1);
+  if (!(x instanceof Float32Array)) throw new TypeError(`x must be a Float32Array, got ${describe(x)}`);
+  assertSize('n', n, 1);
   if (x.length % n !== 0 || x.length === 0) throw new RangeError(`x.length (${x.length}) must be a positive multiple of n (${n})`);
   return x.length / n;
 }
 
 function checkLabels(y: LabelArray | undefined, n: number): void {
+  if (y !== undefined && !isNumericArray(y)) {
+    throw new TypeError(`y must be a typed array of labels, got ${describe(y)}`);
+  }
   if (y !== undefined && y.length !== n) throw new RangeError(`y must hold one label per example (n = ${n}), got ${y.length}`);
 }
 
@@ -48,25 +54,38 @@ function sameKind<Y extends LabelArray>(y: Y, size: number): Y {
 
 /** The example order of one epoch: a seeded permutation, or 0..n-1. */
 export function epochOrder(n: number, shuffle: boolean, seed: number | undefined, epoch = 0): Uint32Array {
+  assertSize('n', n);
+  if (typeof shuffle !== 'boolean') throw new TypeError(`shuffle must be true or false, got ${describe(shuffle)}`);
   if (!shuffle) return Uint32Array.from({ length: n }, (_, i) => i);
-  assertFiniteNumber('seed', seed);
-  assertInteger('epoch', epoch, 0);
+  assertInteger('seed', seed, 0, 0xffffffff);
+  assertInteger('epoch', epoch, 0, MAX_EPOCH);
   let rng = new Rng(seed);
   for (let e = 0; e < epoch; e++) rng = rng.fork();
   return rng.permutation(n);
 }
 
-/** One epoch of mini-batches. Same seed and epoch → same order; each batch's arrays are fresh copies. */
-export function* batches<Y extends LabelArray = Uint8Array>(options: BatchesOptions<Y>): Generator<Batch<Y>> {
+/**
+ * One epoch of mini-batches. Same seed and epoch → same order; each batch's arrays are fresh copies. The options
+ * are checked when batches() is called, not at the first batch.
+ */
+export function batches<Y extends LabelArray = Uint8Array>(options: BatchesOptions<Y>): Generator<Batch<Y>> {
+  assertObject('options', options);
   const { x, y, n } = options;
   const d = rowWidth(x, n);
   checkLabels(y, n);
-  assertInteger('batchSize', options.batchSize, 1);
+  assertSize('batchSize', options.batchSize, 1);
   const shuffle = options.shuffle ?? true;
   if (shuffle && options.seed === undefined) throw new RangeError('seed is required when shuffle is true (pass shuffle: false for a fixed order)');
   const order = epochOrder(n, shuffle, options.seed, options.epoch ?? 0);
   const bs = options.batchSize;
   const count = options.dropLast ? Math.floor(n / bs) : Math.ceil(n / bs);
+  return batchesOf(x, y, d, order, bs, count);
+}
+
+function* batchesOf<Y extends LabelArray>(
+  x: Float32Array, y: Y | undefined, d: number, order: Uint32Array, bs: number, count: number,
+): Generator<Batch<Y>> {
+  const n = order.length;
   for (let b = 0; b < count; b++) {
     const indices = order.slice(b * bs, Math.min(n, (b + 1) * bs));
     const size = indices.length;
@@ -93,10 +112,11 @@ export interface Examples {
  * quick profile. Copies x, y and photoIds; other fields (width, height, …) are passed through.
  */
 export function subset<T extends Examples>(data: T, count: number, seed: number): T {
+  assertObject('data', data);
   const d = rowWidth(data.x, data.n);
   checkLabels(data.y, data.n);
   assertInteger('count', count, 1, data.n);
-  assertFiniteNumber('seed', seed);
+  assertInteger('seed', seed, 0, 0xffffffff);
   const idx = new Rng(seed).permutation(data.n).slice(0, count).sort();
   const x = new Float32Array(count * d);
   for (let i = 0; i < count; i++) x.set(data.x.subarray(idx[i] * d, (idx[i] + 1) * d), i * d);

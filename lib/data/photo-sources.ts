@@ -5,6 +5,7 @@
  * renders, paintings, greyscale images, collages and near-duplicates (stereo partners, consecutive video frames,
  * transformed copies, the same VOC image in several example folders) are left out.
  */
+import { assertObject, assertString } from '../core/index.js';
 
 export interface PhotoSource {
   /** Debian package fetched with `apt-get download` and unpacked with `dpkg-deb -x`. */
@@ -93,6 +94,7 @@ export const PHOTO_SOURCES: readonly PhotoSource[] = [
 
 /** `*` and `?` within one path segment; everything else literal. */
 export function globToRegExp(glob: string): RegExp {
+  assertString('glob', glob);
   let re = '';
   for (const ch of glob) {
     if (ch === '*') re += '[^/]*';
@@ -104,6 +106,10 @@ export function globToRegExp(glob: string): RegExp {
 
 /** The sorted subset of `paths` (relative to the source's base) that the source includes. */
 export function selectPaths(source: PhotoSource, paths: readonly string[]): string[] {
+  assertObject('source', source);
+  if (!Array.isArray(source.include)) throw new TypeError('source.include must be an array of glob patterns');
+  if (!Array.isArray(paths)) throw new TypeError('paths must be an array of strings');
+  paths.forEach((p, i) => assertString(`paths[${i}]`, p));
   const inc = source.include.map(globToRegExp);
   const exc = (source.exclude ?? []).map(globToRegExp);
   return paths.filter((p) => inc.some((r) => r.test(p)) && !exc.some((r) => r.test(p))).sort();

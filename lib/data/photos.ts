@@ -12,10 +12,12 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertInRange, assertInteger, assertOneOf, cacheDir, writeFileAtomic, writeJsonAtomic } from '../core/index.js';
+import { assertFunction, assertInRange, assertInteger, assertObject, assertOneOf, assertString, cacheDir,
+  writeFileAtomic, writeJsonAtomic } from '../core/index.js';
 import { debVersion, fetchDeb, licenceFor, listFiles, unpackDeb } from './debian.js';
 import { decodeWithPil, PIL_FIX, type PhotoDecoder } from './photo-decode.js';
-import { assembleSplits, cutPatches, splitByPhoto, type PhotoPatches } from './photo-patches.js';
+import { assembleSplits, cutPatches, splitByPhoto, type PhotoPatches, MAX_PATCH_SIZE,
+  MAX_PHOTO_SIDE } from './photo-patches.js';
 import { PHOTO_SOURCES, selectPaths, type PhotoSource } from './photo-sources.js';
 import type { DataCheck, Split } from './types.js';
 
@@ -164,12 +166,19 @@ async function gatherPhotos(root: string, sources: readonly PhotoSource[], log: 
 
 /** Builds (or reuses) the patch set for one patch size. Idempotent: a verified existing build is returned as is. */
 export async function buildPhotoSet(options: BuildPhotoSetOptions = {}): Promise<PhotoSetSummary> {
+  assertObject('options', options);
   const patchSize = options.patchSize ?? 32;
-  assertInteger('patchSize', patchSize, 4, 1024);
+  assertInteger('patchSize', patchSize, 4, MAX_PATCH_SIZE);
   const shortSide = options.shortSide ?? 8 * patchSize;
-  assertInteger('shortSide', shortSide, patchSize);
+  assertInteger('shortSide', shortSide, patchSize, MAX_PHOTO_SIDE);
   const testFraction = options.testFraction ?? 0.2;
   assertInRange('testFraction', testFraction, 0, 1);
+  if (options.root !== undefined) assertString('root', options.root);
+  if (options.log !== undefined) assertFunction('log', options.log);
+  if (options.decode !== undefined) assertFunction('decode', options.decode);
+  if (options.sources !== undefined && !Array.isArray(options.sources)) {
+    throw new TypeError('sources must be an array of PhotoSource');
+  }
   const root = options.root ?? cacheDir('photos');
   const log = options.log ?? (() => undefined);
   const sources = options.sources ?? PHOTO_SOURCES;
@@ -241,9 +250,11 @@ export interface LoadPhotoPatchesOptions {
 
 /** Loads one split of a built patch set after verifying its checksum. */
 export function loadPhotoPatches(options: LoadPhotoPatchesOptions): PhotoPatchSet {
+  assertObject('options', options);
   assertOneOf('split', options.split, ['train', 'test'] as const);
   const patchSize = options.patchSize ?? 32;
-  assertInteger('patchSize', patchSize, 1);
+  assertInteger('patchSize', patchSize, 1, MAX_PATCH_SIZE);
+  if (options.root !== undefined) assertString('root', options.root);
   const root = options.root ?? cacheDir('photos');
   const set = readManifest(root)?.sets[String(patchSize)];
   if (!set) {
@@ -262,6 +273,12 @@ export function loadPhotoPatches(options: LoadPhotoPatchesOptions): PhotoPatchSe
 
 /** For `workbook doctor`: are the 32×32 and 64×64 patch sets built and intact? */
 export function photoSetStatus(options: { readonly patchSizes?: readonly number[]; readonly root?: string } = {}): DataCheck {
+  assertObject('options', options);
+  if (options.patchSizes !== undefined) {
+    if (!Array.isArray(options.patchSizes)) throw new TypeError('patchSizes must be an array of patch sizes');
+    options.patchSizes.forEach((p, i) => assertInteger(`patchSizes[${i}]`, p, 1, MAX_PATCH_SIZE));
+  }
+  if (options.root !== undefined) assertString('root', options.root);
   const name = 'Photo set (Debian photographs)';
   const root = options.root ?? cacheDir('photos');
   const fix = PHOTO_SET_FIX;

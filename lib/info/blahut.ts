@@ -2,7 +2,11 @@
  * Conventional rate–distortion function R(D) by Blahut–Arimoto (Blahut 1972), rates in bits.
  * At slope β (nats per unit distortion): Q(y|x) ∝ q(y) e^{-β d(x,y)}, q(y) = Σ_x p(x) Q(y|x).
  */
-import { toDistortion, toProb, checkPositive, optInt, optTol, type DenseMatrix, type DistortionMatrix, type ProbabilityVector } from './matrix.js';
+import {
+  toDistortion, toProb, checkPositive, optInt, optTol, checkParams, MAX_SOLVER_ITERATIONS, MAX_CURVE_POINTS,
+  type DenseMatrix, type DistortionMatrix, type ProbabilityVector,
+} from './matrix.js';
+import { assertObject } from '../core/index.js';
 import { channelInformation, channelStats, entropyOf, klOf } from './measures.js';
 import { baStep, baObjective } from './kernels.js';
 import { makeEngine } from './engine.js';
@@ -176,11 +180,12 @@ function warnBA(where: string, r: { iterations: number; gap: number }, tol: numb
 
 /** Conventional R(D) at slope β by Blahut–Arimoto. */
 export function blahutArimoto(opts: BlahutArimotoOptions): RDResult {
+  assertObject('options', opts);
   const p = toProb('px', opts.px);
   const d = toDistortion('distortion', opts.distortion, p.length);
   const beta = checkPositive('beta', opts.beta);
   const tol = optTol('tol', opts.tol, 1e-7);
-  const maxIters = optInt('maxIters', opts.maxIters, 200000);
+  const maxIters = optInt('maxIters', opts.maxIters, 200000, 1, MAX_SOLVER_ITERATIONS);
   let q0: Float64Array | undefined;
   if (opts.initialMarginal !== undefined) {
     q0 = toProb('initialMarginal', opts.initialMarginal);
@@ -287,10 +292,11 @@ export function refineGrid<P extends { distortion: number; rate: number }>(
  * with log-spaced slopes chosen so both ends are reached, then refined where points are sparse.
  */
 export function rdCurve(opts: RDCurveOptions): RDPoint[] {
+  assertObject('options', opts);
   const p = toProb('px', opts.px);
   const d = toDistortion('distortion', opts.distortion, p.length);
   const tol = optTol('tol', opts.tol, 1e-7);
-  const maxIters = optInt('maxIters', opts.maxIters, 200000);
+  const maxIters = optInt('maxIters', opts.maxIters, 200000, 1, MAX_SOLVER_ITERATIONS);
   const m = d.cols;
   const uniform = new Float64Array(m).fill(1 / m);
   let warm: Float64Array | undefined;
@@ -303,11 +309,9 @@ export function rdCurve(opts: RDCurveOptions): RDPoint[] {
     return toPoint(beta, r);
   };
   if (opts.betas !== undefined) {
-    if (!Array.isArray(opts.betas) || opts.betas.length === 0) throw new RangeError('betas must be a non-empty array of numbers > 0');
-    opts.betas.forEach((b, i) => checkPositive(`betas[${i}]`, b));
-    return [...opts.betas].sort((a, b) => b - a).map(solve).sort(byDistortion);
+    return [...checkParams('betas', opts.betas)].sort((a, b) => b - a).map(solve).sort(byDistortion);
   }
-  const nPts = optInt('points', opts.points, 100, 2);
+  const nPts = optInt('points', opts.points, 100, 2, MAX_CURVE_POINTS);
   const { dmax, y: ymax } = rdMaxDistortion(p, d);
   const hi = rdMinEndpoint(p, d, tol, maxIters);
   const qmax = new Float64Array(m);

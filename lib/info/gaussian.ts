@@ -1,5 +1,5 @@
 /** Gaussian closed forms (MSE, rates in bits) and a fine discretisation to check the discrete solvers against them. */
-import { assertPositive, assertNonNegative, assertInteger } from '../core/index.js';
+import { assertPositive, assertNonNegative, assertInteger, assertObject } from '../core/index.js';
 import type { DenseMatrix } from './matrix.js';
 
 /** R(D) = max(0, ½ log2(σ²/D)) for N(0, σ²) under MSE (+Infinity at D = 0). */
@@ -40,6 +40,7 @@ export interface DiscreteGaussian {
 
 /** n equally spaced points on [−span·σ, span·σ] with Gaussian weights, and the squared-error matrix. */
 export function discretizeGaussian(opts: { sigma2: number; n: number; span?: number }): DiscreteGaussian {
+  assertObject('options', opts);
   assertPositive('sigma2', opts.sigma2);
   assertInteger('n', opts.n, 2, 8192);
   const span = opts.span ?? 5;

@@ -4,7 +4,7 @@
  * Lemma 3 with a latent variable, the R-D-P function with a KL perception constraint, Gaussian closed forms.
  */
 export type { DenseMatrix, DistortionMatrix, ProbabilityVector } from './matrix.js';
-export { toDenseMatrix } from './matrix.js';
+export { toDenseMatrix, MAX_SOLVER_ITERATIONS, MAX_CURVE_POINTS } from './matrix.js';
 export { entropy, klDivergence, mutualInformation, binaryEntropy } from './measures.js';
 export { blahutArimoto, rdCurve, type RDResult, type RDPoint, type BlahutArimotoOptions, type RDCurveOptions } from './blahut.js';
 export {

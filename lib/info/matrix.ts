@@ -2,7 +2,7 @@
  * Dense row-major matrices and the argument checks shared by the information-theory solvers.
  * Every check throws a RangeError naming the argument, so bad input never turns into a NaN rate.
  */
-import { toProbabilityVector, assertPositive } from '../core/index.js';
+import { toProbabilityVector, assertPositive, describe, optionalInteger } from '../core/index.js';
 
 /** Row-major dense matrix: entry (i, j) is `data[i * cols + j]`. */
 export interface DenseMatrix {
@@ -23,6 +23,9 @@ function isDense(m: unknown): m is DenseMatrix {
 
 /** Copy any accepted matrix form into a fresh DenseMatrix with finite entries (checked). */
 export function toDenseMatrix(name: string, m: DistortionMatrix): DenseMatrix {
+  if (typeof name !== 'string') {
+    throw new TypeError(`name must be the argument's name (a string), got ${describe(name)}`);
+  }
   if (isDense(m)) {
     const { rows, cols, data } = m;
     if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1 || data.length !== rows * cols) {
@@ -35,7 +38,9 @@ export function toDenseMatrix(name: string, m: DistortionMatrix): DenseMatrix {
     }
     return { rows, cols, data: Float64Array.from(data) };
   }
-  if (!Array.isArray(m) || m.length === 0) throw new RangeError(`${name} must be a non-empty number[][] or {data, rows, cols}`);
+  if (!Array.isArray(m) || m.length === 0) {
+    throw new TypeError(`${name} must be a non-empty number[][] or {data, rows, cols}, got ${describe(m)}`);
+  }
   const rows = m.length;
   const cols = Array.isArray(m[0]) ? m[0].length : 0;
   if (cols === 0) throw new RangeError(`${name} must have non-empty rows`);
@@ -87,10 +92,34 @@ export function checkPositive(name: string, v: unknown): number {
   return v as number;
 }
 
-/** Optional positive integer with a default. */
-export function optInt(name: string, v: unknown, dflt: number, min = 1): number {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${String(v)}`);
+/** The most iterations one solve may run (maxIters). */
+export const MAX_SOLVER_ITERATIONS = 10_000_000;
+
+/** The most points one curve may ask for (points, or explicit betas / lambdas). */
+export const MAX_CURVE_POINTS = 10_000;
+
+/** Optional integer in min..max with a default. */
+export function optInt(name: string, v: unknown, dflt: number, min: number, max: number): number {
+  return optionalInteger(name, v, dflt, min, max);
+}
+
+/** Explicit slopes or multipliers: a non-empty array of at most MAX_CURVE_POINTS numbers > 0. */
+export function checkParams(name: string, v: unknown): readonly number[] {
+  if (!Array.isArray(v) || v.length === 0) {
+    throw new RangeError(`${name} must be a non-empty array of numbers > 0, got ${describe(v)}`);
+  }
+  if (v.length > MAX_CURVE_POINTS) {
+    throw new RangeError(`${name} must hold at most ${MAX_CURVE_POINTS} values, got ${v.length}`);
+  }
+  v.forEach((b, i) => assertPositive(`${name}[${i}]`, b));
+  return v as readonly number[];
+}
+
+/** A target distortion: a finite number >= 0. */
+export function checkTarget(v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+    throw new RangeError(`targetDistortion must be a finite number >= 0, got ${describe(v)}`);
+  }
   return v;
 }
 

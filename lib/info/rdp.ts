@@ -12,7 +12,11 @@
  * (rate, distortion, KL) of an actual channel, so a loose solve can only err towards a higher rate.
  * δ = Infinity delegates to rdCurve / blahutArimoto, δ = 0 to zepeCurve / zepe (λ = β).
  */
-import { toDistortion, toProb, checkPositive, optInt, optTol, type DenseMatrix, type DistortionMatrix, type ProbabilityVector } from './matrix.js';
+import {
+  toDistortion, toProb, checkPositive, optInt, optTol, checkParams, MAX_SOLVER_ITERATIONS, MAX_CURVE_POINTS,
+  type DenseMatrix, type DistortionMatrix, type ProbabilityVector,
+} from './matrix.js';
+import { assertObject } from '../core/index.js';
 import { channelInformation, channelStats, klOf } from './measures.js';
 import { baKernel, baSolve, rdCurve, byDistortion, logGrid, refineGrid } from './blahut.js';
 import { zepeCurve, zepeAt, zepeProblem } from './zepe.js';
@@ -164,11 +168,13 @@ function solveRdp(p: Float64Array, d: DenseMatrix, beta: number, delta: number, 
 
 /** R(D, δ) at one slope β. */
 export function rdpAt(opts: { px: ProbabilityVector; distortion: DistortionMatrix; beta: number; delta: number; tol?: number; maxIters?: number }): RDPPoint {
+  assertObject('options', opts);
   const p = toProb('px', opts.px);
   const d = toDistortion('distortion', opts.distortion, p.length, true);
   const beta = checkPositive('beta', opts.beta);
   const delta = checkDelta(opts.delta);
-  const { pt } = solveRdp(p, d, beta, delta, optTol('tol', opts.tol, 1e-11), optInt('maxIters', opts.maxIters, 200000));
+  const { pt } = solveRdp(p, d, beta, delta, optTol('tol', opts.tol, 1e-11),
+    optInt('maxIters', opts.maxIters, 200000, 1, MAX_SOLVER_ITERATIONS));
   if (!pt.converged) console.warn(`rdpAt: not converged (β=${beta}, δ=${delta}, ν=${pt.nu})`);
   return pt;
 }
@@ -192,12 +198,13 @@ function checkDelta(v: unknown): number {
  * otherwise a log-spaced β grid between "rate ≈ 0" and "distortion no longer falls", refined where sparse.
  */
 export function rdpCurve(opts: RDPOptions): RDPPoint[] {
+  assertObject('options', opts);
   const p = toProb('px', opts.px);
   const d = toDistortion('distortion', opts.distortion, p.length, true);
   const delta = checkDelta(opts.delta);
   const tol = optTol('tol', opts.tol, 1e-11);
-  const maxIters = optInt('maxIters', opts.maxIters, 200000);
-  const nPts = optInt('points', opts.points, 40, 2);
+  const maxIters = optInt('maxIters', opts.maxIters, 200000, 1, MAX_SOLVER_ITERATIONS);
+  const nPts = optInt('points', opts.points, 40, 2, MAX_CURVE_POINTS);
   if (opts.betas === undefined && delta === Infinity) {
     return rdCurve({ px: p, distortion: d, points: nPts, maxIters }).map((e) => ({
       beta: e.beta, nu: 0, rate: e.rate, distortion: e.distortion, perceptionKL: e.perceptionKL ?? NaN, iterations: e.iterations, converged: e.converged,
@@ -216,12 +223,13 @@ export function rdpCurve(opts: RDPOptions): RDPPoint[] {
     return r.pt;
   };
   if (opts.betas !== undefined) {
-    if (!Array.isArray(opts.betas) || opts.betas.length === 0) throw new RangeError('betas must be a non-empty array of numbers > 0');
-    opts.betas.forEach((b, i) => checkPositive(`betas[${i}]`, b));
-    return [...opts.betas].sort((a, b) => b - a).map(solve).sort(byDistortion);
+    return [...checkParams('betas', opts.betas)].sort((a, b) => b - a).map(solve).sort(byDistortion);
   }
   let maxD = 0;
   for (const v of d.data) maxD = Math.max(maxD, v);
+  // d ≡ 0: every channel has distortion 0, and Y independent of X with Q_Y = P has rate 0 and KL 0: the whole
+  // curve is the one exact point (0, 0) (the slope grid below would start at β = 1/0)
+  if (maxD === 0) return [{ beta: 0, nu: 0, rate: 0, distortion: 0, perceptionKL: 0, iterations: 0, converged: true }];
   const b0 = 1 / maxD;
   let bLo = b0;
   for (let k = 0; k < 40 && solve(bLo).rate > 1e-7; k++) bLo /= 4;

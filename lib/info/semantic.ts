@@ -4,7 +4,11 @@
  * optimally: minimising Σ_z p(z) R_z(D(z)) (each R_z convex and decreasing, slope −λ(z)/ln 2) subject to
  * Σ_z p(z) D(z) = D gives equal slopes (KKT), i.e. ONE common λ for all z, found by bisection on λ.
  */
-import { toDistortion, toProb, toStochastic, optInt, optTol, type DenseMatrix, type DistortionMatrix, type ProbabilityVector } from './matrix.js';
+import {
+  toDistortion, toProb, toStochastic, optInt, optTol, checkTarget, MAX_SOLVER_ITERATIONS,
+  type DenseMatrix, type DistortionMatrix, type ProbabilityVector,
+} from './matrix.js';
+import { assertObject } from '../core/index.js';
 import { entropyOf } from './measures.js';
 import { zepeAt, zepeProblem, independentSolution, identitySolution, solveLambda, type Warm, type ZepeProblem, type ZepeResult } from './zepe.js';
 
@@ -53,14 +57,15 @@ export interface ZepeSemanticResult {
 interface Combined { results: ZepeResult[]; distortion: number; converged: boolean }
 
 export function zepeSemantic(opts: ZepeSemanticOptions): ZepeSemanticResult {
+  assertObject('options', opts);
   const pz = toProb('pz', opts.pz);
   const pxz = toStochastic('pxGivenZ', opts.pxGivenZ);
   if (pxz.rows !== pz.length) throw new RangeError(`pxGivenZ must have ${pz.length} rows (one per z), has ${pxz.rows}`);
   const d = toDistortion('distortion', opts.distortion, pxz.cols, true);
   const t = opts.targetDistortion;
-  if (typeof t !== 'number' || !(t >= 0)) throw new RangeError(`targetDistortion must be a number >= 0, got ${String(t)}`);
+  checkTarget(t);
   const tol = optTol('tol', opts.tol, 1e-12);
-  const maxIters = optInt('maxIters', opts.maxIters, 200000);
+  const maxIters = optInt('maxIters', opts.maxIters, 200000, 1, MAX_SOLVER_ITERATIONS);
   const n = pxz.cols;
   const zs: number[] = [];
   for (let z = 0; z < pz.length; z++) if (pz[z] > 0) zs.push(z);

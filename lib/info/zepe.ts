@@ -4,7 +4,12 @@
  * at multiplier λ is the entropic optimal-transport plan π = a(x) e^{−λ d(x,y)} b(y) with BOTH marginals P
  * (one multiplier per output letter AND one per row; Lemma 2's closed form keeps only the first: see lemma2ClosedForm).
  */
-import { toDistortion, toProb, checkPositive, optInt, optTol, type DenseMatrix, type DistortionMatrix, type ProbabilityVector } from './matrix.js';
+import {
+  toDistortion, toProb, checkPositive, optInt, optTol, checkParams, checkTarget, MAX_SOLVER_ITERATIONS,
+    MAX_CURVE_POINTS,
+  type DenseMatrix, type DistortionMatrix, type ProbabilityVector,
+} from './matrix.js';
+import { assertObject } from '../core/index.js';
 import { channelInformation, channelStats, entropyOf, klOf } from './measures.js';
 import { entropicOT } from './sinkhorn.js';
 import type { RDResult } from './blahut.js';
@@ -204,16 +209,17 @@ function warnZepe(where: string, r: ZepeResult): void {
 
 /** Exact ZEPE optimum at a given λ, or at the λ that meets targetDistortion. */
 export function zepe(opts: ZepeOptions): ZepeResult {
+  assertObject('options', opts);
   const p = toProb('px', opts.px);
   const d = toDistortion('distortion', opts.distortion, p.length, true);
   const tol = optTol('tol', opts.tol, 1e-12);
-  const maxIters = optInt('maxIters', opts.maxIters, 200000);
+  const maxIters = optInt('maxIters', opts.maxIters, 200000, 1, MAX_SOLVER_ITERATIONS);
   const pr = zepeProblem(p, d);
   let r: ZepeResult;
   if (opts.targetDistortion !== undefined) {
     if (opts.lambda !== undefined) throw new RangeError('give either lambda or targetDistortion, not both');
     const t = opts.targetDistortion;
-    if (typeof t !== 'number' || !(t >= 0)) throw new RangeError(`targetDistortion must be a number >= 0, got ${String(t)}`);
+    checkTarget(t);
     r = zepeForTarget(pr, t, tol, maxIters);
   } else {
     const lam = checkPositive('lambda', opts.lambda);
@@ -254,10 +260,11 @@ function toZPoint(r: ZepeResult): ZepePoint {
  * unique zero per row, (0, H(X)); log-spaced λ between them, refined where points are sparse.
  */
 export function zepeCurve(opts: ZepeCurveOptions): ZepePoint[] {
+  assertObject('options', opts);
   const p = toProb('px', opts.px);
   const d = toDistortion('distortion', opts.distortion, p.length, true);
   const tol = optTol('tol', opts.tol, 1e-12);
-  const maxIters = optInt('maxIters', opts.maxIters, 200000);
+  const maxIters = optInt('maxIters', opts.maxIters, 200000, 1, MAX_SOLVER_ITERATIONS);
   const pr = zepeProblem(p, d);
   let warm: Warm | undefined;
   let quiet = false; // bracket probes are not returned, so they do not warn
@@ -268,11 +275,9 @@ export function zepeCurve(opts: ZepeCurveOptions): ZepePoint[] {
     return toZPoint(r);
   };
   if (opts.lambdas !== undefined) {
-    if (!Array.isArray(opts.lambdas) || opts.lambdas.length === 0) throw new RangeError('lambdas must be a non-empty array of numbers > 0');
-    opts.lambdas.forEach((l, i) => checkPositive(`lambdas[${i}]`, l));
-    return [...opts.lambdas].sort((a, b) => a - b).map(solve).sort(byDistortion);
+    return [...checkParams('lambdas', opts.lambdas)].sort((a, b) => a - b).map(solve).sort(byDistortion);
   }
-  const nPts = optInt('points', opts.points, 100, 2);
+  const nPts = optInt('points', opts.points, 100, 2, MAX_CURVE_POINTS);
   const lo = toZPoint(independentSolution(pr));
   if (!(pr.dInd > 0)) return [lo];
   const l0 = 1 / maxEntry(pr.ds);
@@ -316,6 +321,7 @@ export interface Lemma2Result {
 
 /** The paper's Lemma 2 closed form (8)–(9), exactly as printed, with its constraint violations (the erratum). */
 export function lemma2ClosedForm(opts: { px: ProbabilityVector; distortion: DistortionMatrix; lambda: number }): Lemma2Result {
+  assertObject('options', opts);
   const p = toProb('px', opts.px);
   const d = toDistortion('distortion', opts.distortion, p.length, true);
   const lambda = checkPositive('lambda', opts.lambda);

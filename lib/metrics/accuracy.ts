@@ -3,7 +3,7 @@
  * p ± 1.96·sqrt(p(1−p)/n), which is what E2EC reports (97.97 ± 0.28 % at n = 10,000); Wilson's score interval
  * is offered because it behaves at p near 0 or 1 and at small n, where the Wald interval collapses.
  */
-import { assertInteger, assertOneOf } from '../core/index.js';
+import { assertInteger, assertObject, assertOneOf, describe, isNumericArray } from '../core/index.js';
 
 export type IntervalMethod = 'normal' | 'wilson';
 
@@ -25,8 +25,9 @@ export interface AccuracyOptions {
 const Z95 = 1.96;
 
 export function accuracyWithInterval(correct: number, n: number, options: AccuracyOptions = {}): AccuracyResult {
-  assertInteger('n', n, 1);
+  assertInteger('n', n, 1, Number.MAX_SAFE_INTEGER);
   assertInteger('correct', correct, 0, n);
+  assertObject('options', options);
   const method = options.method ?? 'normal';
   assertOneOf('method', method, ['normal', 'wilson'] as const);
   const p = correct / n;
@@ -45,8 +46,8 @@ export function accuracyWithInterval(correct: number, n: number, options: Accura
 
 /** Accuracy of predicted class labels against true labels. */
 export function accuracy(pred: ArrayLike<number>, labels: ArrayLike<number>, options: AccuracyOptions = {}): AccuracyResult {
-  if (pred === null || pred === undefined || typeof pred.length !== 'number') throw new TypeError('pred must be an array of class labels');
-  if (labels === null || labels === undefined || typeof labels.length !== 'number') throw new TypeError('labels must be an array of class labels');
+  if (!isNumericArray(pred)) throw new TypeError(`pred must be an array of class labels, got ${describe(pred)}`);
+  if (!isNumericArray(labels)) throw new TypeError(`labels must be an array of class labels, got ${describe(labels)}`);
   if (pred.length !== labels.length) throw new RangeError(`pred and labels must have the same length, got ${pred.length} and ${labels.length}`);
   if (pred.length === 0) throw new RangeError('pred and labels must be non-empty');
   let correct = 0;

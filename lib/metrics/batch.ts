@@ -1,5 +1,5 @@
 /** Per-image metrics over an N×H×W×C batch (one flat interleaved buffer), and their mean. */
-import { assertInteger } from '../core/index.js';
+import { assertObject, assertSize, describe, isNumericArray } from '../core/index.js';
 import {
   assertFinitePixels, assertPixels, assertSameLength, resolveMaxValue, resolveShape,
   type ImageShape, type Pixels,
@@ -16,7 +16,8 @@ function checkBatch(a: Pixels, b: Pixels, options: BatchOptions): { n: number; s
   assertPixels('a', a);
   assertPixels('b', b);
   assertSameLength(a, b);
-  assertInteger('n', options.n, 1);
+  assertObject('options', options);
+  assertSize('n', options.n, 1);
   const { width, height, channels } = resolveShape(options, a.length, options.n);
   const L = resolveMaxValue(options.maxValue);
   assertFinitePixels('a', a);
@@ -50,15 +51,20 @@ export function ssimBatch(a: Pixels, b: Pixels, options: BatchOptions): Float64A
   return out;
 }
 
-/** Arithmetic mean (Infinity if any value is Infinity, e.g. a lossless PSNR); RangeError on empty input or NaN. */
+/**
+ * Arithmetic mean (Infinity if any value is Infinity, e.g. a lossless PSNR). TypeError unless `values` is an array
+ * or typed array of numbers; RangeError on empty input, NaN, or both +Infinity and −Infinity (no mean).
+ */
 export function mean(values: ArrayLike<number>): number {
-  if (values === null || values === undefined || typeof values.length !== 'number' || values.length === 0) {
-    throw new RangeError('values must be a non-empty numeric array');
-  }
+  if (!isNumericArray(values)) throw new TypeError(`values must be an array of numbers, got ${describe(values)}`);
+  if (values.length === 0) throw new RangeError('values must be non-empty');
   let s = 0;
   for (let i = 0; i < values.length; i++) {
-    if (Number.isNaN(values[i])) throw new RangeError(`values[${i}] is NaN`);
-    s += values[i];
+    const v = values[i];
+    if (typeof v !== 'number') throw new TypeError(`values[${i}] must be a number, got ${describe(v)}`);
+    if (Number.isNaN(v)) throw new RangeError(`values[${i}] is NaN`);
+    s += v;
   }
+  if (Number.isNaN(s)) throw new RangeError('values hold both +Infinity and -Infinity: their mean is undefined');
   return s / values.length;
 }

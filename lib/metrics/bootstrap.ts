@@ -15,7 +15,8 @@
  * trials solves P(X ≥ k | lo) = 0.025 and P(X ≤ k | hi) = 0.025 (lo = 0 when k = 0, hi = 1 when k = n). Solved here
  * by bisection on the binomial tail summed in log space, exact to 1e-12 in p.
  */
-import { Rng, assertInteger, assertInRange } from '../core/index.js';
+import { MAX_SEED, Rng, assertFiniteNumber, assertInteger, assertInRange, assertObject, assertPositive, assertString,
+  describe, isNumericArray } from '../core/index.js';
 
 export interface BootstrapOptions {
   /** Resamples B (default 2000; at least 100, at most 1e6). */
@@ -41,9 +42,7 @@ export interface Estimate {
 const MAX_RESAMPLES = 1_000_000;
 
 function finiteArray(name: string, x: unknown): ArrayLike<number> {
-  if (x === null || x === undefined || typeof (x as ArrayLike<number>).length !== 'number' || typeof x === 'string') {
-    throw new TypeError(`${name} must be an array of finite numbers`);
-  }
+  if (!isNumericArray(x)) throw new TypeError(`${name} must be an array of finite numbers, got ${describe(x)}`);
   const a = x as ArrayLike<number>;
   if (a.length < 2) throw new RangeError(`${name} must hold at least 2 values to resample, got ${a.length}`);
   for (let i = 0; i < a.length; i++) {
@@ -53,10 +52,11 @@ function finiteArray(name: string, x: unknown): ArrayLike<number> {
 }
 
 function settings(o: BootstrapOptions): { b: number; rng: Rng; level: number } {
+  assertObject('options', o);
   const b = o.resamples ?? 2000;
   assertInteger('resamples', b, 100, MAX_RESAMPLES);
   const seed = o.seed ?? 1;
-  assertInteger('seed', seed, 0, 2 ** 32 - 1);
+  assertInteger('seed', seed, 0, MAX_SEED);
   const level = o.level ?? 0.95;
   assertInRange('level', level, 0.5, 0.999);
   return { b, rng: new Rng(seed), level };
@@ -65,8 +65,19 @@ function settings(o: BootstrapOptions): { b: number; rng: Rng; level: number } {
 /** Quantile q of sorted values (linear interpolation between order statistics, numpy's default). */
 export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   assertInRange('q', q, 0, 1);
+  if (!isNumericArray(sorted)) {
+    throw new TypeError(`sorted must be an array of numbers in ascending order, got ${describe(sorted)}`);
+  }
   const n = sorted.length;
   if (n === 0) throw new RangeError('sorted must be non-empty');
+  for (let i = 0; i < n; i++) {
+    if (typeof sorted[i] !== 'number' || Number.isNaN(sorted[i])) {
+      throw new RangeError(`sorted[${i}] must be a number, got ${describe(sorted[i])}`);
+    }
+    if (i > 0 && sorted[i] < sorted[i - 1]) {
+      throw new RangeError(`sorted must be in ascending order: sorted[${i}] = ${sorted[i]} < sorted[${i - 1}]`);
+    }
+  }
   const h = (n - 1) * q;
   const lo = Math.floor(h);
   const hi = Math.min(n - 1, lo + 1);
@@ -114,6 +125,7 @@ export function pairedBootstrap(a: ArrayLike<number>, b: ArrayLike<number>, opti
   const x = finiteArray('a', a);
   const y = finiteArray('b', b);
   if (x.length !== y.length) throw new RangeError(`a and b must score the same items (same length), got ${x.length} and ${y.length}`);
+  assertObject('options', options);
   const statistic = options.statistic ?? 'difference';
   if (statistic !== 'difference' && statistic !== 'relative-gain') {
     throw new RangeError(`statistic must be 'difference' or 'relative-gain', got ${JSON.stringify(statistic)}`);
@@ -147,7 +159,7 @@ export function pairedBootstrap(a: ArrayLike<number>, b: ArrayLike<number>, opti
 
 /** log Γ(x) for x > 0 (Lanczos, g = 7, n = 9; relative error < 1e-14 on x ≥ 0.5). */
 export function logGamma(x: number): number {
-  if (!(x > 0)) throw new RangeError(`x must be positive, got ${x}`);
+  assertPositive('x', x);
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
   const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
     12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
@@ -164,9 +176,12 @@ function logBinomPmf(k: number, n: number, p: number): number {
   return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1) + k * Math.log(p) + (n - k) * Math.log1p(-p);
 }
 
+/** Largest n of binomialCdf and exactBinomialInterval (the cdf sums n + 1 terms). */
+export const MAX_BINOMIAL_N = 1e7;
+
 /** P(X ≤ k) for X ~ Binomial(n, p), summed in log space from the mode outwards. */
 export function binomialCdf(k: number, n: number, p: number): number {
-  assertInteger('n', n, 0, 1e9);
+  assertInteger('n', n, 0, MAX_BINOMIAL_N);
   assertInteger('k', k, -1, n);
   assertInRange('p', p, 0, 1);
   if (k < 0) return 0;
@@ -202,7 +217,7 @@ function bisect(f: (p: number) => number, target: number, increasing: boolean): 
 
 /** Accuracy k/n with the exact (Clopper–Pearson) interval at `level` (default 0.95). */
 export function exactBinomialInterval(k: number, n: number, level = 0.95): Estimate {
-  assertInteger('n', n, 1, 1e7);
+  assertInteger('n', n, 1, MAX_BINOMIAL_N);
   assertInteger('k', k, 0, n);
   assertInRange('level', level, 0.5, 0.999);
   const a = (1 - level) / 2;
@@ -215,9 +230,11 @@ export function exactBinomialInterval(k: number, n: number, level = 0.95): Estim
 
 /** An estimate from a value and a known symmetric half-width (e.g. a Monte-Carlo standard error × 1.96). */
 export function estimateFromHalfWidth(value: number, halfWidth: number, n: number, method: string): Estimate {
-  if (!Number.isFinite(value)) throw new RangeError(`value must be finite, got ${value}`);
-  if (!(halfWidth >= 0) || !Number.isFinite(halfWidth)) throw new RangeError(`halfWidth must be finite and ≥ 0, got ${halfWidth}`);
-  assertInteger('n', n, 1);
-  if (typeof method !== 'string' || method === '') throw new TypeError('method must name how the interval was made');
+  assertFiniteNumber('value', value);
+  assertFiniteNumber('halfWidth', halfWidth);
+  if (halfWidth < 0) throw new RangeError(`halfWidth must be >= 0, got ${halfWidth}`);
+  assertInteger('n', n, 1, Number.MAX_SAFE_INTEGER);
+  assertString('method', method);
+  if (method === '') throw new TypeError('method must name how the interval was made');
   return { value, ci95: [value - halfWidth, value + halfWidth], n, method };
 }

@@ -14,14 +14,46 @@
  * standard error is what the resamples measure well; the interval covers the sampling spread of the evaluated
  * items, not the estimator's bias (compare distances computed on equally many items — their biases are alike).
  */
-import { Rng, assertInteger } from '../core/index.js';
+import { MAX_ELEMENTS, MAX_SEED, Rng, assertFiniteArray, assertInteger, assertObject,
+  describe } from '../core/index.js';
 import { matMulSquare, rowCount, secondMoment, sqrtPsd, symmetricEigen, type SymMatrix } from '../core/linalg.js';
 import type { Estimate } from './bootstrap.js';
 
+/** Largest dimension n of a Fréchet distance (an n×n covariance and its eigen-decomposition): 4096. */
+export const MAX_FRECHET_DIM = 4096;
+
+/** Rows N of an N×n sample set, checked: n in 1..MAX_FRECHET_DIM, N ≥ 2, every entry finite. */
+function sampleRows(name: string, rows: ArrayLike<number>, n: number): number {
+  assertInteger('n', n, 1, MAX_FRECHET_DIM);
+  const N = rowCount(name, rows, n);
+  if (N < 2) throw new RangeError(`${name} must hold at least 2 rows for a covariance, got ${N}`);
+  assertFiniteArray(name, rows);
+  return N;
+}
+
+/** A symmetric n×n matrix { data, n } with finite entries. */
+function checkSym(name: string, c: unknown, n: number): asserts c is SymMatrix {
+  assertObject(name, c);
+  const m = c as SymMatrix;
+  if (m.n !== n) throw new RangeError(`${name}.n must be ${n} (the dimension of the means), got ${describe(m.n)}`);
+  assertFiniteArray(`${name}.data`, m.data);
+  if (m.data.length !== n * n) {
+    throw new RangeError(`${name}.data must hold n² = ${n * n} entries, got ${m.data.length}`);
+  }
+}
+
+function checkReference(ref: unknown, n: number): asserts ref is FrechetReference {
+  assertObject('ref', ref);
+  const r = ref as FrechetReference;
+  assertFiniteArray('ref.mean', r.mean);
+  if (r.mean.length !== n) throw new RangeError(`ref.mean has dimension ${r.mean.length}, which differs from n = ${n}`);
+  checkSym('ref.cov', r.cov, n);
+  checkSym('ref.root', r.root, n);
+}
+
 /** Mean and covariance (1/N) of N×n rows. */
 export function gaussianFit(rows: ArrayLike<number>, n: number): { mean: Float64Array; cov: SymMatrix } {
-  const N = rowCount('rows', rows, n);
-  if (N < 2) throw new RangeError(`rows must hold at least 2 rows for a covariance, got ${N}`);
+  const N = sampleRows('rows', rows, n);
   const mean = new Float64Array(n);
   for (let s = 0; s < N; s++) for (let i = 0; i < n; i++) mean[i] += rows[s * n + i] / N;
   const centred = new Float64Array(N * n);
@@ -34,8 +66,13 @@ export function gaussianFit(rows: ArrayLike<number>, n: number): { mean: Float64
  * ‖μ1 − μ2‖² + tr Σ1 + tr Σ2 − 2 tr (Σ1^{½} Σ2 Σ1^{½})^{½}.
  */
 export function frechetDistance(m1: Float64Array, c1: SymMatrix, m2: Float64Array, c2: SymMatrix): number {
+  assertFiniteArray('m1', m1);
   const n = m1.length;
-  if (m2.length !== n || c1.n !== n || c2.n !== n) throw new RangeError(`means and covariances must share the dimension ${n}`);
+  assertInteger('m1.length', n, 1, MAX_FRECHET_DIM);
+  assertFiniteArray('m2', m2);
+  if (m2.length !== n) throw new RangeError(`m2 must have the dimension of m1 (${n}), got ${m2.length}`);
+  checkSym('c1', c1, n);
+  checkSym('c2', c2, n);
   return frechetWithRoot(m1, c1, { mean: m2, cov: c2, root: sqrtPsd(c2) });
 }
 
@@ -67,7 +104,8 @@ function frechetWithRoot(m: Float64Array, c: SymMatrix, ref: FrechetReference): 
 
 /** Fréchet distance between the Gaussian fit of N×n rows and a reference. */
 export function frechetToReference(rows: ArrayLike<number>, n: number, ref: FrechetReference): number {
-  if (ref.mean.length !== n) throw new RangeError(`reference dimension ${ref.mean.length} differs from n = ${n}`);
+  sampleRows('rows', rows, n);
+  checkReference(ref, n);
   const { mean, cov } = gaussianFit(rows, n);
   return frechetWithRoot(mean, cov, ref);
 }
@@ -107,10 +145,11 @@ export interface FrechetBootstrapOptions {
 const Z95 = 1.959963984540054;
 
 function bootstrapSettings(o: FrechetBootstrapOptions): { b: number; rng: Rng } {
+  assertObject('options', o);
   const b = o.resamples ?? 100;
   assertInteger('resamples', b, 20, 100_000);
   const seed = o.seed ?? 1;
-  assertInteger('seed', seed, 0, 2 ** 32 - 1);
+  assertInteger('seed', seed, 0, MAX_SEED);
   return { b, rng: new Rng(seed) };
 }
 
@@ -129,8 +168,8 @@ function normalInterval(value: number, stats: Float64Array): [number, number] {
  * rows (the reference set is held fixed: the interval covers the sampling of the evaluated items only).
  */
 export function frechetBootstrap(rows: ArrayLike<number>, n: number, ref: FrechetReference, options: FrechetBootstrapOptions = {}): Estimate {
-  const N = rowCount('rows', rows, n);
-  if (N < 2) throw new RangeError(`rows must hold at least 2 rows, got ${N}`);
+  const N = sampleRows('rows', rows, n);
+  checkReference(ref, n);
   const { b, rng } = bootstrapSettings(options);
   const stats = new Float64Array(b);
   const counts = new Uint32Array(N);
@@ -151,9 +190,9 @@ export function frechetBootstrap(rows: ArrayLike<number>, n: number, ref: Freche
 export function pairedFrechetBootstrap(
   a: ArrayLike<number>, b: ArrayLike<number>, n: number, ref: FrechetReference, options: FrechetBootstrapOptions = {},
 ): Estimate {
-  const N = rowCount('a', a, n);
-  if (rowCount('b', b, n) !== N) throw new RangeError('a and b must hold the same items (same number of rows)');
-  if (N < 2) throw new RangeError(`a and b must hold at least 2 rows, got ${N}`);
+  const N = sampleRows('a', a, n);
+  if (sampleRows('b', b, n) !== N) throw new RangeError('a and b must hold the same items (same number of rows)');
+  checkReference(ref, n);
   const { b: B, rng } = bootstrapSettings(options);
   const stats = new Float64Array(B);
   const counts = new Uint32Array(N);
@@ -173,9 +212,12 @@ export function pairedFrechetBootstrap(
  * (1/n) Σ_i (μ1i − μ2i)² + (σ1i − σ2i)². Cheap for any n; blind to correlations between pixels.
  */
 export function pixelStatsDistance(a: ArrayLike<number>, b: ArrayLike<number>, n: number): number {
+  assertInteger('n', n, 1, MAX_ELEMENTS);
   const na = rowCount('a', a, n);
   const nb = rowCount('b', b, n);
   if (na < 2 || nb < 2) throw new RangeError('a and b must hold at least 2 rows each');
+  assertFiniteArray('a', a);
+  assertFiniteArray('b', b);
   const stats = (x: ArrayLike<number>, N: number) => {
     const m = new Float64Array(n);
     const s = new Float64Array(n);

@@ -1,5 +1,5 @@
 /** Shared checks for interleaved HWC images (row-major, channels last). */
-import { assertInteger, assertPositive } from '../core/index.js';
+import { assertObject, assertPositive, assertSize, describe, isNumericArray } from '../core/index.js';
 
 /** Any numeric array works; Float32Array in [0, maxValue] is the usual form. */
 export type Pixels = ArrayLike<number>;
@@ -18,8 +18,8 @@ export interface ResolvedShape {
 }
 
 export function assertPixels(name: string, a: unknown): asserts a is Pixels {
-  if (a === null || typeof a !== 'object' || typeof (a as Pixels).length !== 'number') {
-    throw new TypeError(`${name} must be a numeric array (e.g. Float32Array), got ${a === null ? 'null' : typeof a}`);
+  if (!isNumericArray(a)) {
+    throw new TypeError(`${name} must be a numeric array (e.g. Float32Array), got ${describe(a)}`);
   }
 }
 
@@ -36,11 +36,12 @@ export function resolveMaxValue(maxValue: number | undefined): number {
 
 /** Validates width/height/channels against the buffer length (per image, or per batch of n images). */
 export function resolveShape(shape: ImageShape, length: number, n = 1): ResolvedShape {
+  assertObject('options', shape);
   const { width, height } = shape;
   const channels = shape.channels ?? 1;
-  assertInteger('width', width, 1);
-  assertInteger('height', height, 1);
-  assertInteger('channels', channels, 1);
+  assertSize('width', width, 1);
+  assertSize('height', height, 1);
+  assertSize('channels', channels, 1);
   const expected = n * width * height * channels;
   if (length !== expected) {
     const dims = n === 1 ? `${height}×${width}×${channels}` : `${n}×${height}×${width}×${channels}`;

@@ -17,10 +17,12 @@ export {
   type PerceptualShape, type PerceptualBatchOptions, type PerceptualModelInfo,
 } from './perceptual.js';
 export {
-  bootstrapMean, pairedBootstrap, exactBinomialInterval, estimateFromHalfWidth, binomialCdf, logGamma, quantileSorted,
+  MAX_BINOMIAL_N, bootstrapMean, pairedBootstrap, exactBinomialInterval, estimateFromHalfWidth, binomialCdf, logGamma,
+    quantileSorted,
   type Estimate, type BootstrapOptions, type PairedBootstrapOptions, type PairedStatistic,
 } from './bootstrap.js';
 export {
-  gaussianFit, frechetDistance, frechetReference, frechetToReference, frechetBootstrap, pairedFrechetBootstrap, pixelStatsDistance,
+  MAX_FRECHET_DIM, gaussianFit, frechetDistance, frechetReference, frechetToReference, frechetBootstrap,
+    pairedFrechetBootstrap, pixelStatsDistance,
   type FrechetReference, type FrechetBootstrapOptions,
 } from './frechet.js';

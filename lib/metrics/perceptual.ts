@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { assertInteger } from '../core/index.js';
+import { assertSize } from '../core/index.js';
 import type { tf as TfNamespace } from '../nn/index.js';
 import { assertFinitePixels, assertPixels, assertSameLength, resolveShape, type Pixels } from './image.js';
 
@@ -207,7 +207,7 @@ export async function perceptualDistance(a: Pixels, b: Pixels, shape: Perceptual
 /** perceptualDistance of each pair in two flat N×H×W×3 batches. */
 export async function perceptualDistanceBatch(a: Pixels, b: Pixels, options: PerceptualBatchOptions): Promise<Float64Array> {
   if (options === null || typeof options !== 'object') throw new TypeError('options must be an object { n, width, height, channels: 3 }');
-  assertInteger('n', options.n, 1);
+  assertSize('n', options.n, 1);
   checkInputs(a, b, options, options.n);
   return distances(a, b, options, options.n);
 }

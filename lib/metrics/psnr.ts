@@ -1,4 +1,5 @@
 /** Mean squared error and PSNR (VSCC eqs. (13)–(14)): PSNR = 10·log10(L² / MSE). */
+import { assertObject } from '../core/index.js';
 import { assertFinitePixels, assertPixels, assertSameLength, resolveMaxValue, type Pixels } from './image.js';
 
 export interface PsnrOptions {
@@ -22,6 +23,7 @@ export function mse(a: Pixels, b: Pixels): number {
 
 /** PSNR in dB; Infinity when the images are identical. */
 export function psnr(a: Pixels, b: Pixels, options: PsnrOptions = {}): number {
+  assertObject('options', options);
   const L = resolveMaxValue(options.maxValue);
   const m = mse(a, b);
   if (m === 0) return Infinity;

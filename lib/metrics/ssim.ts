@@ -8,7 +8,7 @@
  * The Gaussian is separable (fspecial's 2-D kernel is the outer product of the normalised 1-D kernel), so each
  * local statistic costs 2·11 instead of 121 multiply-adds per pixel.
  */
-import { assertInteger } from '../core/index.js';
+import { assertInteger, assertSize } from '../core/index.js';
 import {
   assertFinitePixels, assertPixels, assertSameLength, resolveMaxValue, resolveShape,
   type ImageShape, type Pixels,
@@ -152,6 +152,8 @@ export interface MsSsimOptions extends SsimOptions {
 
 /** Largest number of scales (≤ 5) whose coarsest level still fits the 11×11 window. */
 export function maxMsSsimScales(width: number, height: number): number {
+  assertSize('width', width, 1);
+  assertSize('height', height, 1);
   let s = 0;
   let w = width, h = height;
   while (s < MS_SSIM_WEIGHTS.length && w >= SSIM_WINDOW && h >= SSIM_WINDOW) {

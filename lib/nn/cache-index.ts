@@ -11,7 +11,7 @@
  */
 import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { cacheDir, projectRoot } from '../core/index.js';
+import { assertObject, assertString, cacheDir, projectRoot } from '../core/index.js';
 import { codeVersion } from './code-version.js';
 import { configHash } from './hash.js';
 import { sweepEntryKey } from './sweep.js';
@@ -55,6 +55,12 @@ export interface ListCacheOptions {
 
 /** Every result-cache entry under the root, sorted by paper, kind and path. */
 export function listCacheEntries(opts: ListCacheOptions = {}): CacheEntry[] {
+  assertObject('options', opts);
+  if (opts.root !== undefined) assertString('root', opts.root);
+  if (opts.papers !== undefined) {
+    if (!Array.isArray(opts.papers)) throw new TypeError('papers must be an array of paper names');
+    opts.papers.forEach((p, i) => assertString(`papers[${i}]`, p));
+  }
   const root = resolve(opts.root ?? cacheDir());
   const current = new Map<string, string | null>();
   const versionOf = (module: string): string | null => {
@@ -89,6 +95,12 @@ export function listCacheEntries(opts: ListCacheOptions = {}): CacheEntry[] {
 export function removeCacheEntries(
   entries: readonly CacheEntry[], root: string = cacheDir(),
 ): { removed: CacheEntry[]; bytes: number } {
+  if (!Array.isArray(entries)) throw new TypeError('entries must be an array of cache entries (listCacheEntries)');
+  entries.forEach((e: unknown, i) => {
+    assertObject(`entries[${i}]`, e);
+    assertString(`entries[${i}].path`, (e as CacheEntry).path);
+  });
+  assertString('root', root);
   const base = resolve(root);
   const tops = RESULT_CACHE_FOLDERS.map((t) => join(base, t));
   const removed: CacheEntry[] = [];

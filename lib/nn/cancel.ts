@@ -8,6 +8,9 @@ let check: (() => string | null) | null = null;
 
 /** Registers the check: it returns a reason to stop, or null to go on. `null` removes it. */
 export function setCancellationCheck(fn: (() => string | null) | null): void {
+  if (fn !== null && typeof fn !== 'function') {
+    throw new TypeError(`fn must be a function returning a reason or null, or null, got ${typeof fn}`);
+  }
   check = fn;
 }
 

@@ -23,7 +23,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { projectRoot } from '../core/index.js';
+import { assertObject, assertString, projectRoot } from '../core/index.js';
 import { configHash } from './hash.js';
 
 export interface CodeVersion {
@@ -72,6 +72,7 @@ export function projectRelative(path: string): string {
  * files again and leaves the memo alone (for code another process is about to load, e.g. sweep workers).
  */
 export function codeVersion(module: string | URL, opts: { readonly fresh?: boolean } = {}): CodeVersion {
+  assertObject('options', opts);
   const entry = modulePathOf(module);
   const hit = opts.fresh ? undefined : memo.get(entry);
   if (hit) return hit;
@@ -103,6 +104,7 @@ const URL_REF = /new\s+URL\(\s*(['"])(\.{1,2}\/[^'"\n]+\.[cm]?js)\1\s*,\s*import
 
 /** The specifiers a compiled module names (static, dynamic with a literal, and worker URLs). */
 export function moduleSpecifiers(source: string): string[] {
+  assertString('source', source);
   const out = new Set<string>();
   for (const re of [STATIC, DYNAMIC, URL_REF]) {
     re.lastIndex = 0;
@@ -164,6 +166,7 @@ function tensorflowPackages(from: string): Map<string, string> {
  * comment is not a dependency).
  */
 export function importGraph(entry: string): { files: string[]; packages: { name: string; version: string }[] } {
+  assertString('entry', entry);
   const seen = new Set<string>();
   const pkgs = new Map<string, string>();
   const stack = [resolve(entry)];

@@ -3,7 +3,8 @@
  *
  * Style: parameters are a flat `Params` record of tf.Variables keyed by dotted names; layers are `init*` functions
  * (add variables) plus pure forward functions. Save/load, optimizer state and checkpoints are name → tensor maps.
- * All randomness comes from lib/core's seeded Rng (randomNormal/randomUniform/gumbelSoftmax take one), so runs are
+ * All randomness comes from lib/core's seeded Rng, passed as the `rng` field of the options of every function that
+ * draws (randomNormal, randomUniform, gumbelSoftmax, the init* layers, train), so runs are
  * reproducible and resumable. Call `await initBackend()` once before building tensors; import `tf` from here
  * (one tfjs instance). A notebook prints `describeBackend()`.
  */
@@ -17,12 +18,13 @@ export {
   matMul, gramMatrix, repeatEachRow, dense, swish, groupNormalize, layerNormalize, type GroupNormOptions, stopGradient,
   straightThrough, randomNormal, randomUniform, reparameterize, hardOneHotStraightThrough, gumbelSoftmax,
   reinforceSurrogate, EmaBaseline, gatherRows, nearestCodewordLookup, type CodewordLookup, vectorQuantize,
-  type VectorQuantized,
+  type VectorQuantized, type RandomOptions, type GumbelSoftmaxOptions,
 } from './ops.js';
 export {
   type Params, addParam, disposeParams, initDense, denseLayer, initConv2d, conv2dLayer, initConvTranspose2d,
   convTranspose2dLayer, upsampleNearest2x, upsampleConvLayer, initGroupNorm, groupNorm, groupNormSwish, initResBlock,
-  resBlock, initAttention, attentionBlock,
+  resBlock, initAttention, attentionBlock, type InitOptions, type DenseInit, type ConvInit, type ResBlockInit,
+  type AttentionInit,
 } from './layers.js';
 export { Adam, type AdamOptions, type AdamState } from './optim.js';
 export { saveWeights, loadWeights, loadWeightsInto, loadLayersModel } from './weights.js';
@@ -32,11 +34,10 @@ export {
   codeVersion, codeKeyedHash, forgetCodeVersions, importGraph, moduleSpecifiers, type CodeVersion,
 } from './code-version.js';
 export {
-  train, cliProgressBar, checkpointIdentity, type TrainOptions, type TrainResult, type TrainProgress,
+  train, cliProgressBar, checkpointIdentity, MAX_TRAIN_STEPS, type TrainOptions, type TrainResult, type TrainProgress,
   type CheckpointIdentity,
 } from './train.js';
 export {
   runSweep, runSweepAll, sweepEntryKey, type SweepOptions, type SweepOutcome, type SweepAllOptions,
 } from './sweep.js';
-export { demoTrial, type DemoTrialConfig } from './sweep-demo.js';
 export { setCancellationCheck, throwIfCancelled } from './cancel.js';

@@ -2,12 +2,14 @@
  * Differentiable building-block ops with hand-written gradients where tfjs' own would be slow on wasm
  * (matmuls with transposed operands) or would fail (int32 indices on the tape).
  */
-import { Rng, assertPositive } from '../core/index.js';
+import { MAX_ELEMENTS, type Rng, assertFiniteNumber, assertObject, assertPositive, assertRng,
+  assertSize, describe, isNumericArray } from '../core/index.js';
 import { tf } from './tf.js';
 import {
   NORM_BACKWARD, NORM_FORWARD, normKernelsUsable, registerWasmNormKernels, type NormAttrs,
 } from './kernels/wasm-norm.js';
 import type { WasmBackendLike } from './kernels/wasm-backend.js';
+import { assertTensor } from './check.js';
 
 type GradFn = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
 
@@ -24,6 +26,8 @@ function customOp(fn: (x: tf.Tensor[], save: tf.GradSaveFunc) => { value: tf.Ten
  * than transposing explicitly first (E2EC dense shapes, measured interleaved; the gradients came out bit-identical).
  */
 export function matMul<T extends tf.Tensor2D | tf.Tensor3D>(a: T, b: T): T {
+  assertTensor('a', a);
+  assertTensor('b', b);
   if (a.rank !== b.rank || (a.rank !== 2 && a.rank !== 3)) {
     throw new RangeError(`matMul: a and b must both be rank 2 or both rank 3, got ranks ${a.rank} and ${b.rank}`);
   }
@@ -47,6 +51,7 @@ export function matMul<T extends tf.Tensor2D | tf.Tensor3D>(a: T, b: T): T {
  * float rounding (f·(a + b) against f·a + f·b).
  */
 export function gramMatrix(f: tf.Tensor3D): tf.Tensor3D {
+  assertTensor('f', f);
   if (f.rank !== 3) throw new RangeError(`gramMatrix: f must be [B, n, c], got shape [${f.shape}]`);
   const op = customOp(([x], save) => {
     save([x]);
@@ -65,6 +70,12 @@ export function gramMatrix(f: tf.Tensor3D): tf.Tensor3D {
  * copies; a 0/1 repeat matrix times t costs two r·k × r × n matmuls instead.
  */
 export function repeatEachRow(t: tf.Tensor2D, k: number): tf.Tensor2D {
+  assertTensor('t', t);
+  if (typeof k !== 'number' || (Number.isInteger(k) && t.rank === 2 && k * t.size > MAX_ELEMENTS)) {
+    throw new RangeError(
+      `repeatEachRow: k must be an integer with k × t.size at most ${MAX_ELEMENTS}, got ${String(k)}`,
+    );
+  }
   if (t.rank !== 2) throw new RangeError(`repeatEachRow: t must be rank 2, got shape [${t.shape}]`);
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`repeatEachRow: k must be an integer >= 1, got ${k}`);
   if (k === 1) return tf.clone(t);
@@ -78,6 +89,9 @@ export function repeatEachRow(t: tf.Tensor2D, k: number): tf.Tensor2D {
 
 /** x·w + b for x [..., in], w [in, out], b [out]; fast on wasm (see matMul). */
 export function dense(x: tf.Tensor, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor {
+  assertTensor('x', x);
+  assertTensor('w', w, 2);
+  if (b !== undefined) assertTensor('b', b, 1);
   const inDim = w.shape[0];
   if (x.shape[x.rank - 1] !== inDim) {
     throw new RangeError(`dense: x's last dimension must be ${inDim} (w.shape[0]), got shape [${x.shape}]`);
@@ -93,6 +107,7 @@ export function dense(x: tf.Tensor, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor 
  * dy·σ·(1 + x·(1 − σ)) in 5 (the composition's autograd takes ~13; gradients equal up to float rounding).
  */
 export function swish<T extends tf.Tensor>(x: T): T {
+  assertTensor('x', x);
   const f = customOp(([a], save) => {
     const s = tf.sigmoid(a);
     save([a, s]);
@@ -123,7 +138,13 @@ export interface GroupNormOptions {
 export function groupNormalize(
   x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, opts: GroupNormOptions,
 ): tf.Tensor4D {
+  assertTensor('x', x);
+  assertTensor('gamma', gamma, 1);
+  assertTensor('beta', beta, 1);
+  assertObject('options', opts);
   const { groups, eps = 1e-5, swish: withSwish = false } = opts;
+  assertPositive('eps', eps);
+  if (typeof withSwish !== 'boolean') throw new TypeError(`swish must be true or false, got ${String(withSwish)}`);
   if (x.rank !== 4) throw new RangeError(`groupNormalize: x must be [n, h, w, c], got shape [${x.shape}]`);
   const [n, h, w, c] = x.shape;
   if (!Number.isInteger(groups) || groups < 1 || c % groups !== 0) {
@@ -135,6 +156,10 @@ export function groupNormalize(
 
 /** LayerNorm over the last axis of x (biased variance, torch's eps 1e-5), γ, β [c]; one op (see normalizeAffine). */
 export function layerNormalize<T extends tf.Tensor>(x: T, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps = 1e-5): T {
+  assertTensor('x', x);
+  assertTensor('gamma', gamma, 1);
+  assertTensor('beta', beta, 1);
+  assertPositive('eps', eps);
   if (x.rank < 1) throw new RangeError('layerNormalize: x must have rank >= 1');
   const c = x.shape[x.rank - 1];
   const dims = { n: c === 0 ? 0 : x.size / c, p: 1, groups: 1 };
@@ -231,6 +256,7 @@ interface EngineInternals {
  * subgraph: its backward kernels are not run at all (a custom op with a zero gradient would still run them).
  */
 export function stopGradient<T extends tf.Tensor>(x: T): T {
+  assertTensor('x', x);
   if (x.isDisposed) throw new TypeError('stopGradient: x is disposed');
   const engine = tf.engine();
   const owner = (engine as unknown as EngineInternals).state.tensorInfo.get(x.dataId)?.backend ?? engine.backend;
@@ -244,6 +270,8 @@ export function stopGradient<T extends tf.Tensor>(x: T): T {
  * unlike through + sg(value − through) which rounds.
  */
 export function straightThrough<T extends tf.Tensor>(value: T, through: T): T {
+  assertTensor('value', value);
+  assertTensor('through', through);
   assertSameShape('straightThrough', value, through);
   const f = customOp(([v]) => ({
     value: tf.clone(v),
@@ -258,15 +286,33 @@ function assertSameShape(op: string, a: tf.Tensor, b: tf.Tensor): void {
   }
 }
 
+/** The generator of a random op (every random function of this package takes it as `rng` in its options). */
+export interface RandomOptions {
+  readonly rng: Rng;
+}
+
+/** Element count of a shape (each dimension a size, the product at most MAX_ELEMENTS), and the checked rng. */
+function randomShape(shape: unknown, opts: RandomOptions): { n: number; rng: Rng } {
+  if (!Array.isArray(shape)) throw new TypeError(`shape must be an array of dimensions, got ${String(shape)}`);
+  shape.forEach((d, i) => assertSize(`shape[${i}]`, d));
+  const n = shape.reduce((a: number, b: number) => a * b, 1);
+  if (n > MAX_ELEMENTS) {
+    throw new RangeError(`shape [${shape}] has ${n} elements, more than the limit of ${MAX_ELEMENTS}`);
+  }
+  assertObject('options', opts);
+  assertRng('rng', opts.rng);
+  return { n, rng: opts.rng };
+}
+
 /** A tensor of N(0,1) draws from a seeded lib/core Rng (reproducible and checkpointable, unlike tf.randomNormal). */
-export function randomNormal(shape: number[], rng: Rng): tf.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
+export function randomNormal(shape: number[], opts: RandomOptions): tf.Tensor {
+  const { n, rng } = randomShape(shape, opts);
   return tf.tensor(rng.fillNormal(new Float32Array(n)) as Float32Array, shape);
 }
 
 /** A tensor of U(0,1) draws from a seeded Rng. */
-export function randomUniform(shape: number[], rng: Rng): tf.Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
+export function randomUniform(shape: number[], opts: RandomOptions): tf.Tensor {
+  const { n, rng } = randomShape(shape, opts);
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = rng.uniform();
   return tf.tensor(out, shape);
@@ -274,6 +320,9 @@ export function randomUniform(shape: number[], rng: Rng): tf.Tensor {
 
 /** Reparameterisation trick: μ + exp(½·logσ²)·ε, ε ~ N(0, I) given (so the caller owns the randomness). */
 export function reparameterize<T extends tf.Tensor>(mu: T, logVar: T, eps: tf.Tensor): T {
+  assertTensor('mu', mu);
+  assertTensor('logVar', logVar);
+  assertTensor('eps', eps);
   assertSameShape('reparameterize', mu, logVar);
   assertSameShape('reparameterize', mu, eps);
   return tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), eps)) as T;
@@ -281,6 +330,7 @@ export function reparameterize<T extends tf.Tensor>(mu: T, logVar: T, eps: tf.Te
 
 /** One-hot of the argmax along the last axis, with an identity (straight-through) gradient. */
 export function hardOneHotStraightThrough<T extends tf.Tensor>(soft: T): T {
+  assertTensor('soft', soft);
   const classes = soft.shape[soft.rank - 1];
   const f = customOp(([s]) => ({
     value: tf.cast(tf.oneHot(tf.argMax(s, -1), classes), 'float32'),
@@ -289,12 +339,25 @@ export function hardOneHotStraightThrough<T extends tf.Tensor>(soft: T): T {
   return f(soft) as T;
 }
 
+export interface GumbelSoftmaxOptions extends RandomOptions {
+  /** Temperature τ > 0. */
+  readonly tau: number;
+  /** One-hot forward value with the soft sample's gradient (default false). */
+  readonly hard?: boolean;
+}
+
 /**
  * Gumbel-softmax sample over the last axis: softmax((logits + g)/τ), g = −log(−log u), u ~ U(0,1) from `rng`.
  * hard: the forward value is the one-hot argmax, the gradient that of the soft sample (straight-through).
  */
-export function gumbelSoftmax<T extends tf.Tensor>(logits: T, tau: number, rng: Rng, hard = false): T {
+export function gumbelSoftmax<T extends tf.Tensor>(logits: T, opts: GumbelSoftmaxOptions): T {
+  assertTensor('logits', logits);
+  assertObject('options', opts);
+  const { tau, rng } = opts;
+  const hard = opts.hard ?? false;
   assertPositive('tau', tau);
+  assertRng('rng', rng);
+  if (typeof hard !== 'boolean') throw new TypeError(`hard must be true or false, got ${String(hard)}`);
   const n = logits.size;
   const g = new Float32Array(n);
   for (let i = 0; i < n; i++) {
@@ -312,6 +375,10 @@ export function gumbelSoftmax<T extends tf.Tensor>(logits: T, tau: number, rng: 
  * estimate of ∇E[cost] (minimise it); the baseline lowers the variance and must not depend on the sample's action.
  */
 export function reinforceSurrogate(logProb: tf.Tensor, cost: tf.Tensor, baseline: tf.Tensor | number = 0): tf.Scalar {
+  assertTensor('logProb', logProb);
+  assertTensor('cost', cost);
+  if (typeof baseline === 'number') assertFiniteNumber('baseline', baseline);
+  else assertTensor('baseline', baseline);
   assertSameShape('reinforceSurrogate', logProb, cost);
   return tf.tidy(() => tf.mean(tf.mul(stopGradient(tf.sub(cost, baseline)), logProb)) as tf.Scalar);
 }
@@ -320,7 +387,10 @@ export function reinforceSurrogate(logProb: tf.Tensor, cost: tf.Tensor, baseline
 export class EmaBaseline {
   value: number;
   constructor(readonly momentum = 0.9, initial = 0) {
-    if (!(momentum >= 0 && momentum < 1)) throw new RangeError(`momentum must be in [0, 1), got ${momentum}`);
+    if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1)) {
+      throw new RangeError(`momentum must be in [0, 1), got ${String(momentum)}`);
+    }
+    assertFiniteNumber('initial', initial);
     this.value = initial;
   }
   update(meanCost: number): number {
@@ -336,6 +406,10 @@ export class EmaBaseline {
  * indices: integers in [0, rows) (RangeError otherwise), as an array or an int32 tensor.
  */
 export function gatherRows(table: tf.Tensor2D, indices: ArrayLike<number> | tf.Tensor1D): tf.Tensor2D {
+  assertTensor('table', table);
+  if (!(indices instanceof tf.Tensor) && !isNumericArray(indices)) {
+    throw new TypeError(`gatherRows: indices must be an array or an int32 tensor, got ${describe(indices)}`);
+  }
   if (table.rank !== 2) throw new RangeError(`gatherRows: table must be rank 2, got shape [${table.shape}]`);
   if (table.dtype !== 'float32' && table.dtype !== 'int32') {
     throw new TypeError(`gatherRows: table must be float32 or int32, got ${table.dtype}`);
@@ -370,6 +444,8 @@ export interface CodewordLookup {
  * is ~6× slower; the scores came out bit-identical on 2.6M tested entries), the rows copied by gatherRows.
  */
 export function nearestCodewordLookup(z: tf.Tensor2D, codebook: tf.Tensor2D): CodewordLookup {
+  assertTensor('z', z);
+  assertTensor('codebook', codebook);
   if (z.rank !== 2 || codebook.rank !== 2 || z.shape[1] !== codebook.shape[1]) {
     throw new RangeError(`nearestCodewordLookup: z must be [N, D] and codebook [K, D], got [${z.shape}] and [${codebook.shape}]`);
   }
@@ -408,6 +484,8 @@ export interface VectorQuantized {
 
 /** VQ-VAE quantiser (van den Oord et al. 2017) over the last axis of z, codebook [K, D]. */
 export function vectorQuantize(z: tf.Tensor, codebook: tf.Tensor2D): VectorQuantized {
+  assertTensor('z', z);
+  assertTensor('codebook', codebook, 2);
   const d = codebook.shape[1];
   if (z.shape[z.rank - 1] !== d) throw new RangeError(`vectorQuantize: z's last dimension must be ${d}, got shape [${z.shape}]`);
   const flat = tf.reshape(z, [-1, d]) as tf.Tensor2D;

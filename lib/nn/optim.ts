@@ -6,7 +6,8 @@
  * the update on every backend but wasm) and, on wasm, one fused pass per variable over the backend's heap
  * (lib/nn/fused-adam.ts), bit-identical to applyOps (test/unit/nn-train.test.ts) and several times faster.
  */
-import { assertInteger, assertNonNegative, assertPositive, assertInRange } from '../core/index.js';
+import { assertInteger, assertNonNegative, assertObject, assertPositive, assertInRange } from '../core/index.js';
+import { assertParams } from './check.js';
 import { tf } from './tf.js';
 import type { Params } from './layers.js';
 import { adamScalars, fusedAdamAvailable, fusedAdamUpdate } from './fused-adam.js';
@@ -45,6 +46,8 @@ export class Adam {
   private readonly v: Record<string, tf.Variable> = {};
 
   constructor(private readonly params: Params, opts: AdamOptions = {}) {
+    assertParams('params', params);
+    assertObject('options', opts);
     this.lr = opts.lr ?? 1e-3;
     this.beta1 = opts.beta1 ?? 0.9;
     this.beta2 = opts.beta2 ?? 0.999;
@@ -52,7 +55,7 @@ export class Adam {
     this.weightDecay = opts.weightDecay ?? 0;
     this.warmupSteps = opts.warmupSteps ?? 0;
     assertPositive('lr', this.lr);
-    assertInteger('warmupSteps', this.warmupSteps, 0);
+    assertInteger('warmupSteps', this.warmupSteps, 0, 1e9);
     assertInRange('beta1', this.beta1, 0, 0.999999);
     assertInRange('beta2', this.beta2, 0, 0.999999999);
     assertPositive('eps', this.eps);

@@ -5,6 +5,7 @@
  */
 import { tf } from './tf.js';
 import type { Params } from './layers.js';
+import { assertParams } from './check.js';
 import type { Adam } from './optim.js';
 
 /** A step function: runs `lossFn` (on the tape), updates the parameters, returns the loss value. */
@@ -15,6 +16,10 @@ export type TrainStep = (lossFn: () => tf.Scalar) => number;
  * unchanged and is returned as is: the caller decides whether that is an error (train() throws).
  */
 export function makeTrainStep(params: Params, adam: Adam): TrainStep {
+  assertParams('params', params);
+  if (adam === null || typeof adam !== 'object' || typeof adam.apply !== 'function') {
+    throw new TypeError('adam must be an Adam optimizer');
+  }
   const names = Object.keys(params);
   if (names.length === 0) throw new RangeError('params must hold at least one variable');
   const byVarName = new Map(names.map((k) => [params[k].name, k]));

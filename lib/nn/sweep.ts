@@ -15,7 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { assertInteger, cacheDir as defaultCacheDir, writeJsonAtomic } from '../core/index.js';
+import { assertInteger, assertString, cacheDir as defaultCacheDir, writeJsonAtomic } from '../core/index.js';
 import { codeVersion, projectRelative } from './code-version.js';
 import { configHash } from './hash.js';
 
@@ -45,6 +45,9 @@ type WorkerReply =
 
 /** The key of a sweep entry (its file is <cacheDir>/<key>.json). */
 export function sweepEntryKey(module: string, exportName: string, config: unknown, code: string): string {
+  assertString('module', module);
+  assertString('exportName', exportName);
+  assertString('code', code);
   return configHash({ module, exportName, config, code });
 }
 
@@ -62,7 +65,7 @@ export async function runSweep<C, R = unknown>(opts: SweepOptions<C>): Promise<S
   if (typeof opts.exportName !== 'string' || opts.exportName === '') throw new TypeError('exportName must be a non-empty string');
   if (!Array.isArray(opts.configs)) throw new TypeError('configs must be an array');
   const nWorkers = opts.workers ?? availableParallelism();
-  assertInteger('workers', nWorkers, 1);
+  assertInteger('workers', nWorkers, 1, 256);
   const dir = opts.cacheDir ?? defaultCacheDir('sweeps');
   const idModule = projectRelative(path);
   // Fresh, not memoised: the workers are new processes and load the files as they are now.

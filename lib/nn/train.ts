@@ -16,7 +16,8 @@
  */
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Rng, type RngState, assertInteger, writeJsonAtomic } from '../core/index.js';
+import { Rng, type RngState, assertFunction, assertInteger, assertObject, assertRng,
+  writeJsonAtomic } from '../core/index.js';
 import { tf } from './tf.js';
 import type { Params } from './layers.js';
 import { Adam, type AdamOptions } from './optim.js';
@@ -100,8 +101,14 @@ export interface CheckpointFile {
 
 const CKPT = 'checkpoint.json';
 
+/** The most steps one train() call may run. */
+export const MAX_TRAIN_STEPS = 1e8;
+
 export async function train(opts: TrainOptions): Promise<TrainResult> {
-  assertInteger('steps', opts.steps, 1);
+  assertObject('options', opts);
+  assertRng('rng', opts.rng);
+  assertFunction('lossFn', opts.lossFn);
+  assertInteger('steps', opts.steps, 1, MAX_TRAIN_STEPS);
   const every = opts.checkpointEvery ?? Math.max(1, Math.floor(opts.steps / 10));
   assertInteger('checkpointEvery', every, 1);
   const progressEvery = opts.progressEvery ?? 1;
@@ -171,6 +178,8 @@ export interface CheckpointIdentity {
 export function checkpointIdentity(
   opts: Pick<TrainOptions, 'config' | 'steps' | 'optimizer' | 'codeModule'>,
 ): CheckpointIdentity {
+  assertObject('options', opts);
+  assertInteger('steps', opts.steps, 1, MAX_TRAIN_STEPS);
   const base = { config: opts.config ?? null, steps: opts.steps, optimizer: opts.optimizer ?? {} };
   const cfgHash = configHash(base);
   if (opts.codeModule === undefined) return { configHash: cfgHash, code: null, hash: cfgHash };
@@ -291,6 +300,8 @@ async function writeCheckpoint(dir: string, ck: CheckpointFile, params: Params, 
 
 /** Progress callback drawing a one-line bar on stderr, only when stderr is a TTY (quiet in CI/logs/notebooks). */
 export function cliProgressBar(stream: NodeJS.WriteStream = process.stderr, width = 30): (p: TrainProgress) => void {
+  assertObject('stream', stream);
+  assertInteger('width', width, 1, 1000);
   if (!stream.isTTY) return () => {};
   return ({ step, total, loss, elapsedMs }) => {
     const done = Math.round((width * step) / total);

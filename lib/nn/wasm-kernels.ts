@@ -9,9 +9,12 @@
  * (the kernels' first form, kept as a portable second method). All are checked against the cpu backend's kernels
  * in test/unit/nn-wasm-kernels.test.ts.
  */
+import { MAX_ELEMENTS, assertInteger, assertObject, assertOneOf, assertSize, describe,
+  isNumericArray } from '../core/index.js';
 import { tf } from './tf.js';
 import { conv2dBackpropFilterWasm, conv2dBackpropInputWasm } from './kernels/wasm-conv.js';
 import { batchMatMulWasm } from './kernels/wasm-matmul.js';
+import { assertTensor } from './check.js';
 
 type TensorInfo = tf.TensorInfo;
 interface OutputBackend {
@@ -40,9 +43,33 @@ interface Conv2DBackpropFilterAttrs {
  * filter dyᵀ [Ho, Wo, N, Co], dilation = the forward stride; output [Ci, ≥kh, ≥kw, Co] → first kh×kw taps.
  * (Strided slices are ~50× slower than this on tfjs wasm, so the im2col-by-slices route loses.)
  */
+/** Strides (a number or [h, w]) and padding of a convolution's attributes, checked. */
+function checkConvAttrs(attrs: unknown, shapeKey: 'filterShape' | 'inputShape'): void {
+  assertObject('attrs', attrs);
+  const a = attrs as { strides: unknown; pad: unknown } & Record<string, unknown>;
+  const strides = Array.isArray(a.strides) ? a.strides : [a.strides, a.strides];
+  if (strides.length !== 2) {
+    throw new RangeError(`attrs.strides must be a number or [h, w], got ${describe(a.strides)}`);
+  }
+  strides.forEach((s, i) => assertInteger(`attrs.strides[${i}]`, s, 1, 64));
+  if (typeof a.pad === 'number') assertInteger('attrs.pad', a.pad, 0, 1024);
+  else if (typeof a.pad === 'string') assertOneOf('attrs.pad', a.pad, ['valid', 'same']);
+  else if (!Array.isArray(a.pad)) {
+    throw new TypeError(`attrs.pad must be 'valid', 'same', a number or explicit padding, got ${describe(a.pad)}`);
+  }
+  const shape = a[shapeKey];
+  if (!Array.isArray(shape) || shape.length !== 4) {
+    throw new TypeError(`attrs.${shapeKey} must be 4 sizes, got ${describe(shape)}`);
+  }
+  shape.forEach((d, i) => assertSize(`attrs.${shapeKey}[${i}]`, d, 1));
+}
+
 export function conv2dBackpropFilterOps(
   x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Conv2DBackpropFilterAttrs,
 ): tf.Tensor4D {
+  assertTensor('x', x, 4);
+  assertTensor('dy', dy, 4);
+  checkConvAttrs(attrs, 'filterShape');
   if (attrs.dataFormat !== undefined && attrs.dataFormat !== 'NHWC') {
     throw new RangeError(`Conv2DBackpropFilter: dataFormat must be NHWC, got ${attrs.dataFormat}`);
   }
@@ -81,6 +108,9 @@ function padOrCrop(x: tf.Tensor4D, top: number, bottom: number, left: number, ri
 export function conv2dBackpropInputOps(
   dy: tf.Tensor4D, filter: tf.Tensor4D, attrs: Conv2DBackpropInputAttrs,
 ): tf.Tensor4D {
+  assertTensor('dy', dy, 4);
+  assertTensor('filter', filter, 4);
+  checkConvAttrs(attrs, 'inputShape');
   if (attrs.dataFormat !== undefined && attrs.dataFormat !== 'NHWC') {
     throw new RangeError(`Conv2DBackpropInput: dataFormat must be NHWC, got ${attrs.dataFormat}`);
   }
@@ -111,12 +141,26 @@ export function unsortedSegmentSumJs(
   x: ArrayLike<number>, xShape: readonly number[], ids: ArrayLike<number>, numSegments: number,
   dtype: 'float32' | 'int32',
 ): Float32Array | Int32Array {
+  if (!isNumericArray(x)) throw new TypeError(`x must be a numeric array, got ${describe(x)}`);
+  if (!Array.isArray(xShape) || xShape.length === 0) {
+    throw new TypeError(`xShape must be a non-empty array of sizes, got ${describe(xShape)}`);
+  }
+  xShape.forEach((d, i) => assertSize(`xShape[${i}]`, d));
+  const size = xShape.reduce((a, b) => a * b, 1);
+  if (size !== x.length) throw new RangeError(`xShape [${xShape}] does not match x.length ${x.length}`);
+  if (!isNumericArray(ids)) throw new TypeError(`segmentIds must be a numeric array, got ${describe(ids)}`);
+  assertSize('numSegments', numSegments);
+  assertOneOf('dtype', dtype, ['float32', 'int32'] as const);
   const rows = xShape[0];
   const width = rows === 0 ? 0 : x.length / rows;
   if (ids.length !== rows) throw new RangeError(`segmentIds must have length ${rows} (x.shape[0]), got ${ids.length}`);
+  if (numSegments * width > MAX_ELEMENTS) {
+    throw new RangeError(`numSegments × row width = ${numSegments * width} is more than the limit of ${MAX_ELEMENTS}`);
+  }
   const out = dtype === 'int32' ? new Int32Array(numSegments * width) : new Float32Array(numSegments * width);
   for (let r = 0; r < rows; r++) {
     const s = ids[r];
+    if (!Number.isInteger(s)) throw new RangeError(`segmentIds[${r}] must be an integer, got ${s}`);
     if (s < 0 || s >= numSegments) continue;
     const src = r * width;
     const dst = s * width;

@@ -46,6 +46,9 @@ function writePair(path: string, bytes: Uint8Array, specs: tf.io.WeightsManifest
  */
 export async function saveWeights(path: string, source: Record<string, tf.Tensor> | tf.LayersModel, meta?: unknown): Promise<void> {
   if (typeof path !== 'string' || path === '') throw new TypeError('path must be a non-empty string');
+  if (source === null || typeof source !== 'object') {
+    throw new TypeError('source must be named tensors or a tf.LayersModel');
+  }
   if (source instanceof tf.LayersModel) {
     await source.save(tf.io.withSaveHandler(async (a) => {
       writePair(path, toBytes(a.weightData ?? new ArrayBuffer(0)), a.weightSpecs ?? [], { modelTopology: a.modelTopology, meta });
@@ -59,6 +62,8 @@ export async function saveWeights(path: string, source: Record<string, tf.Tensor
 }
 
 function readPair(path: string): { manifest: Manifest; data: ArrayBuffer } {
+  // a number would read a file descriptor
+  if (typeof path !== 'string' || path === '') throw new TypeError('path must be a non-empty string');
   const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
   if (manifest.format !== FORMAT) throw new RangeError(`${path}: not a ${FORMAT} manifest (format ${JSON.stringify(manifest.format)})`);
   const bytes = readFileSync(binaryPath(path));
@@ -78,6 +83,7 @@ export function loadWeights(path: string): { tensors: Record<string, tf.Tensor>;
 
 /** Assigns saved tensors into existing variables; every variable must be present with the same shape. */
 export function loadWeightsInto(path: string, vars: Record<string, tf.Variable>): unknown {
+  if (vars === null || typeof vars !== 'object') throw new TypeError('vars must be a record of tf.Variables');
   const { tensors, meta } = loadWeights(path);
   try {
     for (const [k, v] of Object.entries(vars)) {

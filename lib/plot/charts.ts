@@ -8,6 +8,7 @@
  * series in the order the paper lists them — the order of first appearance in the rows, which each
  * paper's figure code produces in the paper's order — never alphabetical. Only Vega-Lite v5 features are used.
  */
+import { assertInRange, assertObject, assertString } from '../core/index.js';
 import type { VegaLiteSpec } from './render.js';
 
 export interface Channel {
@@ -48,10 +49,33 @@ export interface LineChartOptions {
   height?: number;
 }
 
+/** Largest width or height of a chart (pixels). */
+const MAX_CHART_SIDE = 10_000;
+
+/** The options every chart shares: a title, channels with field names, sizes in (0, MAX_CHART_SIDE]. */
+function checkChart(o: { title: unknown; x: unknown; y: unknown; width?: unknown; height?: unknown }): void {
+  assertObject('options', o);
+  assertString('title', o.title);
+  for (const k of ['x', 'y'] as const) {
+    assertObject(k, o[k]);
+    assertString(`${k}.field`, (o[k] as Channel).field);
+  }
+  if (o.width !== undefined) assertInRange('width', o.width, 1, MAX_CHART_SIDE);
+  if (o.height !== undefined) assertInRange('height', o.height, 1, MAX_CHART_SIDE);
+}
+
+function checkSubtitle(subtitle: unknown): void {
+  if (subtitle === undefined) return;
+  if (Array.isArray(subtitle)) subtitle.forEach((s, i) => assertString(`subtitle[${i}]`, s));
+  else assertString('subtitle', subtitle);
+}
+
 const quote = (t: string): string => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /** A Vega-Lite legend `labelExpr` that shows `labels[value]` for each data value (other values unchanged). */
 export function labelExpr(labels: Readonly<Record<string, string>>): string {
+  assertObject('labels', labels);
+  for (const [k, v] of Object.entries(labels)) assertString(`labels.${k}`, v);
   return Object.entries(labels).reduceRight(
     (rest, [key, label]) => `datum.label === ${quote(key)} ? ${quote(label)} : ${rest}`, 'datum.label');
 }
@@ -74,10 +98,14 @@ export const DASH_LEGEND = {
 } as const;
 
 export function titleBlock(title: string, subtitle?: string | string[]): Record<string, unknown> {
+  assertString('title', title);
+  checkSubtitle(subtitle);
   return subtitle ? { text: title, subtitle } : { text: title };
 }
 
 export function lineChart(o: LineChartOptions): VegaLiteSpec {
+  checkChart(o);
+  if (o.band?.opacity !== undefined) assertInRange('opacity', o.band.opacity, 0, 1);
   const x = encodeChannel(o.x, 'quantitative');
   const y = encodeChannel(o.y, 'quantitative');
   // Without markers the colour legend shows line segments, as the curves are drawn.
@@ -131,6 +159,7 @@ export interface BarChartOptions {
 
 /** Bar chart (histograms, per-block importance …). With a colour, the bars of one x stand side by side. */
 export function barChart(o: BarChartOptions): VegaLiteSpec {
+  checkChart(o);
   const encoding: Record<string, unknown> = { x: encodeChannel(o.x, 'ordinal'), y: encodeChannel(o.y, 'quantitative') };
   if (o.color) {
     encoding.color = encodeChannel(o.color, 'nominal');
@@ -141,6 +170,8 @@ export function barChart(o: BarChartOptions): VegaLiteSpec {
 
 /** Side-by-side panels sharing nothing: `hconcat` of specs (each keeps its own title). */
 export function panels(title: string, specs: VegaLiteSpec[], subtitle?: string | string[]): VegaLiteSpec {
+  if (!Array.isArray(specs)) throw new TypeError('specs must be an array of Vega-Lite specs');
+  specs.forEach((s, i) => assertObject(`specs[${i}]`, s));
   return { title: titleBlock(title, subtitle), hconcat: specs.map(({ title: t, ...rest }) => ({ ...rest, title: t })) };
 }
 
@@ -153,6 +184,8 @@ const SERIES_CHANNELS = ['color', 'fill', 'stroke', 'strokeDash', 'shape', 'xOff
  * explicit domain also keeps a band's `fill` and its line's `color` on the same colours. Returns a new spec.
  */
 export function seriesOrder(spec: VegaLiteSpec, rows: readonly Record<string, unknown>[]): VegaLiteSpec {
+  assertObject('spec', spec);
+  if (!Array.isArray(rows)) throw new TypeError('rows must be an array of row objects');
   const firstSeen = new Map<string, unknown[]>();
   const valuesOf = (field: string): unknown[] => {
     let v = firstSeen.get(field);

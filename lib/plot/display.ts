@@ -10,6 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { assertObject, assertString } from '../core/index.js';
 import { FONT_FAMILY } from './render.js';
 
 export type MimeBundle = Record<string, string | Record<string, unknown>>;
@@ -90,6 +91,9 @@ export function withPngFallback(
 
 /** Display a MIME bundle; with a displayId, later calls with the same id replace it in place. */
 export function displayBundle(data: MimeBundle, displayId?: string, update = false): boolean {
+  assertObject('data', data);
+  if (displayId !== undefined) assertString('displayId', displayId);
+  if (typeof update !== 'boolean') throw new TypeError(`update must be true or false, got ${String(update)}`);
   const hook = kernelHook();
   if (!hook) return false;
   const sent = withPngFallback(data);
@@ -98,9 +102,11 @@ export function displayBundle(data: MimeBundle, displayId?: string, update = fal
 }
 
 export function showHtml(html: string): boolean {
+  assertString('html', html);
   return displayBundle({ 'text/html': html, 'text/plain': html.replace(/<[^>]+>/g, '') });
 }
 
 export function showMarkdown(md: string): boolean {
+  assertString('md', md);
   return displayBundle({ 'text/markdown': md, 'text/plain': md });
 }

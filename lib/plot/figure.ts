@@ -1,5 +1,5 @@
 /** Figures: one call writes `<paper>/<id>.vl.json|.svg|.png|.csv` atomically and returns the SVG for display. */
-import { writeFileAtomic } from '../core/index.js';
+import { assertObject, writeFileAtomic } from '../core/index.js';
 import { jsonSafeRows, toCsv, type Row } from './csv.js';
 import { displayBundle } from './display.js';
 import { outputPath } from './output.js';
@@ -20,6 +20,7 @@ export interface SavedFigure {
  * series in the rows' order (charts.ts seriesOrder) and the workbook's figure style (render.ts withDefaults).
  */
 export function inlineData(spec: VegaLiteSpec, rows: readonly Row[]): VegaLiteSpec {
+  assertObject('spec', spec);
   const values = jsonSafeRows(rows);
   return withDefaults({ ...seriesOrder(spec, values), data: { values } });
 }
@@ -48,6 +49,7 @@ export async function saveFigure(paper: string, id: string, spec: VegaLiteSpec, 
  * picks it) and plain text. Accepts a saved figure or a bare spec (rendered on the fly).
  */
 export async function show(figure: SavedFigure | VegaLiteSpec, rows?: readonly Row[]): Promise<void> {
+  assertObject('figure', figure);
   let spec: VegaLiteSpec;
   let svg: string;
   if (isSaved(figure)) {

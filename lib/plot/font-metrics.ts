@@ -12,6 +12,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { assertObject, assertOneOf, assertPositive, assertString } from '../core/index.js';
 
 /** Advance widths of one font: `advance(codePoint)` in units of the em (1 = the font size). */
 export interface FontMetrics {
@@ -118,6 +119,7 @@ const loaded = new Map<FontStyle, FontMetrics | null>();
 
 /** The metrics of DejaVu Sans in one style, or null when the font is not installed. */
 export function dejaVuMetrics(style: FontStyle = 'regular'): FontMetrics | null {
+  assertOneOf('style', style, Object.keys(FONT_FILES) as FontStyle[]);
   if (!loaded.has(style)) {
     const path = join(FONT_DIR, FONT_FILES[style]);
     loaded.set(style, existsSync(path) ? parseFontMetrics(readFileSync(path)) : null);
@@ -127,6 +129,9 @@ export function dejaVuMetrics(style: FontStyle = 'regular'): FontMetrics | null 
 
 /** Width in pixels of one line of text at `fontSize` px, or null when the font is not installed. */
 export function textWidth(text: string, fontSize: number, o: { bold?: boolean; italic?: boolean } = {}): number | null {
+  assertString('text', text);
+  assertPositive('fontSize', fontSize);
+  assertObject('options', o);
   const style: FontStyle = o.bold ? (o.italic ? 'boldItalic' : 'bold') : o.italic ? 'italic' : 'regular';
   const m = dejaVuMetrics(style);
   if (!m) return null;

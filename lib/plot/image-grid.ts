@@ -6,7 +6,8 @@
  * say what each row and column is.
  */
 import { deflateSync } from 'node:zlib';
-import { assertInteger, assertOneOf } from '../core/index.js';
+import { MAX_ELEMENTS, assertInRange, assertInteger, assertObject, assertOneOf, assertSize, describe,
+  isNumericArray } from '../core/index.js';
 import { textWidth } from './font-metrics.js';
 import { FONT_FAMILY, svgToPngSync } from './render.js';
 
@@ -22,6 +23,7 @@ const CRC_TABLE = (() => {
 
 /** CRC-32 (ISO 3309, as PNG chunks use it). */
 export function crc32(bytes: Uint8Array): number {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`bytes must be a Uint8Array, got ${describe(bytes)}`);
   let c = 0xffffffff;
   for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
@@ -41,8 +43,9 @@ export const PNG_SIGNATURE = Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]);
 
 /** Encodes 8-bit pixels (row-major, interleaved; channels 1 = grey, 3 = RGB) as a PNG file. */
 export function encodePng(pixels: Uint8Array, width: number, height: number, channels: 1 | 3): Uint8Array {
-  assertInteger('width', width, 1);
-  assertInteger('height', height, 1);
+  if (!(pixels instanceof Uint8Array)) throw new TypeError(`pixels must be a Uint8Array, got ${describe(pixels)}`);
+  assertSize('width', width, 1);
+  assertSize('height', height, 1);
   assertOneOf('channels', channels, [1, 3]);
   if (pixels.length !== width * height * channels) {
     throw new RangeError(`pixels must hold width·height·channels = ${width * height * channels} bytes, got ${pixels.length}`);
@@ -96,20 +99,35 @@ export interface RenderedGrid {
 
 /** Renders a grid of grey or RGB images into one PNG (and an SVG wrapping it). */
 export function renderImageGrid(o: ImageGridOptions): RenderedGrid {
+  assertObject('options', o);
   const { width: w, height: h, channels: ch } = o;
-  assertInteger('width', w, 1);
-  assertInteger('height', h, 1);
+  assertSize('width', w, 1);
+  assertSize('height', h, 1);
   assertOneOf('channels', ch, [1, 3]);
   const scale = o.scale ?? 2;
   const gap = o.gap ?? 2;
   assertInteger('scale', scale, 1, 64);
   assertInteger('gap', gap, 0, 1000);
+  if (o.background !== undefined) assertInRange('background', o.background, 0, 1);
+  const grid: unknown = o.images;
+  if (!Array.isArray(grid) || !grid.every((r: unknown) => Array.isArray(r))) {
+    throw new TypeError('images must be an array of rows (arrays) of images');
+  }
+  (grid as unknown[][]).forEach((row, r) => row.forEach((img, c) => {
+    if (!isNumericArray(img)) throw new TypeError(`images[${r}][${c}] must be a numeric array, got ${describe(img)}`);
+    for (let i = 0; i < img.length; i++) {
+      if (!Number.isFinite(img[i])) throw new RangeError(`images[${r}][${c}][${i}] must be finite, got ${img[i]}`);
+    }
+  }));
   const rows = o.images.length;
   if (rows === 0) throw new RangeError('images must hold at least one row');
   const cols = Math.max(...o.images.map((r) => r.length));
   if (cols === 0) throw new RangeError('images rows must hold at least one image');
   const W = cols * w * scale + (cols + 1) * gap;
   const H = rows * h * scale + (rows + 1) * gap;
+  if (W * H * ch > MAX_ELEMENTS) {
+    throw new RangeError(`the grid (width ${W} × height ${H}) is more than the limit of ${MAX_ELEMENTS} values`);
+  }
   const bg = Math.round(255 * Math.min(1, Math.max(0, o.background ?? 1)));
   const px = new Uint8Array(W * H * ch).fill(bg);
   o.images.forEach((row, r) => {
@@ -150,6 +168,9 @@ const widthOf = (t: string, size = LABEL_SIZE, bold = false): number => textWidt
 
 /** Greedy word wrap of a label into lines no wider than `max` px (a word wider than `max` gets a line of its own). */
 export function wrapLabel(text: string, max: number, size = LABEL_SIZE): string[] {
+  if (typeof text !== 'string') throw new TypeError(`text must be a string, got ${describe(text)}`);
+  assertInRange('max', max, 1, 1e6);
+  assertInRange('size', size, 1, 1000);
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/).filter(Boolean)) {

@@ -23,7 +23,9 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /** Write `paper`'s outputs into `dir` (a run's staging folder) instead of `<root>/<paper>`; null: back to the root. */
 export function setPaperOutputDir(paper: string, dir: string | null): void {
-  if (!ID.test(paper)) throw new RangeError(`paper must be a simple name like "zepe", got ${JSON.stringify(paper)}`);
+  if (typeof paper !== 'string' || !ID.test(paper)) {
+    throw new RangeError(`paper must be a simple name like "zepe", got ${JSON.stringify(paper)}`);
+  }
   if (dir === null) paperDirs.delete(paper);
   else if (typeof dir === 'string' && dir.length > 0) paperDirs.set(paper, resolve(dir));
   else throw new RangeError(`dir must be a non-empty path or null, got ${String(dir)}`);
@@ -31,11 +33,18 @@ export function setPaperOutputDir(paper: string, dir: string | null): void {
 
 /** The folder `paper`'s outputs are written to now. */
 export function paperOutputDir(paper: string): string {
-  if (!ID.test(paper)) throw new RangeError(`paper must be a simple name like "zepe", got ${JSON.stringify(paper)}`);
+  if (typeof paper !== 'string' || !ID.test(paper)) {
+    throw new RangeError(`paper must be a simple name like "zepe", got ${JSON.stringify(paper)}`);
+  }
   return paperDirs.get(paper) ?? join(outputRoot(), paper);
 }
 
 export function outputPath(paper: string, id: string, ext: string): string {
-  if (!ID.test(id)) throw new RangeError(`id must be a simple name like "fig1", got ${JSON.stringify(id)}`);
+  if (typeof ext !== 'string' || !/^[a-z0-9]+(\.[a-z0-9]+)?$/.test(ext)) {
+    throw new RangeError(`ext must be a file extension like "png" or "vl.json", got ${JSON.stringify(ext)}`);
+  }
+  if (typeof id !== 'string' || !ID.test(id)) {
+    throw new RangeError(`id must be a simple name like "fig1", got ${JSON.stringify(id)}`);
+  }
   return join(paperOutputDir(paper), `${id}.${ext}`);
 }

@@ -11,6 +11,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { assertInRange, assertObject, assertString } from '../core/index.js';
 import { FONT_DIR, vegaTextWidth, type TextItem } from './font-metrics.js';
 
 const require = createRequire(import.meta.url);
@@ -65,7 +66,11 @@ export const DEFAULT_CONFIG = {
   header: { labelLimit: 0, titleLimit: 0 },
 } as const;
 
+/** Largest PNG zoom factor of svgToPng. */
+const MAX_PNG_SCALE = 16;
+
 export function withDefaults(spec: VegaLiteSpec): VegaLiteSpec {
+  assertObject('spec', spec);
   const own = (spec.config as Record<string, unknown> | undefined) ?? {};
   const config: Record<string, unknown> = { ...DEFAULT_CONFIG, ...own };
   for (const key of ['axis', 'legend', 'title', 'header', 'view'] as const) {
@@ -91,6 +96,8 @@ export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {
 
 /** svgToPng without a promise (resvg is a native CommonJS module, loaded with require). */
 export function svgToPngSync(svg: string, scale = 2): Uint8Array {
+  assertString('svg', svg);
+  assertInRange('scale', scale, Number.MIN_VALUE, MAX_PNG_SCALE); // resvg aborts the process on a NaN zoom
   const { Resvg } = require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
   const fontDirs = existsSync(FONT_DIR) ? [FONT_DIR] : [];
   const resvg = new Resvg(svg, {

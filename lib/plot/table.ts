@@ -1,5 +1,5 @@
 /** Tables: CSV + Markdown on disk, an HTML table in the notebook. Accepts rows or a danfo DataFrame. */
-import { writeFileAtomic } from '../core/index.js';
+import { assertObject, writeFileAtomic } from '../core/index.js';
 import { columnsOf, toCsv, toHtmlTable, toMarkdown, type Row } from './csv.js';
 import { displayBundle } from './display.js';
 import { outputPath } from './output.js';
@@ -20,6 +20,7 @@ export interface SavedTable {
 
 export function rowsOf(frame: FrameLike | readonly Row[]): Row[] {
   if (Array.isArray(frame)) return frame.map((r) => ({ ...(r as Row) }));
+  assertObject('frame', frame);
   const f = frame as FrameLike;
   if (!Array.isArray(f.columns) || !Array.isArray(f.values)) {
     throw new TypeError('frame must be an array of row objects or a danfo DataFrame (with columns and values)');
@@ -34,7 +35,11 @@ export function rowsOf(frame: FrameLike | readonly Row[]): Row[] {
 
 export async function saveTable(paper: string, id: string, frame: FrameLike | readonly Row[], opts: { digits?: number; caption?: string } = {}): Promise<SavedTable> {
   const rows = rowsOf(frame);
-  if (rows.length === 0) throw new RangeError(`table ${paper}/${id} has no rows`);
+  if (rows.length === 0) throw new RangeError(`frame must hold at least one row (table ${paper}/${id})`);
+  assertObject('options', opts);
+  if (opts.caption !== undefined && typeof opts.caption !== 'string') {
+    throw new TypeError(`caption must be a string, got ${typeof opts.caption}`);
+  }
   const cols = columnsOf(rows);
   const files = { csv: outputPath(paper, id, 'csv'), markdown: outputPath(paper, id, 'md') };
   const csv = toCsv(rows, cols);
@@ -45,6 +50,8 @@ export async function saveTable(paper: string, id: string, frame: FrameLike | re
 }
 
 export function showTable(table: SavedTable | readonly Row[], opts: { digits?: number; caption?: string } = {}): void {
+  if (!Array.isArray(table)) assertObject('table', table);
+  assertObject('options', opts);
   const rows = Array.isArray(table) ? (table as Row[]) : (table as SavedTable).rows;
   const md = toMarkdown(rows, columnsOf(rows), opts.digits ?? 4);
   displayBundle({ 'text/html': toHtmlTable(rows, columnsOf(rows), opts.digits ?? 4, opts.caption), 'text/plain': md });

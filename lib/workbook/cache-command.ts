@@ -33,6 +33,16 @@ function size(bytes: number): string {
 
 /** The entries as an aligned text table (paths relative to the cache root). */
 export function formatCacheTable(entries: readonly CacheEntry[], root: string): string {
+  if (!Array.isArray(entries)) throw new TypeError('entries must be an array of cache entries (listCacheEntries)');
+  entries.forEach((e, i) => {
+    if (e === null || typeof e !== 'object' || typeof e.path !== 'string') {
+      throw new TypeError(`entries[${i}] must be a cache entry`);
+    }
+    if (!Number.isFinite(e.bytes) || e.bytes < 0) {
+      throw new RangeError(`entries[${i}].bytes must be a size >= 0, got ${e.bytes}`);
+    }
+  });
+  if (typeof root !== 'string') throw new TypeError('root must be the cache folder (a path)');
   const head = ['paper', 'kind', 'config', 'code', 'status', 'size', 'date', 'entry'];
   const rows = entries.map((e) => [
     e.paper, e.kind, e.configHash?.slice(0, 12) ?? '-', e.code?.slice(0, 12) ?? 'none',

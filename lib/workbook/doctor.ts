@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { projectRoot } from '../core/index.js';
+import { assertFunction, assertObject, describe, projectRoot } from '../core/index.js';
 import { NOTEBOOK_FIX, serverVersion } from './notebook-server.js';
 import { CHROMIUM_FIX, ensureKernelspec, findChromium, findJupyterPython, JUPYTER_FIX, tslabBinary } from './toolchain.js';
 
@@ -135,7 +135,19 @@ export async function runChecks(): Promise<Check[]> {
   ];
 }
 
+function checkChecks(checks: unknown): asserts checks is Check[] {
+  if (!Array.isArray(checks)) throw new TypeError(`checks must be an array of doctor checks, got ${describe(checks)}`);
+  checks.forEach((c: unknown, i) => {
+    assertObject(`checks[${i}]`, c);
+    const x = c as Check;
+    if (typeof x.name !== 'string' || typeof x.ok !== 'boolean') {
+      throw new TypeError(`checks[${i}] must be a Check { name, ok, detail, required }`);
+    }
+  });
+}
+
 export function formatChecks(checks: Check[]): string {
+  checkChecks(checks);
   const lines = checks.map((c) => {
     const mark = c.ok ? 'ok  ' : c.required ? 'FAIL' : 'warn';
     return `[${mark}] ${c.name}: ${c.detail}${!c.ok && c.fix ? `\n         fix: ${c.fix}` : ''}`;
@@ -147,6 +159,8 @@ const isRoot = () => typeof process.getuid === 'function' && process.getuid() ==
 
 /** Install what can be installed: Debian packages (as root), then data caches that lib/data can build. */
 export async function fixProblems(checks: Check[], log: (s: string) => void = console.log): Promise<void> {
+  checkChecks(checks);
+  assertFunction('log', log);
   const broken = checks.filter((c) => !c.ok && c.fix);
   if (broken.length === 0) return;
   if (broken.some((c) => c.fix?.startsWith('apt-get'))) {

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
-import { projectRoot } from '../core/index.js';
+import { assertOneOf, assertString, describe, projectRoot } from '../core/index.js';
 import { PAPER_INCHES, withBrowserPage, type Page, type PaperSize } from './browser.js';
 import { titlePageFor } from './export-meta.js';
 import { readNotebook } from './notebook.js';
@@ -46,6 +46,8 @@ export interface ExportOptions {
  * notebook); without it, build/<profile>/notebooks and build/<profile>/export.
  */
 export function exportLocations(profile: Profile, out?: string): { executedDir: string; exportDir: string } {
+  assertOneOf('profile', profile, ['quick', 'full']);
+  if (out !== undefined) assertString('out', out);
   if (out) return { executedDir: resolve(out), exportDir: resolve(out) };
   const base = join(projectRoot(), 'build', profile);
   return { executedDir: join(base, 'notebooks'), exportDir: join(base, 'export') };
@@ -69,6 +71,8 @@ function checkPaper(paper: string): PaperSize {
 }
 
 export async function exportHtml(notebook: string, outDir: string, opts: ExportOptions = {}): Promise<string> {
+  assertString('notebook', notebook);
+  assertString('outDir', outDir);
   const py = requireJupyterPython();
   const paper = checkPaper(opts.paper ?? 'a4');
   mkdirSync(outDir, { recursive: true });
@@ -251,6 +255,8 @@ export async function fitToPage(page: Page, paper: PaperSize): Promise<Overflow[
 }
 
 export async function htmlToPdf(html: string, pdf: string, opts: Pick<ExportOptions, 'paper'> = {}): Promise<string> {
+  assertString('html', html);
+  assertString('pdf', pdf);
   const paper = checkPaper(opts.paper ?? 'a4');
   const target = resolve(pdf);
   mkdirSync(dirname(target), { recursive: true });
@@ -272,8 +278,13 @@ export async function htmlToPdf(html: string, pdf: string, opts: Pick<ExportOpti
 
 /** A screenshot of the top of the page (`size` = "width,height" in CSS px), taken once MathJax has typeset it. */
 export async function screenshot(html: string, png: string, size = '1200,1600'): Promise<string> {
+  assertString('html', html);
+  assertString('png', png);
+  const m = typeof size === 'string' ? /^(\d{1,5}),(\d{1,5})$/.exec(size) : null;
+  if (!m || [m[1], m[2]].some((v) => Number(v) < 1 || Number(v) > 16384)) {
+    throw new RangeError(`size must be "width,height" in pixels (1..16384), got ${describe(size)}`);
+  }
   const [w, h] = size.split(',').map(Number);
-  if (!(w > 0 && h > 0)) throw new RangeError(`size must be "width,height" in pixels, got ${JSON.stringify(size)}`);
   const target = resolve(png);
   mkdirSync(dirname(target), { recursive: true });
   await withIsolatedPage(html, (url) =>
@@ -290,6 +301,12 @@ export async function screenshot(html: string, png: string, size = '1200,1600'):
 export async function exportNotebook(
   notebook: string, formats: readonly ExportFormat[], outDir: string, opts: ExportOptions = {},
 ): Promise<Record<ExportFormat, string | undefined>> {
+  assertString('notebook', notebook);
+  if (!Array.isArray(formats)) {
+    throw new TypeError(`formats must be an array of ${EXPORT_FORMATS.join(', ')}, got ${describe(formats)}`);
+  }
+  formats.forEach((f, i) => assertOneOf(`formats[${i}]`, f, EXPORT_FORMATS));
+  assertString('outDir', outDir);
   const html = await exportHtml(notebook, outDir, opts);
   const result: Record<ExportFormat, string | undefined> = { html, pdf: undefined };
   if (formats.includes('pdf')) {

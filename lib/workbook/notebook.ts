@@ -1,6 +1,6 @@
 /** Reading, parameterising and cleaning .ipynb files (papermill's conventions, without papermill). */
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../core/index.js';
+import { assertObject, assertString, describe, writeFileAtomic } from '../core/index.js';
 
 export interface NotebookCell {
   cell_type: 'code' | 'markdown' | 'raw';
@@ -46,7 +46,18 @@ export interface WorkbookMetadata {
 
 export type ParamValue = string | number | boolean | null | ParamValue[] | { [k: string]: ParamValue };
 
+/** Throws unless `nb` looks like an nbformat-4 notebook (an object with a cells array). */
+export function checkNotebook(nb: unknown): asserts nb is Notebook {
+  assertObject('nb', nb);
+  const n = nb as Notebook;
+  if (!Array.isArray(n.cells)) {
+    throw new TypeError(`nb must be an nbformat-4 notebook (with a cells array), got cells ${describe(n.cells)}`);
+  }
+  if (n.metadata !== undefined) assertObject('nb.metadata', n.metadata);
+}
+
 export function readNotebook(path: string): Notebook {
+  assertString('path', path); // a number would read a file descriptor
   let nb: unknown;
   try {
     nb = JSON.parse(readFileSync(path, 'utf8'));
@@ -59,6 +70,8 @@ export function readNotebook(path: string): Notebook {
 }
 
 export function writeNotebook(path: string, nb: Notebook): void {
+  assertString('path', path);
+  checkNotebook(nb);
   writeFileAtomic(path, JSON.stringify(nb, null, 1) + '\n');
 }
 
@@ -68,6 +81,7 @@ const DECL = /^\s*(?:export\s+)?(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=
 
 /** The defaults declared in the cell tagged `parameters`: name → literal source text. */
 export function declaredParameters(nb: Notebook): { index: number; names: Map<string, string> } {
+  checkNotebook(nb);
   const index = nb.cells.findIndex((c) => c.cell_type === 'code' && c.metadata.tags?.includes('parameters'));
   const names = new Map<string, string>();
   if (index < 0) return { index, names };
@@ -88,6 +102,7 @@ function literalKind(src: string): 'number' | 'string' | 'boolean' | 'other' {
 
 /** Parse `--param key=value`: JSON when it parses (numbers, booleans, arrays), else a string. */
 export function parseParam(arg: string): [string, ParamValue] {
+  if (typeof arg !== 'string') throw new TypeError(`--param must be a string key=value, got ${describe(arg)}`);
   const eq = arg.indexOf('=');
   if (eq <= 0) throw new RangeError(`--param must look like key=value (e.g. --param seed=7), got ${JSON.stringify(arg)}`);
   const key = arg.slice(0, eq).trim();
@@ -102,6 +117,9 @@ export function parseParam(arg: string): [string, ParamValue] {
 
 /** Check values against the declared defaults: unknown names and kind mismatches are errors that list what is allowed. */
 export function validateParameters(nbName: string, nb: Notebook, params: Record<string, ParamValue>): void {
+  assertString('nbName', nbName);
+  checkNotebook(nb);
+  assertObject('params', params);
   const { index, names } = declaredParameters(nb);
   const keys = Object.keys(params);
   if (keys.length === 0) return;
@@ -137,6 +155,12 @@ function tsLiteral(v: ParamValue): string {
  * and record the values in the notebook's metadata. tslab accepts a later `const` redeclaring an earlier one.
  */
 export function injectParameters(nb: Notebook, params: Record<string, ParamValue>, profile: string): Notebook {
+  checkNotebook(nb);
+  assertObject('params', params);
+  for (const [k, v] of Object.entries(params)) {
+    if (typeof v === 'number' && Number.isNaN(v)) throw new RangeError(`params.${k} is NaN`);
+  }
+  assertString('profile', profile);
   const out: Notebook = structuredClone(nb);
   out.cells = out.cells.filter((c) => !c.metadata.tags?.includes('injected-parameters'));
   const { index } = declaredParameters(out);
@@ -159,6 +183,7 @@ export function injectParameters(nb: Notebook, params: Record<string, ParamValue
 
 /** Drop outputs, execution counts and per-cell execution timing: what a committed notebook looks like. */
 export function clearOutputs(nb: Notebook): Notebook {
+  checkNotebook(nb);
   const out: Notebook = structuredClone(nb);
   for (const c of out.cells) {
     if (c.cell_type === 'code') {
@@ -179,6 +204,7 @@ export function stripTiming(nb: Notebook): Notebook {
 }
 
 export function hasOutputs(nb: Notebook): boolean {
+  checkNotebook(nb);
   return nb.cells.some((c) => c.cell_type === 'code' && ((c.outputs?.length ?? 0) > 0 || (c.execution_count ?? null) !== null));
 }
 

@@ -37,10 +37,28 @@ export interface LockHolder {
 /** A second run on an output folder that another live run holds. */
 export class OutputLockedError extends Error {
   constructor(readonly folder: string, readonly lockFile: string, readonly holder: LockHolder) {
+    if (typeof folder !== 'string' || typeof lockFile !== 'string') {
+      throw new TypeError('folder and lockFile must be paths');
+    }
+    if (holder === null || typeof holder !== 'object' || !Number.isSafeInteger(holder.pid)) {
+      throw new TypeError('holder must be a LockHolder { pid, since, command, staging }');
+    }
     const who = `pid ${holder.pid} (${holder.command || 'unknown command'}, since ${holder.since})`;
     super(`${folder} is being written by another run: ${who}. Wait for it to finish or stop it (kill ${holder.pid}); `
       + `if pid ${holder.pid} is not a workbook run, delete ${lockFile}.`);
     this.name = 'OutputLockedError';
+  }
+}
+
+/** The largest process id (Linux's pid_max limit, 2^22). */
+const PID_MAX = 4194304;
+
+function checkRootPaper(root: unknown, paper: unknown): void {
+  if (typeof paper !== 'string' || !NAME.test(paper)) {
+    throw new RangeError(`paper must be a simple name like "zepe", got ${JSON.stringify(paper)}`);
+  }
+  if (typeof root !== 'string' || root === '') {
+    throw new RangeError(`root must be a non-empty path, got ${JSON.stringify(root)}`);
   }
 }
 
@@ -79,6 +97,7 @@ export function holderAlive(h: Pick<LockHolder, 'pid' | 'startTicks'>): boolean 
 
 /** The lock's holder, or null when there is no lock; a lock that cannot be read counts as stale (pid 0). */
 export function readLock(root: string, paper: string): LockHolder | null {
+  checkRootPaper(root, paper);
   const file = lockFileFor(root, paper);
   let text: string;
   try {
@@ -164,12 +183,9 @@ export interface BeginOutputOptions {
  * another live process holds the lock.
  */
 export function beginOutput(root: string, paper: string, opts: BeginOutputOptions = {}): OutputTransaction {
-  if (typeof paper !== 'string' || !NAME.test(paper)) {
-    throw new RangeError(`paper must be a simple name like "zepe", got ${JSON.stringify(paper)}`);
-  }
-  if (typeof root !== 'string' || root === '') {
-    throw new RangeError(`root must be a non-empty path, got ${JSON.stringify(root)}`);
-  }
+  checkRootPaper(root, paper);
+  if (opts === null || typeof opts !== 'object') throw new TypeError('options must be an object');
+  if (opts.notify !== undefined && typeof opts.notify !== 'function') throw new TypeError('notify must be a function');
   const notify = opts.notify ?? ((m: string) => process.stderr.write(`${m}\n`));
   const dir = resolve(root);
   mkdirSync(dir, { recursive: true });
@@ -221,6 +237,10 @@ export function beginOutput(root: string, paper: string, opts: BeginOutputOption
  * started by `workbook run` writes there; the runner commits), else null.
  */
 export function joinOutput(root: string, paper: string, ownerPid: number): { staging: string; final: string } | null {
+  checkRootPaper(root, paper);
+  if (typeof ownerPid !== 'number' || !Number.isInteger(ownerPid) || ownerPid < 1 || ownerPid > PID_MAX) {
+    throw new RangeError(`ownerPid must be a process id, an integer in 1..${PID_MAX}, got ${String(ownerPid)}`);
+  }
   const h = readLock(root, paper);
   if (!h || h.pid !== ownerPid || !holderAlive(h) || !existsSync(h.staging)) return null;
   return { staging: h.staging, final: join(resolve(root), paper) };

@@ -3,6 +3,7 @@
  * On a terminal: a bar on stderr. Elsewhere (CI logs, tests): a line every 10%.
  */
 import { randomBytes } from 'node:crypto';
+import { assertFiniteNumber, assertObject, assertString } from '../core/index.js';
 import { displayBundle, inNotebook } from '../plot/display.js';
 
 export interface Progress {
@@ -28,8 +29,27 @@ function formatLine(label: string, count: number, total: number, started: number
   return { text: `${label}: ${count}/${total} (${(frac * 100).toFixed(0)}%) ${elapsed.toFixed(1)} s${eTxt}${status ? ` — ${status}` : ''}`, frac };
 }
 
+/** The label and options of a progress display, checked. */
+function checkProgressOptions(label: unknown, opts: unknown): void {
+  assertString('label', label);
+  assertObject('options', opts);
+  const o = opts as ProgressOptions;
+  if (o.throttleMs !== undefined) {
+    assertFiniteNumber('throttleMs', o.throttleMs);
+    if (o.throttleMs < 0) throw new RangeError(`throttleMs must be >= 0, got ${o.throttleMs}`);
+  }
+  const s = o.stream as unknown;
+  const writable = s !== null && typeof s === 'object' && typeof (s as { write?: unknown }).write === 'function';
+  if (s !== undefined && !writable) {
+    throw new TypeError('stream must be a writable stream (e.g. process.stderr)');
+  }
+}
+
 export function progress(total: number, label = 'progress', opts: ProgressOptions = {}): Progress {
-  if (!Number.isInteger(total) || total < 0) throw new RangeError(`total must be an integer >= 0, got ${total}`);
+  if (typeof total !== 'number' || !Number.isInteger(total) || total < 0) {
+    throw new RangeError(`total must be an integer >= 0, got ${String(total)}`);
+  }
+  checkProgressOptions(label, opts);
   const started = Date.now();
   const throttle = opts.throttleMs ?? 250;
   const stream = opts.stream ?? process.stderr;
@@ -90,6 +110,7 @@ export interface StepReport {
  * when the stage first reports, showing the step and the current loss.
  */
 export function stageProgress(label: string, opts: ProgressOptions = {}): (stage: string, report?: StepReport) => void {
+  checkProgressOptions(label, opts);
   let current: { stage: string; bar: Progress; total: number } | null = null;
   return (stage, report) => {
     if (!report) return;

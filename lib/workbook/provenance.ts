@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { projectRoot } from '../core/index.js';
+import { MAX_SEED, assertInteger, assertObject, assertString, projectRoot } from '../core/index.js';
 import { FIGURE_STYLE } from '../plot/render.js';
 
 export interface Provenance {
@@ -62,6 +62,11 @@ export function packageVersions(): Record<string, string> {
 }
 
 export function collectProvenance(p: { profile: string; parameters: Record<string, unknown>; seed: number | null; backend: string }): Provenance {
+  assertObject('p', p);
+  assertString('profile', p.profile);
+  assertObject('parameters', p.parameters);
+  if (p.seed !== null) assertInteger('seed', p.seed, 0, MAX_SEED);
+  assertString('backend', p.backend);
   return {
     ...gitState(),
     ...p,

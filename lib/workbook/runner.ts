@@ -11,14 +11,16 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { execa } from 'execa';
-import { projectRoot } from '../core/index.js';
+import { assertObject, assertOneOf, assertString, projectRoot } from '../core/index.js';
 import {
-  declaredParameters, injectParameters, outputText, readNotebook, sourceOf, stripTiming, validateParameters, writeNotebook,
+  checkNotebook, declaredParameters, injectParameters, outputText, readNotebook, sourceOf, stripTiming,
+    validateParameters, writeNotebook,
   type Notebook, type ParamValue,
 } from './notebook.js';
 import { beginOutput, type OutputTransaction } from './outputs.js';
 import { ensureKernelspec, jupyterEnv, KERNEL_NAME, requireJupyterPython } from './toolchain.js';
 import { trustNotebooks } from './trust.js';
+import { checkRunOptions } from './checks.js';
 
 export type Profile = 'quick' | 'full';
 export const PROFILES: readonly Profile[] = ['quick', 'full'];
@@ -53,10 +55,20 @@ export class CellError extends Error {
     readonly source: string,
     readonly detail: string,
   ) {
+    checkCellError(notebook, cellNumber, source, detail);
     const head = source.split('\n').slice(0, 6).map((l) => `    ${l}`).join('\n');
     super(`${notebook}: cell ${cellNumber} failed\n  source:\n${head}\n  error:\n${indent(detail || '(no message was reported)')}`);
     this.name = 'CellError';
   }
+}
+
+function checkCellError(notebook: unknown, cellNumber: unknown, source: unknown, detail: unknown): void {
+  assertString('notebook', notebook);
+  if (typeof cellNumber !== 'number' || !Number.isInteger(cellNumber) || cellNumber < 0) {
+    throw new RangeError(`cellNumber must be an integer >= 0, got ${String(cellNumber)}`);
+  }
+  assertString('source', source);
+  assertString('detail', detail);
 }
 
 const indent = (s: string) => s.trimEnd().split('\n').map((l) => `    ${l}`).join('\n');
@@ -67,6 +79,7 @@ export function notebooksDir(): string {
 
 /** Resolve a notebook argument: a path, or a name in notebooks/ ("zepe" → notebooks/zepe.ipynb). */
 export function resolveNotebook(arg: string): string {
+  if (typeof arg !== 'string') throw new TypeError(`notebook must be a name or a path (a string), got ${typeof arg}`);
   const candidates = [arg, `${arg}.ipynb`, join(notebooksDir(), arg), join(notebooksDir(), `${arg}.ipynb`)];
   const hit = candidates.map((c) => resolve(c)).find((c) => existsSync(c) && c.endsWith('.ipynb'));
   if (!hit) {
@@ -91,11 +104,15 @@ function readdirIpynb(dir: string): string[] {
 
 /** Where a profile writes figures: full → figures/, quick → build/quick/figures. */
 export function figuresRootFor(profile: Profile): string {
+  assertOneOf('profile', profile, PROFILES);
   return profile === 'full' ? join(projectRoot(), 'figures') : join(projectRoot(), 'build', profile, 'figures');
 }
 
 /** The parameters a run injects: runner-owned ones, then the notebook's profile overrides, then --param. */
 export function parametersFor(nb: Notebook, path: string, profile: Profile, params: Record<string, ParamValue> = {}): Record<string, ParamValue> {
+  checkNotebook(nb);
+  assertString('path', path);
+  assertObject('params', params);
   const fromProfile = nb.metadata.workbook?.profiles?.[profile] ?? {};
   // Relative to the notebook's folder (the kernel's cwd): saved notebooks carry no machine paths.
   const outDir = relative(dirname(resolve(path)), figuresRootFor(profile)) || '.';
@@ -135,6 +152,7 @@ export function notebookCellTimeout(nb: Notebook, name: string): number {
 const PROGRESS_PREFIX = '[workbook] ';
 
 export async function runNotebook(path: string, opts: RunOptions): Promise<RunResult> {
+  checkRunOptions(opts, PROFILES);
   const started = Date.now();
   const name = basename(path, '.ipynb');
   const nb = readNotebook(path);

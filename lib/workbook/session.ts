@@ -21,6 +21,7 @@ import { outputPath } from '../plot/output.js';
 import { beginOutput, joinOutput, type OutputTransaction } from './outputs.js';
 import { collectProvenance, type Provenance } from './provenance.js';
 import { claimsMarkdown, tallyClaims, type Claim } from './verdict.js';
+import { checkRunConfig } from './checks.js';
 
 export interface RunConfig {
   paper: string;
@@ -59,6 +60,7 @@ export class PaperRun {
   private state: 'open' | 'finished' | 'superseded' = 'open';
 
   constructor(readonly config: RunConfig) {
+    checkRunConfig(config);
     if (!/^[a-z0-9_-]+$/.test(config.paper)) throw new RangeError(`paper must be a short lowercase name, got ${JSON.stringify(config.paper)}`);
     if (typeof config.outDir !== 'string' || config.outDir === '') {
       throw new RangeError(`outDir must be a non-empty path, got ${JSON.stringify(config.outDir)}`);

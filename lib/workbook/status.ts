@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot, writeFileAtomic } from '../core/index.js';
+import { assertInteger, assertObject, assertString, describe, projectRoot, writeFileAtomic } from '../core/index.js';
 import { tallyClaims, type Claim, type ClaimKind } from './verdict.js';
 
 export const STATUS_BEGIN = '<!-- status:begin -->';
@@ -37,6 +37,10 @@ function isRuleClaim(c: unknown): c is Claim {
 
 /** Status of one paper from its results.json (figuresRoot default: <project>/figures). */
 export function paperStatus(paper: string, figuresRoot = join(projectRoot(), 'figures')): PaperStatus {
+  if (typeof paper !== 'string' || !/^[a-z0-9_-]+$/.test(paper)) {
+    throw new RangeError(`paper must be a short lowercase name like "zepe", got ${describe(paper)}`);
+  }
+  assertString('figuresRoot', figuresRoot);
   const file = join(figuresRoot, paper, 'results.json');
   const empty = { paper, computed: false, claims: 0, reproduced: 0, partly: 0, notReproduced: 0, identityPassed: 0, identityTotal: 0, commit: null, dirty: null, profile: null };
   if (!existsSync(file)) return empty;
@@ -60,6 +64,17 @@ export function paperStatus(paper: string, figuresRoot = join(projectRoot(), 'fi
 
 /** The Markdown table (with a one-line legend) for the given papers. */
 export function statusMarkdown(statuses: readonly PaperStatus[]): string {
+  if (!Array.isArray(statuses)) {
+    throw new TypeError(`statuses must be an array of PaperStatus, got ${describe(statuses)}`);
+  }
+  statuses.forEach((s: unknown, i) => {
+    assertObject(`statuses[${i}]`, s);
+    const x = s as PaperStatus;
+    assertString(`statuses[${i}].paper`, x.paper);
+    for (const k of ['claims', 'reproduced', 'partly', 'notReproduced', 'identityPassed', 'identityTotal'] as const) {
+      assertInteger(`statuses[${i}].${k}`, x[k], 0, Number.MAX_SAFE_INTEGER);
+    }
+  });
   const rows = statuses.map((s) => {
     const at = s.commit ? `${s.profile ?? '?'} profile at \`${s.commit.slice(0, 7)}\`${s.dirty ? ' (uncommitted changes)' : ''}` : 'not run';
     if (!s.computed) return `| ${s.paper} | — | — | — | — | — | ${at}; claims not yet computed under the verdict rule |`;
@@ -78,22 +93,30 @@ export function statusMarkdown(statuses: readonly PaperStatus[]): string {
 
 /** README text with the block between the markers replaced by `table`. */
 export function replaceStatusBlock(readme: string, table: string): string {
+  assertString('readme', readme);
+  assertString('table', table);
   const a = readme.indexOf(STATUS_BEGIN);
   const b = readme.indexOf(STATUS_END);
-  if (a < 0 || b < a) throw new RangeError(`README must contain ${STATUS_BEGIN} … ${STATUS_END} markers`);
+  if (a < 0 || b < a) throw new RangeError(`readme must contain the ${STATUS_BEGIN} … ${STATUS_END} markers`);
   return `${readme.slice(0, a + STATUS_BEGIN.length)}\n${table}\n${readme.slice(b)}`;
 }
 
 /** The README's current status block (between the markers), trimmed. */
 export function readStatusBlock(readme: string): string {
+  assertString('readme', readme);
   const a = readme.indexOf(STATUS_BEGIN);
   const b = readme.indexOf(STATUS_END);
-  if (a < 0 || b < a) throw new RangeError(`README must contain ${STATUS_BEGIN} … ${STATUS_END} markers`);
+  if (a < 0 || b < a) throw new RangeError(`readme must contain the ${STATUS_BEGIN} … ${STATUS_END} markers`);
   return readme.slice(a + STATUS_BEGIN.length, b).trim();
 }
 
 /** Generate the table from figures/ and, with write, put it into README.md. Returns the table and whether README changed. */
 export function updateReadmeStatus(options: { write: boolean; root?: string }): { table: string; changed: boolean } {
+  assertObject('options', options);
+  if (typeof options.write !== 'boolean') {
+    throw new TypeError(`write must be true or false, got ${describe(options.write)}`);
+  }
+  if (options.root !== undefined) assertString('root', options.root);
   const root = options.root ?? projectRoot();
   const table = statusMarkdown(STATUS_PAPERS.map((p) => paperStatus(p, join(root, 'figures'))));
   const readmePath = join(root, 'README.md');

@@ -15,6 +15,9 @@ import { jupyterEnv, requireJupyterPython } from './toolchain.js';
 
 /** Sign (trust) executed notebooks for the local user. Throws with nbformat's message when signing fails. */
 export async function trustNotebooks(paths: readonly string[]): Promise<void> {
+  if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) {
+    throw new TypeError('paths must be an array of notebook paths');
+  }
   if (paths.length === 0) return;
   const py = requireJupyterPython();
   const args = ['-m', 'nbformat.sign', ...paths.map((p) => resolve(p))];
@@ -26,6 +29,7 @@ export async function trustNotebooks(paths: readonly string[]): Promise<void> {
 
 /** Whether Jupyter trusts the notebook at `path` (its signature is in the local user's database). */
 export async function isTrusted(path: string): Promise<boolean> {
+  if (typeof path !== 'string') throw new TypeError('path must be a notebook path');
   const py = requireJupyterPython();
   const code = [
     'import sys, nbformat',

@@ -17,6 +17,7 @@
  *
  * No other code decides a verdict: the paper folders' claims.ts build these objects from their results.
  */
+import { assertObject, assertOneOf, assertString, describe } from '../core/index.js';
 import type { Estimate } from '../metrics/bootstrap.js';
 
 export type ClaimVerdict = 'reproduced' | 'partly' | 'not reproduced';
@@ -94,6 +95,29 @@ function checkFinite(name: string, x: number | null | undefined, allowNull: bool
   if (typeof x !== 'number' || !Number.isFinite(x)) throw new RangeError(`${name} must be a finite number, got ${String(x)}`);
 }
 
+const VERDICTS: readonly Verdict[] = ['reproduced', 'partly', 'not reproduced', 'passed', 'failed'];
+const KINDS: readonly ClaimKind[] = ['claim', 'identity'];
+
+/** The options object of a part, with its label. */
+function checkPart(p: unknown): void {
+  assertObject('options', p);
+  assertString('label', (p as { label: unknown }).label);
+}
+
+/** A list of claims as verdict.ts builds them: kind, verdict, finite interval. */
+function checkClaims(claims: unknown): asserts claims is readonly Claim[] {
+  if (!Array.isArray(claims)) throw new TypeError(`claims must be an array of Claim objects, got ${describe(claims)}`);
+  claims.forEach((c: unknown, i) => {
+    assertObject(`claims[${i}]`, c);
+    const x = c as Claim;
+    assertOneOf(`claims[${i}].kind`, x.kind, KINDS);
+    assertOneOf(`claims[${i}].verdict`, x.verdict, VERDICTS);
+    if (!Array.isArray(x.interval) || x.interval.length !== 2 || !x.interval.every(Number.isFinite)) {
+      throw new RangeError(`claims[${i}].interval must be [lo, hi] with finite numbers, got ${describe(x.interval)}`);
+    }
+  });
+}
+
 const contains = (c: readonly [number, number], x: number): boolean => c[0] <= x && x <= c[1];
 /** Side of the interval relative to r: +1 wholly above, −1 wholly below, 0 straddles. */
 const side = (c: readonly [number, number], r: number): -1 | 0 | 1 => (c[0] > r ? 1 : c[1] < r ? -1 : 0);
@@ -110,6 +134,7 @@ export interface ValuePart {
 
 /** Verdict of one "the paper reports X" comparison. */
 export function valuePart(p: ValuePart): ClaimPart {
+  checkPart(p);
   checkFinite('paper', p.paper, false);
   checkEstimate('ours', p.ours);
   if (p.reference !== undefined) checkFinite('reference', p.reference, false);
@@ -149,6 +174,7 @@ export interface DifferencePart {
 
 /** Verdict of one "A beats B (by X)" comparison. */
 export function differencePart(p: DifferencePart): ClaimPart {
+  checkPart(p);
   checkEstimate('diff', p.diff);
   if (p.direction !== 'greater' && p.direction !== 'less') throw new RangeError(`direction must be 'greater' or 'less', got ${JSON.stringify(p.direction)}`);
   const magnitude = p.paper ?? null;
@@ -187,6 +213,7 @@ export interface IdentityPart {
 
 /** A result that holds by construction, checked numerically (passes within the tolerance). */
 export function identityPart(p: IdentityPart): ClaimPart {
+  checkPart(p);
   checkFinite('expected', p.expected, false);
   checkFinite('got', p.got, false);
   if (!(p.tolerance >= 0) || !Number.isFinite(p.tolerance)) throw new RangeError(`tolerance must be finite and ≥ 0, got ${p.tolerance}`);
@@ -200,7 +227,9 @@ export function identityPart(p: IdentityPart): ClaimPart {
 
 /** Verdict over several parts: every part reproduced → reproduced; none at least partly → not; else partly. */
 export function combineVerdicts(verdicts: readonly Verdict[]): Verdict {
+  if (!Array.isArray(verdicts)) throw new TypeError(`verdicts must be an array of verdicts, got ${describe(verdicts)}`);
   if (verdicts.length === 0) throw new RangeError('verdicts must be non-empty');
+  verdicts.forEach((v, i) => assertOneOf(`verdicts[${i}]`, v, VERDICTS));
   const isIdentity = verdicts.map((v) => v === 'passed' || v === 'failed');
   if (isIdentity.some((x) => x !== isIdentity[0])) throw new RangeError('a claim cannot mix identity checks with paper comparisons');
   if (isIdentity[0]) return verdicts.every((v) => v === 'passed') ? 'passed' : 'failed';
@@ -229,6 +258,7 @@ export function identityCheck(c: ClaimInput): Claim {
 }
 
 function assemble(kind: ClaimKind, c: ClaimInput): Claim {
+  assertObject('claim', c);
   checkHeader(c);
   if (!Array.isArray(c.parts) || c.parts.length === 0) throw new RangeError(`parts of claim ${c.id} must be a non-empty array`);
   const identity = c.parts.every((p) => p.verdict === 'passed' || p.verdict === 'failed');
@@ -256,6 +286,7 @@ export interface ClaimTally {
 
 /** Counts of verdicts (the README's status table). */
 export function tallyClaims(claims: readonly Claim[]): ClaimTally {
+  checkClaims(claims);
   const n = (k: ClaimKind, v: Verdict): number => claims.filter((c) => c.kind === k && c.verdict === v).length;
   return {
     reproduced: n('claim', 'reproduced'), partly: n('claim', 'partly'), notReproduced: n('claim', 'not reproduced'),
@@ -265,11 +296,13 @@ export function tallyClaims(claims: readonly Claim[]): ClaimTally {
 
 /** Escape a cell for a Markdown table (pipes, newlines). */
 export function markdownCell(s: string): string {
+  assertString('s', s);
   return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
 /** The claims as a Markdown table: paper claims first, then identity checks. */
 export function claimsMarkdown(claims: readonly Claim[]): string {
+  checkClaims(claims);
   const row = (c: Claim): string => {
     const iv = `[${fmt(c.interval[0])}, ${fmt(c.interval[1])}]`;
     return `| ${markdownCell(c.id)} | ${markdownCell(`${c.statement} (${c.source})`)} | ${c.paper === null ? '—' : markdownCell(fmt(c.paper))} | ${markdownCell(`${fmt(c.ours)} ${iv}`)} ${markdownCell(c.unit)} | **${c.verdict}** | ${markdownCell(c.why)} |`;

@@ -86,10 +86,10 @@ test('simulated BER of BPSK, 16-QAM, 64-QAM on Rayleigh (CSI) matches the closed
 
 test('measured signal power: scaled input at the same SNR gives the same BER', () => {
   const rng = new Rng(5);
-  const bits = randomBits(200_000, rng);
+  const bits = randomBits(200_000, { rng });
   const x = modulate(bits, 2);
   const scaled = { re: x.re.map((v) => 3 * v), im: x.im.slice() };
-  const { y, noiseVar } = awgn(scaled, 4, rng, { signalPower: 'measured' });
+  const { y, noiseVar } = awgn(scaled, { snrDb: 4, rng, signalPower: 'measured' });
   assert.ok(Math.abs(noiseVar - 9 / 10 ** 0.4) < 1e-9);
   const errors = countBitErrors(demodulateHard(y, 2), bits);
   const [lo, hi] = wilsonInterval(errors, bits.length, 0.999);

@@ -13,17 +13,17 @@ test('index ↔ bit packing is MSB first and round-trips', () => {
   for (const m of [1, 6, 10, 16, 31]) {
     const idx = Array.from({ length: 500 }, () => Math.floor(rng.uniform() * 2 ** m));
     assert.deepEqual([...bitsToIndices(indicesToBits(idx, m), m)], idx);
-    const bits = randomBits(m * 40, rng);
+    const bits = randomBits(m * 40, { rng });
     assert.deepEqual(indicesToBits(bitsToIndices(bits, m), m), bits);
   }
 });
 
 test('BSC flips at rate eps (binomial 99.9 % interval); eps = 0 is the identity', () => {
   const rng = new Rng(4);
-  const bits = randomBits(200_000, rng);
-  assert.deepEqual(bsc(bits, 0, rng), bits);
+  const bits = randomBits(200_000, { rng });
+  assert.deepEqual(bsc(bits, { eps: 0, rng }), bits);
   for (const eps of [0.01, 0.2, 0.5]) {
-    const out = bsc(bits, eps, rng);
+    const out = bsc(bits, { eps, rng });
     let flips = 0;
     for (let i = 0; i < bits.length; i++) flips += bits[i] ^ out[i];
     const [lo, hi] = wilsonInterval(flips, bits.length, 0.999);
@@ -63,7 +63,7 @@ test('bscIndexTransition agrees with a Monte-Carlo of bit flips (m = 3)', () => 
   const per = 40_000;
   for (let k = 0; k < K; k++) {
     // independent route: pack → flip each bit through bsc() → unpack
-    const rx = bitsToIndices(bsc(indicesToBits(new Array(per).fill(k), m), eps, rng), m);
+    const rx = bitsToIndices(bsc(indicesToBits(new Array(per).fill(k), m), { eps, rng }), m);
     const counts = new Array(K).fill(0);
     for (const j of rx) counts[j]++;
     for (let j = 0; j < K; j++) {
@@ -72,7 +72,7 @@ test('bscIndexTransition agrees with a Monte-Carlo of bit flips (m = 3)', () => 
     }
   }
   // bscIndices (the index-level sampler) matches the same matrix
-  const rx = bscIndices(new Array(per).fill(5), m, eps, rng);
+  const rx = bscIndices(new Array(per).fill(5), { mBits: m, eps, rng });
   const counts = new Array(K).fill(0);
   for (const j of rx) counts[j]++;
   for (let j = 0; j < K; j++) {
@@ -119,13 +119,17 @@ test('hammingDistance', () => {
 
 test('bad arguments throw RangeError naming the argument', () => {
   const rng = new Rng(1);
-  assert.throws(() => bsc(new Uint8Array(4), 0.6, rng), (e: Error) => e instanceof RangeError && /eps/.test(e.message));
-  assert.throws(() => bsc(new Uint8Array(4), -0.1, rng), (e: Error) => e instanceof RangeError && /eps/.test(e.message));
+  assert.throws(() => bsc(new Uint8Array(4), { eps: 0.6, rng }),
+    (e: Error) => e instanceof RangeError && /eps/.test(e.message));
+  assert.throws(() => bsc(new Uint8Array(4), { eps: -0.1, rng }),
+    (e: Error) => e instanceof RangeError && /eps/.test(e.message));
   assert.throws(() => bscIndexTransition(3, 0.7), (e: Error) => e instanceof RangeError && /eps/.test(e.message));
   assert.throws(() => bscIndexTransition(3, NaN), (e: Error) => e instanceof RangeError && /eps/.test(e.message));
   assert.throws(() => bscIndexTransition(0, 0.1), (e: Error) => e instanceof RangeError && /mBits/.test(e.message));
   assert.throws(() => bscIndexTransition(2.5, 0.1), (e: Error) => e instanceof RangeError && /mBits/.test(e.message));
-  assert.throws(() => bitsToIndices(new Uint8Array(7), 3), (e: Error) => e instanceof RangeError && /bits\.length/.test(e.message));
+  assert.throws(() => bitsToIndices(new Uint8Array(7), 3),
+    (e: Error) => e instanceof RangeError && /bits\.length/.test(e.message));
   assert.throws(() => indicesToBits([8], 3), (e: Error) => e instanceof RangeError && /indices\[0\]/.test(e.message));
-  assert.throws(() => bsc(Uint8Array.from([0, 3]), 0.1, rng), (e: Error) => e instanceof RangeError && /bits\[1\]/.test(e.message));
+  assert.throws(() => bsc(Uint8Array.from([0, 3]), { eps: 0.1, rng }),
+    (e: Error) => e instanceof RangeError && /bits\[1\]/.test(e.message));
 });

@@ -11,10 +11,10 @@ const randomIndices = (n: number, m: number, rng: Rng) => Array.from({ length: n
 test('index link at very high SNR returns the indices unchanged (uncoded and LDPC-coded)', () => {
   const rng = new Rng(51);
   const idx = randomIndices(500, 10, rng);
-  const a = transmitIndices(idx, 10, { M: 64, snrDb: 45, channel: 'awgn' }, rng);
+  const a = transmitIndices(idx, { M: 64, snrDb: 45, channel: 'awgn', mBits: 10, rng });
   assert.deepEqual([...a.indices], idx);
   assert.equal(a.ber, 0);
-  const b = transmitIndices(idx, 10, { M: 64, snrDb: 40, channel: 'rayleigh', ldpc: ieee80211nLdpc(648) }, rng);
+  const b = transmitIndices(idx, { M: 64, snrDb: 40, channel: 'rayleigh', ldpc: ieee80211nLdpc(648), mBits: 10, rng });
   assert.deepEqual([...b.indices], idx);
   assert.equal(b.codewords, Math.ceil(5000 / 324));
   assert.equal(b.failedCodewords, 0);
@@ -24,7 +24,7 @@ test('uncoded 64-QAM/Rayleigh index link: measured BER matches qamBer (NOTES §D
   const rng = new Rng(52);
   const m = 6;
   const idx = randomIndices(20_000, m, rng);
-  const r = transmitIndices(idx, m, { M: 64, snrDb: 10, channel: 'rayleigh' }, rng);
+  const r = transmitIndices(idx, { M: 64, snrDb: 10, channel: 'rayleigh', mBits: m, rng });
   // one 6-bit index = one 64-QAM symbol: independent units of 6 bits (conservative interval)
   const [lo, hi] = wilsonInterval(r.bitErrors / 6, idx.length, 0.999);
   const eps = qamBer(64, 10, 'rayleigh');
@@ -38,8 +38,8 @@ test('uncoded 64-QAM/Rayleigh index link: measured BER matches qamBer (NOTES §D
 test('LDPC-coded link: raw BER is the uncoded BER, decoding removes the errors above threshold', () => {
   const rng = new Rng(53);
   const code = ieee80211nLdpc(648);
-  const bits = randomBits(40 * code.k, rng);
-  const r = transmitBits(bits, { M: 64, snrDb: 20, channel: 'rayleigh', ldpc: code }, rng);
+  const bits = randomBits(40 * code.k, { rng });
+  const r = transmitBits(bits, { M: 64, snrDb: 20, channel: 'rayleigh', ldpc: code, rng });
   const coded = 40 * code.n;
   const [lo, hi] = wilsonInterval((r.rawBer * coded) / 6, coded / 6, 0.999);
   const eps = qamBer(64, 20, 'rayleigh');
@@ -47,18 +47,19 @@ test('LDPC-coded link: raw BER is the uncoded BER, decoding removes the errors a
   assert.equal(r.codewords, 40);
   assert.equal(r.ber, 0, `decoded BER ${r.ber} at 20 dB (raw ${r.rawBer})`);
   // far below threshold the decoder cannot help: many failed codewords
-  const bad = transmitBits(bits.subarray(0, 10 * code.k), { M: 64, snrDb: 8, channel: 'rayleigh', ldpc: code, ldpcOptions: { algorithm: 'min-sum' } }, rng);
+  const bad = transmitBits(bits.subarray(0, 10 * code.k),
+    { M: 64, snrDb: 8, channel: 'rayleigh', ldpc: code, ldpcOptions: { algorithm: 'min-sum' }, rng });
   assert.ok(bad.failedCodewords >= 8 && bad.ber > 0.05, `failed ${bad.failedCodewords}, ber ${bad.ber}`);
 });
 
 test('without CSI, Rayleigh phase makes BPSK/QPSK decisions coin flips (BER ½ by symmetry)', () => {
   for (const M of [2, 4] as ModulationOrder[]) {
     const rng = new Rng(54 + M);
-    const bits = randomBits(100_000, rng);
-    const r = transmitBits(bits, { M, snrDb: 30, channel: 'rayleigh', csi: false }, rng);
+    const bits = randomBits(100_000, { rng });
+    const r = transmitBits(bits, { M, snrDb: 30, channel: 'rayleigh', csi: false, rng });
     const [lo, hi] = wilsonInterval(r.bitErrors, bits.length, 0.999);
     assert.ok(lo <= 0.5 && 0.5 <= hi, `M=${M}: ${r.ber}`);
-    const withCsi = transmitBits(bits, { M, snrDb: 30, channel: 'rayleigh' }, rng);
+    const withCsi = transmitBits(bits, { M, snrDb: 30, channel: 'rayleigh', rng });
     assert.ok(withCsi.ber < 0.01);
   }
 });
@@ -67,7 +68,7 @@ test('Rayleigh coefficients: CN(0,1), constant within coherence blocks, independ
   const rng = new Rng(55);
   const B = 10;
   const blocks = 20_000;
-  const h = rayleighCoefficients(B * blocks, rng, { blockLength: B });
+  const h = rayleighCoefficients(B * blocks, { rng, blockLength: B });
   let p = 0, mr = 0, mi = 0, rel = 0, lag = 0;
   for (let b = 0; b < blocks; b++) {
     for (let i = 1; i < B; i++) {
@@ -83,9 +84,9 @@ test('Rayleigh coefficients: CN(0,1), constant within coherence blocks, independ
   assert.ok(Math.abs(mr / blocks) < tol && Math.abs(mi / blocks) < tol, 'zero mean');
   assert.ok(Math.abs(rel / blocks) < 2 * tol, 'circular: E[Re² − Im²] = 0');
   assert.ok(Math.abs(lag / blocks) < tol, 'uncorrelated across blocks');
-  const one = rayleighCoefficients(50, rng, { blockLength: Infinity });
+  const one = rayleighCoefficients(50, { rng, blockLength: Infinity });
   assert.ok(one.re.every((v) => v === one.re[0]));
-  const fast = rayleighCoefficients(50, rng);
+  const fast = rayleighCoefficients(50, { rng });
   assert.equal(new Set(fast.re).size, 50);
 });
 
@@ -93,7 +94,7 @@ test('SNR convention: complex noise variance N0 = Es/10^(snr/10), N0/2 per real 
   const rng = new Rng(56);
   const n = 100_000;
   const zero = { re: new Float64Array(n), im: new Float64Array(n) };
-  const { y, noiseVar } = awgn(zero, 3, rng);
+  const { y, noiseVar } = awgn(zero, { snrDb: 3, rng });
   assert.ok(Math.abs(noiseVar - 10 ** -0.3) < 1e-15);
   let pr = 0, pi = 0;
   for (let i = 0; i < n; i++) { pr += y.re[i] ** 2; pi += y.im[i] ** 2; }
@@ -106,9 +107,14 @@ test('SNR convention: complex noise variance N0 = Es/10^(snr/10), N0/2 per real 
 test('bad arguments throw RangeError naming the argument', () => {
   const rng = new Rng(1);
   const bits = new Uint8Array(12);
-  assert.throws(() => transmitBits(bits, { snrDb: NaN }, rng), (e: Error) => e instanceof RangeError && /snrDb/.test(e.message));
-  assert.throws(() => transmitBits(bits, { snrDb: 3, M: 8 as ModulationOrder }, rng), (e: Error) => e instanceof RangeError && /\bM\b/.test(e.message));
-  assert.throws(() => transmitBits(bits, { snrDb: 3, blockLength: 0 }, rng), (e: Error) => e instanceof RangeError && /blockLength/.test(e.message));
-  assert.throws(() => transmitIndices([64], 6, { snrDb: 3 }, rng), (e: Error) => e instanceof RangeError && /indices\[0\]/.test(e.message));
-  assert.throws(() => rayleighCoefficients(10, rng, { blockLength: 2.5 }), (e: Error) => e instanceof RangeError && /blockLength/.test(e.message));
+  assert.throws(() => transmitBits(bits, { snrDb: NaN, rng }),
+    (e: Error) => e instanceof RangeError && /snrDb/.test(e.message));
+  assert.throws(() => transmitBits(bits, { snrDb: 3, M: 8 as ModulationOrder, rng }),
+    (e: Error) => e instanceof RangeError && /\bM\b/.test(e.message));
+  assert.throws(() => transmitBits(bits, { snrDb: 3, blockLength: 0, rng }),
+    (e: Error) => e instanceof RangeError && /blockLength/.test(e.message));
+  assert.throws(() => transmitIndices([64], { snrDb: 3, mBits: 6, rng }),
+    (e: Error) => e instanceof RangeError && /indices\[0\]/.test(e.message));
+  assert.throws(() => rayleighCoefficients(10, { rng, blockLength: 2.5 }),
+    (e: Error) => e instanceof RangeError && /blockLength/.test(e.message));
 });

@@ -53,12 +53,12 @@ test('every encoded codeword satisfies H·c = 0 (dense H from the definition); e
     const code = ieee80211nLdpc(n);
     const H = denseH(IEEE80211N_R12_BASE[n], code.z);
     for (let t = 0; t < 6; t++) {
-      const u = randomBits(code.k, rng);
+      const u = randomBits(code.k, { rng });
       const c = code.encode(u);
       assert.equal(syndromeWeight(H, c), 0, `n=${n} trial ${t}`);
       assert.deepEqual(c.subarray(0, code.k), u);
       assert.ok(code.isCodeword(c));
-      const v = randomBits(code.k, rng);
+      const v = randomBits(code.k, { rng });
       const sum = u.map((b, i) => b ^ v[i]);
       assert.deepEqual(code.encode(sum), code.encode(u).map((b, i) => b ^ code.encode(v)[i]));
       const bad = c.slice();
@@ -71,7 +71,7 @@ test('every encoded codeword satisfies H·c = 0 (dense H from the definition); e
 test('noise-free LLRs decode in one iteration; a few hard errors are corrected', () => {
   const code = ieee80211nLdpc(648);
   const rng = new Rng(32);
-  const u = randomBits(code.k, rng);
+  const u = randomBits(code.k, { rng });
   const c = code.encode(u);
   const llr = Float64Array.from(c, (b) => (b ? -10 : 10));
   const r = code.decode(llr);
@@ -94,8 +94,8 @@ function fer(ebNoDb: number, frames: number, seed: number, algorithm: 'sum-produ
   let unconverged = 0;
   let bitErrors = 0;
   for (let f = 0; f < frames; f++) {
-    const u = randomBits(code.k, rng);
-    const { y, noiseVar } = awgn(modulate(code.encode(u), 2), esNo, rng);
+    const u = randomBits(code.k, { rng });
+    const { y, noiseVar } = awgn(modulate(code.encode(u), 2), { snrDb: esNo, rng });
     const r = code.decode(demodulateLlr(y, 2, noiseVar), { algorithm, maxIterations: 50 });
     const e = countBitErrors(r.message, u);
     bitErrors += e;

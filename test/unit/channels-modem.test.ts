@@ -118,9 +118,9 @@ test('BPSK exact LLR is 4·Re(y)/N0', () => {
 test('max-log LLR sign equals the hard decision; exact LLR sign too outside a ln(L/2) band', () => {
   const rng = new Rng(13);
   for (const M of ORDERS) {
-    const bits = randomBits(Math.log2(M) * 3000, rng);
+    const bits = randomBits(Math.log2(M) * 3000, { rng });
     const x = modulate(bits, M);
-    const a = awgn(x, 8, rng);
+    const a = awgn(x, { snrDb: 8, rng });
     assert.deepEqual(hardDecision(demodulateLlr(a.y, M, a.noiseVar, { method: 'maxlog' })), demodulateHard(a.y, M));
     // exact (bit-wise MAP) LLRs may differ in sign from the symbol-wise decision only where
     // |max-log LLR| ≤ ln(L/2): the two differ by at most the log of the number of levels per bit group
@@ -132,7 +132,7 @@ test('max-log LLR sign equals the hard decision; exact LLR sign too outside a ln
       assert.ok(Math.abs(ex[i] - ml[i]) <= bound, `|exact − maxlog| ≤ ln(L/2) for M=${M}`);
       if (Math.abs(ml[i]) > bound) assert.equal(ex[i] < 0 ? 1 : 0, hard[i]);
     }
-    const r = rayleigh(x, 8, rng);
+    const r = rayleigh(x, { snrDb: 8, rng });
     assert.deepEqual(hardDecision(demodulateLlr(r.y, M, r.noiseVar, { h: r.h, method: 'maxlog' })), demodulateHard(r.y, M, { h: r.h }));
     // second route: zero-forcing equalisation first, then CSI-free demapping with per-symbol noise
     const eq = equalize(r.y, r.h, r.noiseVar);
@@ -146,7 +146,7 @@ test('max-log LLR sign equals the hard decision; exact LLR sign too outside a ln
 test('noise-free round trip and power normalisation', () => {
   const rng = new Rng(14);
   for (const M of ORDERS) {
-    const bits = randomBits(Math.log2(M) * 500, rng);
+    const bits = randomBits(Math.log2(M) * 500, { rng });
     assert.deepEqual(demodulateHard(modulate(bits, M), M), bits);
   }
   const x = { re: Float64Array.from([3, -3, 0]), im: Float64Array.from([0, 4, 4]) };
@@ -154,13 +154,20 @@ test('noise-free round trip and power normalisation', () => {
 });
 
 test('bad arguments throw RangeError naming the argument', () => {
-  assert.throws(() => constellation(8 as ModulationOrder), (e: Error) => e instanceof RangeError && /\bM\b/.test(e.message));
-  assert.throws(() => modulate(new Uint8Array(5), 4), (e: Error) => e instanceof RangeError && /bits\.length/.test(e.message));
-  assert.throws(() => modulate(Uint8Array.from([0, 2]), 4), (e: Error) => e instanceof RangeError && /bits\[1\]/.test(e.message));
+  assert.throws(() => constellation(8 as ModulationOrder),
+    (e: Error) => e instanceof RangeError && /\bM\b/.test(e.message));
+  assert.throws(() => modulate(new Uint8Array(5), 4),
+    (e: Error) => e instanceof RangeError && /bits\.length/.test(e.message));
+  assert.throws(() => modulate(Uint8Array.from([0, 2]), 4),
+    (e: Error) => e instanceof RangeError && /bits\[1\]/.test(e.message));
   const y = { re: new Float64Array(2), im: new Float64Array(2) };
   assert.throws(() => demodulateLlr(y, 4, 0), (e: Error) => e instanceof RangeError && /noiseVar/.test(e.message));
-  assert.throws(() => demodulateLlr(y, 4, 1, { h: { re: new Float64Array(3), im: new Float64Array(3) } }), (e: Error) => e instanceof RangeError && /\bh\b/.test(e.message));
-  assert.throws(() => demodulateHard({ re: new Float64Array(2), im: new Float64Array(3) }, 4), (e: Error) => e instanceof RangeError && /y\.re/.test(e.message));
-  assert.throws(() => awgn(y, NaN, new Rng(1)), (e: Error) => e instanceof RangeError && /snrDb/.test(e.message));
-  assert.throws(() => awgn(y, Infinity, new Rng(1)), (e: Error) => e instanceof RangeError && /snrDb/.test(e.message));
+  assert.throws(() => demodulateLlr(y, 4, 1, { h: { re: new Float64Array(3), im: new Float64Array(3) } }),
+    (e: Error) => e instanceof RangeError && /\bh\b/.test(e.message));
+  assert.throws(() => demodulateHard({ re: new Float64Array(2), im: new Float64Array(3) }, 4),
+    (e: Error) => e instanceof RangeError && /y\.re/.test(e.message));
+  assert.throws(() => awgn(y, { snrDb: NaN, rng: new Rng(1) }),
+    (e: Error) => e instanceof RangeError && /snrDb/.test(e.message));
+  assert.throws(() => awgn(y, { snrDb: Infinity, rng: new Rng(1) }),
+    (e: Error) => e instanceof RangeError && /snrDb/.test(e.message));
 });

@@ -143,7 +143,7 @@ test('with centroid codewords, the simulated ‖z − e_ĵ‖² matches D_q + D_
   const vals: number[] = [];
   const r = new Rng(4);
   for (let t = 0; t < draws; t++) {
-    const rx = bscIndices(q.indices, 3, eps, r);
+    const rx = bscIndices(q.indices, { mBits: 3, eps, rng: r });
     for (let i = 0; i < n; i++) {
       let s = 0;
       for (let d = 0; d < D; d++) s += (z[i * D + d] - ll.codebook[rx[i] * D + d]) ** 2;

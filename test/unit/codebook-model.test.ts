@@ -56,10 +56,10 @@ test('an error-free channel returns the error-free reconstruction; a noisy one c
   const data = syntheticPatches(4, 32, 2);
   const { indices } = encodeIndices(p, cfg, data.x, 4);
   const clean = decodeIndices(p, cfg, indices, 4);
-  const rx = transmitIndices(indices, 6, { snrDb: 80 }, new Rng(1));
+  const rx = transmitIndices(indices, { snrDb: 80, mBits: 6, rng: new Rng(1) });
   assert.equal(rx.indexErrorRate, 0);
   assert.deepEqual(Array.from(decodeIndices(p, cfg, rx.indices, 4)), Array.from(clean));
-  const noisy = transmitIndices(indices, 6, { snrDb: 0 }, new Rng(1));
+  const noisy = transmitIndices(indices, { snrDb: 0, mBits: 6, rng: new Rng(1) });
   assert.ok(noisy.indexErrorRate > 0.5, `at 0 dB most indices are wrong (NOTES §D3: P_e ≈ 0.94), got ${noisy.indexErrorRate}`);
   tf.dispose(Object.values(p));
 });

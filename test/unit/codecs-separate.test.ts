@@ -25,7 +25,7 @@ test('bytes are sent MSB first and come back unchanged', () => {
 
 test('separate link at 30 dB: every codeword decodes and the bits equal the sent ones', () => {
   const rng = new Rng(7);
-  const bits = randomBits(2000, rng);
+  const bits = randomBits(2000, { rng });
   for (const n of [648, 1944] as const) {
     const r = transmitSeparate(bits, { snrDb: 30, rng, n });
     assert.ok(r.ok);
@@ -41,7 +41,7 @@ test('separate link at 30 dB: every codeword decodes and the bits equal the sent
 test('separate link at 0 dB: rate 3 bit/use is far above the fading capacity, every codeword is lost', () => {
   // ergodic Rayleigh capacity at 0 dB is below log2(1 + 1) = 1 bit per complex use < 3 bits (64-QAM, R = 1/2)
   const rng = new Rng(8);
-  const r = transmitSeparate(randomBits(1500, rng), { snrDb: 0, rng });
+  const r = transmitSeparate(randomBits(1500, { rng }), { snrDb: 0, rng });
   assert.equal(r.ok, false);
   assert.equal(r.wrongCodewords, r.codewords);
   assert.equal(r.codewords, 5);

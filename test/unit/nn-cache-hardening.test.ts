@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
-import { tf, canonicalJson, configHash, train, initDense, denseLayer, runSweep, type Params, type DemoTrialConfig } from '../../lib/nn/index.js';
+import { tf, canonicalJson, configHash, train, initDense, denseLayer, runSweep,
+  type Params } from '../../lib/nn/index.js';
+import type { DemoTrialConfig } from '../fixtures/sweep-demo.js';
 import { Rng } from '../../lib/core/index.js';
 
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
@@ -77,8 +79,8 @@ test('configHash rejects values canonical JSON cannot represent, naming their pa
 function setup(seed: number): { params: Params; rng: Rng; lossFn: (c: { step: number; rng: Rng }) => tf.Scalar } {
   const rng = new Rng(seed);
   const params: Params = {};
-  initDense(params, 'l1', 3, 4, rng);
-  initDense(params, 'l2', 4, 1, rng);
+  initDense(params, 'l1', { inDim: 3, outDim: 4, rng });
+  initDense(params, 'l2', { inDim: 4, outDim: 1, rng });
   const lossFn = ({ rng: r }: { step: number; rng: Rng }) => {
     const xs = new Float32Array(8 * 3);
     for (let i = 0; i < xs.length; i++) xs[i] = r.normal();
@@ -131,7 +133,7 @@ test('train: a truncated or garbage checkpoint.json is reported with its path an
   assert.equal(cached.fromCache, true);
 });
 
-const demoModule = fileURLToPath(new URL('../../lib/nn/sweep-demo.js', import.meta.url));
+const demoModule = fileURLToPath(new URL('../fixtures/sweep-demo.js', import.meta.url));
 
 test('runSweep: a truncated or garbage cached result is reported with its path and recomputed', async () => {
   const dir = tmp('nn-sweep-corrupt-');

@@ -149,8 +149,8 @@ test('runSweep: changed code gets a new key and is recomputed; unchanged code ke
 function problem(seed: number): { params: Params; rng: Rng; lossFn: (c: { step: number; rng: Rng }) => tf.Scalar } {
   const rng = new Rng(seed);
   const params: Params = {};
-  initDense(params, 'l1', 2, 3, rng);
-  initDense(params, 'l2', 3, 1, rng);
+  initDense(params, 'l1', { inDim: 2, outDim: 3, rng });
+  initDense(params, 'l2', { inDim: 3, outDim: 1, rng });
   const lossFn = ({ rng: r }: { step: number; rng: Rng }) => {
     const xs = Float32Array.from({ length: 8 }, () => r.normal());
     return tf.mean(tf.square(denseLayer(params, 'l2', tf.tanh(denseLayer(params, 'l1', tf.tensor2d(xs, [4, 2])))))) as tf.Scalar;

@@ -96,7 +96,7 @@ test('gradients: GroupNorm, Swish, dense, matMul (explicit-transpose backward)',
   checkGradients(p, () => projLoss(swish(groupNorm(p, 'gn', p.x as tf.Tensor4D, 3)), 10), 'GroupNorm+Swish');
   disposeParams(p);
 
-  initDense(p, 'd', 5, 3, rng);
+  initDense(p, 'd', { inDim: 5, outDim: 3, rng });
   inputParam(p, 'x', randn(rng, [4, 2, 5]));
   checkGradients(p, () => projLoss(denseLayer(p, 'd', p.x), 11), 'dense (rank 3 input)');
   disposeParams(p);
@@ -110,9 +110,9 @@ test('gradients: GroupNorm, Swish, dense, matMul (explicit-transpose backward)',
 test('gradients: strided down-sampling conv, transposed-conv and nearest+conv up-sampling', () => {
   const rng = new Rng(3);
   const p: Params = {};
-  initConv2d(p, 'down', 3, 2, 3, rng);
-  initConvTranspose2d(p, 'up', 4, 3, 2, rng);
-  initConv2d(p, 'up2', 3, 3, 2, rng);
+  initConv2d(p, 'down', { k: 3, cin: 2, cout: 3, rng });
+  initConvTranspose2d(p, 'up', { k: 4, cin: 3, cout: 2, rng });
+  initConv2d(p, 'up2', { k: 3, cin: 3, cout: 2, rng });
   inputParam(p, 'x', randn(rng, [2, 6, 6, 2]));
   const x4 = () => p.x as tf.Tensor4D;
   checkGradients(p, () => {
@@ -129,8 +129,8 @@ test('gradients: strided down-sampling conv, transposed-conv and nearest+conv up
 test('gradients: ResBlock (cin≠cout, 1×1 skip) and self-attention block', () => {
   const rng = new Rng(4);
   const p: Params = {};
-  initResBlock(p, 'rb', 4, 6, rng);
-  initAttention(p, 'at', 6, rng);
+  initResBlock(p, 'rb', { cin: 4, cout: 6, rng });
+  initAttention(p, 'at', { channels: 6, rng });
   inputParam(p, 'x', randn(rng, [1, 4, 4, 4]));
   checkGradients(p, () => projLoss(attentionBlock(p, 'at', resBlock(p, 'rb', p.x as tf.Tensor4D, 2), 3), 15), 'ResBlock+attention', 4);
   disposeParams(p);
@@ -140,11 +140,11 @@ test('a conv net (ResBlock, strided down, attention, transposed + nearest up) ha
   const rng = new Rng(5);
   const shapes: Record<string, number[]> = {};
   const init: Params = {};
-  initResBlock(init, 'rb', 4, 6, rng);
-  initConv2d(init, 'down', 3, 6, 6, rng);
-  initAttention(init, 'at', 6, rng);
-  initConvTranspose2d(init, 'up', 4, 6, 4, rng);
-  initConv2d(init, 'up2', 3, 6, 4, rng);
+  initResBlock(init, 'rb', { cin: 4, cout: 6, rng });
+  initConv2d(init, 'down', { k: 3, cin: 6, cout: 6, rng });
+  initAttention(init, 'at', { channels: 6, rng });
+  initConvTranspose2d(init, 'up', { k: 4, cin: 6, cout: 4, rng });
+  initConv2d(init, 'up2', { k: 3, cin: 6, cout: 4, rng });
   const values = Object.fromEntries(Object.entries(init).map(([k, v]) => { shapes[k] = v.shape; return [k, v.dataSync().slice()]; }));
   disposeParams(init);
   const xv = randn(rng, [2, 6, 6, 4]).dataSync().slice();
@@ -193,9 +193,9 @@ test('Gumbel-softmax: soft gradient by finite differences; hard = one-hot forwar
   inputParam(p, 'logits', randn(new Rng(7), [5, 4]));
   const seed = new Rng(70).getState();
   // Same noise on every evaluation: re-seed the Rng from a fixed state.
-  const soft = () => gumbelSoftmax(p.logits, 0.7, Rng.fromState(seed));
+  const soft = () => gumbelSoftmax(p.logits, { tau: 0.7, rng: Rng.fromState(seed) });
   checkGradients(p, () => projLoss(soft(), 18), 'gumbel soft');
-  const hard = gumbelSoftmax(p.logits, 0.7, Rng.fromState(seed), true);
+  const hard = gumbelSoftmax(p.logits, { tau: 0.7, rng: Rng.fromState(seed), hard: true });
   const s = soft();
   const hv = hard.dataSync(), sv = s.dataSync();
   for (let r = 0; r < 5; r++) {
@@ -203,8 +203,10 @@ test('Gumbel-softmax: soft gradient by finite differences; hard = one-hot forwar
     const am = row.indexOf(Math.max(...row));
     assert.deepEqual(Array.from(hv.slice(r * 4, r * 4 + 4)), [0, 1, 2, 3].map((j) => (j === am ? 1 : 0)));
   }
-  const gh = tf.grad((l: tf.Tensor) => projLoss(gumbelSoftmax(l, 0.7, Rng.fromState(seed), true), 19))(p.logits).dataSync();
-  const gs = tf.grad((l: tf.Tensor) => projLoss(gumbelSoftmax(l, 0.7, Rng.fromState(seed), false), 19))(p.logits).dataSync();
+  const gh = tf.grad((l: tf.Tensor) => projLoss(gumbelSoftmax(l, { tau: 0.7, rng: Rng.fromState(seed), hard: true }),
+    19))(p.logits).dataSync();
+  const gs = tf.grad((l: tf.Tensor) => projLoss(gumbelSoftmax(l, { tau: 0.7, rng: Rng.fromState(seed), hard: false }),
+    19))(p.logits).dataSync();
   gh.forEach((v, i) => assert.ok(Math.abs(v - gs[i]) < 1e-6));
   assert.ok(gs.some((v) => Math.abs(v) > 1e-3), 'gradient is not trivially zero');
   disposeParams(p);

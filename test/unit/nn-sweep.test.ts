@@ -4,9 +4,10 @@ import { mkdtempSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runSweep, demoTrial, type DemoTrialConfig } from '../../lib/nn/index.js';
+import { runSweep } from '../../lib/nn/index.js';
+import { demoTrial, type DemoTrialConfig } from '../fixtures/sweep-demo.js';
 
-const demoModule = fileURLToPath(new URL('../../lib/nn/sweep-demo.js', import.meta.url));
+const demoModule = fileURLToPath(new URL('../fixtures/sweep-demo.js', import.meta.url));
 
 test('runSweep: parallel workers, results match in-process runs, failures reported, cache skips finished configs', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'nn-sweep-'));

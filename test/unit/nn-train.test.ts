@@ -229,8 +229,8 @@ test('Adam on wasm: the fused update leaves no stale kernel caches and never wri
 function setup(seed: number): { params: Params; rng: Rng; lossFn: (c: { step: number; rng: Rng }) => tf.Scalar } {
   const rng = new Rng(seed);
   const params: Params = {};
-  initDense(params, 'l1', 4, 8, rng);
-  initDense(params, 'l2', 8, 1, rng);
+  initDense(params, 'l1', { inDim: 4, outDim: 8, rng });
+  initDense(params, 'l2', { inDim: 8, outDim: 1, rng });
   const lossFn = ({ rng: r }: { step: number; rng: Rng }) => {
     const xs = new Float32Array(16 * 4);
     const ys = new Float32Array(16);

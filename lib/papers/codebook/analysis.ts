@@ -241,7 +241,7 @@ export function simulateBscDistortion(sent: ArrayLike<number>, codebook: Vectors
   assertInteger('draws', draws, 1);
   const tx = new Uint32Array(sent.length * draws);
   for (let r = 0; r < draws; r++) tx.set(Uint32Array.from(sent), r * sent.length);
-  return channelDistortionOf(tx, bscIndices(tx, m, eps, rng), codebook, K, D);
+  return channelDistortionOf(tx, bscIndices(tx, { mBits: m, eps, rng }), codebook, K, D);
 }
 
 export interface LloydResult {

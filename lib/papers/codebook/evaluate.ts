@@ -331,7 +331,7 @@ function validationPoints(p: Params, cfg: VqModelConfig, e: EvalSettings): VqEva
   const points = e.snrsDb.map((snrDb, si) => {
     const sum = new Float64Array(n);
     for (let r = 0; r < e.draws; r++) {
-      const rx = transmitIndices(indices, m, { M: 64, snrDb, channel: 'rayleigh' }, drawRng(e, si, r, 3));
+      const rx = transmitIndices(indices, { M: 64, snrDb, channel: 'rayleigh', mBits: m, rng: drawRng(e, si, r, 3) });
       perImagePsnr(x, decodeIndices(p, cfg, rx.indices, n), n, P).forEach((v, i) => { sum[i] += v / e.draws; });
     }
     return { snrDb, psnr: meanInterval(sum) };
@@ -368,7 +368,7 @@ async function snrPoint(p: Params, cfg: VqModelConfig, e: EvalSettings, a: Point
   let bitErrors = 0, bits = 0, dtot = 0;
   let perc: Float64Array | null = null;
   for (let r = 0; r < e.draws; r++) {
-    const rx = transmitIndices(a.indices, a.m, link, drawRng(e, a.si, r));
+    const rx = transmitIndices(a.indices, { ...link, mBits: a.m, rng: drawRng(e, a.si, r) });
     bitErrors += rx.bitErrors;
     bits += rx.bits.length;
     const y = decodeIndices(p, cfg, rx.indices, n);
@@ -399,7 +399,7 @@ async function snrPoint(p: Params, cfg: VqModelConfig, e: EvalSettings, a: Point
 function codedPoint(p: Params, cfg: VqModelConfig, e: EvalSettings, x: Float32Array, n: number, indices: Int32Array, m: number, snrDb: number, si: number): CodedPoint {
   const link: LinkOptions = { M: 64, snrDb, channel: 'rayleigh', ldpc: ieee80211nLdpc(648) };
   // one draw: BP decoding of failing codewords is the slowest part of the whole evaluation
-  const rx = transmitIndices(indices, m, link, drawRng(e, si, 0, 2));
+  const rx = transmitIndices(indices, { ...link, mBits: m, rng: drawRng(e, si, 0, 2) });
   const psnr = perImagePsnr(x, decodeIndices(p, cfg, rx.indices, n), n, cfg.patchSize);
   return { snrDb, ber: rx.ber, indexErrorRate: rx.indexErrorRate, failedCodewordRate: rx.failedCodewords / rx.codewords, psnr: meanInterval(psnr) };
 }

@@ -18,8 +18,8 @@ import {
 
 /** VQ-VAE's residual unit (van den Oord et al. 2017): x + conv1×1(ReLU(conv3×3(ReLU(x)))), hidden width c/2. */
 function initResidual(p: Params, name: string, c: number, rng: Rng): void {
-  initConv2d(p, `${name}.c3`, 3, c, c / 2, rng);
-  initConv2d(p, `${name}.c1`, 1, c / 2, c, rng);
+  initConv2d(p, `${name}.c3`, { k: 3, cin: c, cout: c / 2, rng });
+  initConv2d(p, `${name}.c1`, { k: 1, cin: c / 2, cout: c, rng });
 }
 
 function residual(p: Params, name: string, x: tf.Tensor4D): tf.Tensor4D {
@@ -34,17 +34,17 @@ export function initVqModel(cfg: VqModelConfig, rng: Rng): Params {
   validateVq(cfg);
   const p: Params = {};
   const w = cfg.width;
-  initConv2d(p, 'enc.c1', 4, 3, w / 2, rng);
-  initConv2d(p, 'enc.c2', 4, w / 2, w, rng);
+  initConv2d(p, 'enc.c1', { k: 4, cin: 3, cout: w / 2, rng });
+  initConv2d(p, 'enc.c2', { k: 4, cin: w / 2, cout: w, rng });
   initResidual(p, 'enc.res', w, rng);
-  initConv2d(p, 'enc.out', 1, w, cfg.D, rng);
+  initConv2d(p, 'enc.out', { k: 1, cin: w, cout: cfg.D, rng });
   const cb = new Float32Array(cfg.K * cfg.D);
   for (let i = 0; i < cb.length; i++) cb[i] = (2 * rng.uniform() - 1) / cfg.K;
   addParam(p, 'codebook', tf.tensor2d(cb, [cfg.K, cfg.D]));
-  initConv2d(p, 'dec.in', 3, cfg.D, w, rng);
+  initConv2d(p, 'dec.in', { k: 3, cin: cfg.D, cout: w, rng });
   initResidual(p, 'dec.res', w, rng);
-  initConvTranspose2d(p, 'dec.up1', 4, w, w / 2, rng);
-  initConvTranspose2d(p, 'dec.up2', 4, w / 2, 3, rng);
+  initConvTranspose2d(p, 'dec.up1', { k: 4, cin: w, cout: w / 2, rng });
+  initConvTranspose2d(p, 'dec.up2', { k: 4, cin: w / 2, cout: 3, rng });
   return p;
 }
 

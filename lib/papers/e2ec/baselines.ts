@@ -30,9 +30,10 @@ export function d2jsccForward(p: Params, cfg: D2jsccConfig, x: tf.Tensor2D, rng:
   const u = tf.reshape(mlp(p, 'enc', x, 3, true), [bsz * cfg.d / 2, 2]) as tf.Tensor2D;
   const cb = p.codebook as unknown as tf.Tensor2D;
   const scores = tf.div(matMul(u, tf.transpose(cb) as tf.Tensor2D), Math.SQRT2);
-  const y = training ? gumbelSoftmax(scores, cfg.tau, rng, true) : (tf.oneHot(tf.argMax(scores, 1), 4).toFloat() as tf.Tensor2D);
+  const y = training ? gumbelSoftmax(scores,
+    { tau: cfg.tau, rng, hard: true }) : (tf.oneHot(tf.argMax(scores, 1), 4).toFloat() as tf.Tensor2D);
   const k = tf.argMax(y, 1).dataSync();
-  const kHat = bscIndices(k, 2, cfg.eps, rng);
+  const kHat = bscIndices(k, { mBits: 2, eps: cfg.eps, rng });
   const delta = new Float32Array(k.length * 4);
   for (let i = 0; i < k.length; i++) { delta[4 * i + kHat[i]] += 1; delta[4 * i + k[i]] -= 1; }
   const yHat = tf.add(y, tf.tensor2d(delta, [k.length, 4])) as tf.Tensor2D;

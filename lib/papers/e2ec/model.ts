@@ -112,7 +112,7 @@ export function bscValid(code: Int8Array, eps: number, rng: Rng): Int8Array {
   const idx: number[] = [];
   code.forEach((v, i) => { if (v >= 0) idx.push(i); });
   const sent = Uint8Array.from(idx, (i) => code[i]);
-  const got = bsc(sent, eps, rng);
+  const got = bsc(sent, { eps, rng });
   const out = Int8Array.from(code);
   idx.forEach((i, k) => { out[i] = got[k]; });
   return out;

@@ -27,28 +27,29 @@ export function initCodec(a: CodecArch, rng: Rng): Params {
   const last = c[c.length - 1];
   const k = a.latentChannels;
   const out = 2 * k;
-  initConv2d(p, 'enc.in', 3, 3, a.baseChannels, rng);
+  initConv2d(p, 'enc.in', { k: 3, cin: 3, cout: a.baseChannels, rng });
   c.forEach((w, i) => {
-    initResBlock(p, `enc.s${i}.res`, i === 0 ? a.baseChannels : c[i - 1], w, rng);
-    initConv2d(p, `enc.s${i}.down`, 3, w, w, rng);
+    initResBlock(p, `enc.s${i}.res`, { cin: i === 0 ? a.baseChannels : c[i - 1], cout: w, rng });
+    initConv2d(p, `enc.s${i}.down`, { k: 3, cin: w, cout: w, rng });
   });
-  for (let b = 0; b < a.encoderBottleneckBlocks; b++) initResBlock(p, `enc.mid${b}`, last, last, rng);
-  if (a.attention) initAttention(p, 'enc.att', last, rng);
+  for (let b = 0; b < a.encoderBottleneckBlocks; b++) initResBlock(p, `enc.mid${b}`, { cin: last, cout: last, rng });
+  if (a.attention) initAttention(p, 'enc.att', { channels: last, rng });
   if (a.endNorm !== false) initGroupNorm(p, 'enc.gn', last);
-  initConv2d(p, 'enc.out', 3, last, out, rng);
-  initConv2d(p, 'enc.quant', 1, out, out, rng);
-  initConv2d(p, 'dec.postQuant', 1, k, k, rng);
-  initConv2d(p, 'dec.in', 3, k, last, rng);
-  for (let b = 0; b < a.decoderBottleneckBlocks; b++) initResBlock(p, `dec.mid${b}`, last, last, rng);
-  if (a.attention) initAttention(p, 'dec.att', last, rng);
+  initConv2d(p, 'enc.out', { k: 3, cin: last, cout: out, rng });
+  initConv2d(p, 'enc.quant', { k: 1, cin: out, cout: out, rng });
+  initConv2d(p, 'dec.postQuant', { k: 1, cin: k, cout: k, rng });
+  initConv2d(p, 'dec.in', { k: 3, cin: k, cout: last, rng });
+  for (let b = 0; b < a.decoderBottleneckBlocks; b++) initResBlock(p, `dec.mid${b}`, { cin: last, cout: last, rng });
+  if (a.attention) initAttention(p, 'dec.att', { channels: last, rng });
   for (let i = c.length - 1; i >= 0; i--) {
     const to = i === 0 ? a.baseChannels : c[i - 1];
-    initResBlock(p, `dec.s${i}.res`, c[i], to, rng);
-    initConv2d(p, `dec.s${i}.up`, 3, to, to, rng);
+    initResBlock(p, `dec.s${i}.res`, { cin: c[i], cout: to, rng });
+    initConv2d(p, `dec.s${i}.up`, { k: 3, cin: to, cout: to, rng });
   }
-  for (let b = 0; b < a.decoderRefineBlocks; b++) initResBlock(p, `dec.refine${b}`, a.baseChannels, a.baseChannels, rng);
+  for (let b = 0; b < a.decoderRefineBlocks; b++) initResBlock(p, `dec.refine${b}`,
+    { cin: a.baseChannels, cout: a.baseChannels, rng });
   if (a.endNorm !== false) initGroupNorm(p, 'dec.gn', a.baseChannels);
-  initConv2d(p, 'dec.out', 3, a.baseChannels, 3, rng);
+  initConv2d(p, 'dec.out', { k: 3, cin: a.baseChannels, cout: 3, rng });
   return p;
 }
 
@@ -124,12 +125,12 @@ export function trainingLoss(p: Params, cfg: ModelConfig, x: tf.Tensor4D, rng: R
   const noiseVar = awgnNoiseVariance(cfg.trainSnrDb);
   const { mu, logVar } = encode(p, cfg, cfg.method, x);
   const { x: s } = powerNormalize(mu);
-  const z = tf.add(s, tf.mul(randomNormal(s.shape, rng), Math.sqrt(noiseVar))) as tf.Tensor4D;
+  const z = tf.add(s, tf.mul(randomNormal(s.shape, { rng }), Math.sqrt(noiseVar))) as tf.Tensor4D;
   if (cfg.method === 'ae' || logVar === null) {
     const mse = tf.mean(tf.squaredDifference(decode(p, cfg, z), x)) as tf.Scalar;
     return { loss: mse, recon: mse, kl: tf.scalar(0) };
   }
-  const yhat = tf.add(z, tf.mul(tf.exp(tf.mul(logVar, 0.5)), randomNormal(s.shape, rng))) as tf.Tensor4D;
+  const yhat = tf.add(z, tf.mul(tf.exp(tf.mul(logVar, 0.5)), randomNormal(s.shape, { rng }))) as tf.Tensor4D;
   const sse = tf.sum(tf.squaredDifference(decode(p, cfg, yhat), x), [1, 2, 3]);
   const recon = tf.div(sse, 2 * cfg.decoderSigma ** 2);
   const kl = cfg.method === 'vscc' ? vsccKlTensor(s, logVar, noiseVar, cfg.cmc as number) : vaeKlTensor(s, logVar);
@@ -143,7 +144,7 @@ export function trainingLoss(p: Params, cfg: ModelConfig, x: tf.Tensor4D, rng: R
 export function pretrainLoss(p: Params, a: CodecArch, x: tf.Tensor4D, snrDb: number, rng: Rng): tf.Scalar {
   const { mu } = encode(p, a, 'ae', x);
   const { x: s } = powerNormalize(mu);
-  const z = tf.add(s, tf.mul(randomNormal(s.shape, rng), Math.sqrt(awgnNoiseVariance(snrDb)))) as tf.Tensor4D;
+  const z = tf.add(s, tf.mul(randomNormal(s.shape, { rng }), Math.sqrt(awgnNoiseVariance(snrDb)))) as tf.Tensor4D;
   return tf.mean(tf.squaredDifference(decode(p, a, z), x)) as tf.Scalar;
 }
 

@@ -142,12 +142,12 @@ export interface ConditionalVae {
 
 function vaeParams(n: number, classes: number, latent: number, hidden: number, rng: Rng): Params {
   const p: Params = {};
-  initDense(p, 'enc.h', n + classes, hidden, rng);
-  initDense(p, 'enc.mu', hidden, latent, rng);
-  initDense(p, 'enc.lv', hidden, latent, rng);
-  initDense(p, 'dec.h1', latent + classes, hidden, rng);
-  initDense(p, 'dec.h2', hidden, hidden, rng);
-  initDense(p, 'dec.out', hidden, n, rng);
+  initDense(p, 'enc.h', { inDim: n + classes, outDim: hidden, rng });
+  initDense(p, 'enc.mu', { inDim: hidden, outDim: latent, rng });
+  initDense(p, 'enc.lv', { inDim: hidden, outDim: latent, rng });
+  initDense(p, 'dec.h1', { inDim: latent + classes, outDim: hidden, rng });
+  initDense(p, 'dec.h2', { inDim: hidden, outDim: hidden, rng });
+  initDense(p, 'dec.out', { inDim: hidden, outDim: n, rng });
   return p;
 }
 
@@ -193,7 +193,7 @@ export async function trainConditionalVae(o: CvaeOptions): Promise<ConditionalVa
     const h = tf.relu(denseLayer(params, 'enc.h', tf.concat([x, c], 1)));
     const mu = denseLayer(params, 'enc.mu', h) as tf.Tensor2D;
     const lv = tf.clipByValue(denseLayer(params, 'enc.lv', h), -12, 8) as tf.Tensor2D;
-    const u = reparameterize(mu, lv, randomNormal([o.batchSize, o.latentDim], r));
+    const u = reparameterize(mu, lv, randomNormal([o.batchSize, o.latentDim], { rng: r }));
     const logits = decodeLogits(params, u, c);
     const nll = likelihood === 'bernoulli'
       ? tf.sum(tf.sub(tf.softplus(logits), tf.mul(x, logits)), 1)
@@ -330,9 +330,9 @@ export async function trainClassifier(o: ClassifierOptions): Promise<Classifier>
   const config = { kind: 'zepe-classifier', version: 1, hidden: [h1, h2], batchSize: o.batchSize, seed: o.seed, n, classes: data.classes, data: o.data ? dataDigest(o.data) : 'mnist-train' };
   const rng = new Rng(o.seed);
   const params: Params = {};
-  initDense(params, 'cls.h1', n, h1, rng);
-  initDense(params, 'cls.h2', h1, h2, rng);
-  initDense(params, 'cls.out', h2, data.classes, rng);
+  initDense(params, 'cls.h1', { inDim: n, outDim: h1, rng });
+  initDense(params, 'cls.h2', { inDim: h1, outDim: h2, rng });
+  initDense(params, 'cls.out', { inDim: h2, outDim: data.classes, rng });
   const optimizer = { lr: o.lr };
   const hash = checkpointIdentity({ config, steps: o.steps, optimizer, codeModule: import.meta.url }).hash;
   const lossFn = ({ rng: r }: { rng: Rng }): tf.Scalar => {
