@@ -9,7 +9,7 @@ import { Rng } from '../../lib/core/index.js';
 
 const bits = (t: tf.Tensor): number[] => Array.from(new Uint32Array(Float32Array.from(t.dataSync()).buffer));
 
-test('wasm Sum over the leading axes = tfjs wasm Sum of the transposed rows, bit for bit; others delegated', async () => {
+test('wasm Sum over leading axes = tfjs Sum of the transposed rows, bit for bit; others delegated', async () => {
   loadWasmBackend();
   await tf.setBackend('wasm');
   const before = tf.memory().numTensors;
