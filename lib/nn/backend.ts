@@ -12,6 +12,8 @@ import { dirname, join } from 'node:path';
 import { assertOneOf } from '../core/index.js';
 import { tf } from './tf.js';
 import { registerWasmGradientKernels } from './wasm-kernels.js';
+import { registerWasmSharedIdentity } from './kernels/wasm-identity.js';
+import { registerWasmChannelSum } from './kernels/wasm-channel-sum.js';
 
 const require = createRequire(import.meta.url);
 
@@ -76,6 +78,8 @@ export function loadWasmBackend(): void {
   wasm.setWasmPaths(join(dist, '/'));
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   registerWasmGradientKernels();
+  registerWasmSharedIdentity();
+  registerWasmChannelSum();
   wasmLoaded = true;
 }
 

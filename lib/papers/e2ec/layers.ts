@@ -46,7 +46,8 @@ export function inputDense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.T
     save([xx]);
     return {
       value: tf.add(matMul(xx, ww), bb),
-      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => [tf.zerosLike(saved[0]), matMul(tf.transpose(saved[0]) as tf.Tensor2D, dy), tf.sum(dy, 0)],
+      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) =>
+        [tf.zerosLike(saved[0]), tf.matMul(saved[0] as tf.Tensor2D, dy, true, false), tf.sum(dy, 0)],
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return (f as unknown as (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.Tensor2D)(x, w, b);
