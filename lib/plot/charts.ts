@@ -97,10 +97,36 @@ export const DASH_LEGEND = {
   symbolType: 'stroke', symbolSize: 500, symbolStrokeWidth: 2, symbolStrokeColor: '#444',
 } as const;
 
+/** Longest subtitle line, in characters (≈ 600 px at the 12 px subtitle font): longer lines are wrapped. */
+export const SUBTITLE_WRAP = 96;
+
+/**
+ * Wraps one line at spaces so that no piece is longer than `width` characters (a single word longer than that stays
+ * whole). A subtitle line wider than the chart would otherwise set the figure's width and leave a blank band beside it.
+ */
+export function wrapLine(line: string, width = SUBTITLE_WRAP): string[] {
+  assertString('line', line);
+  if (!Number.isInteger(width) || width < 10) throw new RangeError(`width must be an integer ≥ 10, got ${width}`);
+  const out: string[] = [];
+  let cur = '';
+  for (const word of line.split(/ +/)) {
+    if (cur === '') cur = word;
+    else if (cur.length + 1 + word.length <= width) cur += ` ${word}`;
+    else {
+      out.push(cur);
+      cur = word;
+    }
+  }
+  out.push(cur);
+  return out;
+}
+
 export function titleBlock(title: string, subtitle?: string | string[]): Record<string, unknown> {
   assertString('title', title);
   checkSubtitle(subtitle);
-  return subtitle ? { text: title, subtitle } : { text: title };
+  if (!subtitle) return { text: title };
+  const lines = (Array.isArray(subtitle) ? subtitle : [subtitle]).flatMap((l) => wrapLine(l));
+  return { text: title, subtitle: lines.length === 1 ? lines[0] : lines };
 }
 
 export function lineChart(o: LineChartOptions): VegaLiteSpec {

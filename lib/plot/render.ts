@@ -49,9 +49,10 @@ export const FONT_FAMILY = 'DejaVu Sans';
  * Version of the workbook's figure style, recorded in each results.json (provenance.figureStyle). Raise it when a
  * change makes earlier figures look different; the figure-style test then reports older committed figures as
  * stale. 1 (or absent): before 2026-12-02; 2: measured text, no truncated legends, paper series order, dash and
- * band legends, labelled image grids, step curves.
+ * band legends, labelled image grids, step curves; 3: subtitle lines wrapped at SUBTITLE_WRAP characters (a long
+ * subtitle no longer sets the figure's width).
  */
-export const FIGURE_STYLE = 2;
+export const FIGURE_STYLE = 3;
 
 /** Theme applied to every figure unless the spec sets its own config. */
 export const DEFAULT_CONFIG = {
