@@ -6,7 +6,7 @@
 import type { CodecName } from '../../codecs/index.js';
 import { bootstrapMean } from '../../metrics/index.js';
 import { indexErrorProbability } from '../../channels/index.js';
-import { labelExpr, renderImageGrid, type RenderedGrid } from '../../plot/index.js';
+import { labelExpr, renderImageGrid, type RenderedGrid, titleBlock } from '../../plot/index.js';
 import { SCHEME_LABELS, VQ_SCHEMES, designEpsilon, indexBits, type Scheme } from './config.js';
 import { fromBase64Rgb } from './evaluate.js';
 import { errorWeightDistribution, optimalCodebookSize } from './analysis.js';
@@ -256,7 +256,7 @@ export function voronoiSpec(toys: readonly ToyResult[], grid: number, title: str
     y: { field: 'y', type: 'quantitative', scale: { domain: [toys[0].extent.y0, toys[0].extent.y1], nice: false }, title: 'z₂' },
   };
   const spec = {
-    title: { text: title, subtitle },
+    title: titleBlock(title, subtitle),
     facet: { column: { field: 'panel', type: 'nominal', title: null, sort: toys.map((t) => `λ_H = ${t.lambdaH}: perplexity ${t.perplexity.toFixed(1)}, ${t.dead} dead`) } },
     spec: {
       width: 300, height: 262,

@@ -6,6 +6,7 @@ import type { AnyConfig } from './config.js';
 import { lengthClassBias, type SemanticMetrics } from './evaluate.js';
 import { PAPER_TABLE1, resultFor, type PlannedConfigs } from './plan.js';
 import type { BaselineTrialResult, E2ecTrialResult, TrialResult } from './trial.js';
+import { titleBlock } from '../../plot/index.js';
 
 const pct = (v: number) => Math.round(v * 10000) / 100;
 
@@ -98,7 +99,7 @@ export function fig2aSpec(title: string, subtitle: string | string[]): Record<st
   const x = { field: 'rate_bits', type: 'quantitative', title: 'rate (bits per digit, log scale)', scale: { type: 'log' } };
   const color = { field: 'method', type: 'nominal', title: '' };
   return {
-    title: { text: title, subtitle },
+    title: titleBlock(title, subtitle),
     width: 460, height: 300,
     layer: [
       { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy', scale: { zero: false } }, color, order: { field: 'rate_bits', type: 'quantitative' } } },
@@ -112,7 +113,7 @@ export function fig2aSpec(title: string, subtitle: string | string[]): Record<st
 export function fig2eSpec(title: string, subtitle: string | string[]): Record<string, unknown> {
   const x = { field: 'block', type: 'ordinal', title: 'bit block (positions 4k+1…4k+4)' };
   return {
-    title: { text: title, subtitle },
+    title: titleBlock(title, subtitle),
     width: 460, height: 260,
     layer: [
       { mark: { type: 'bar' }, encoding: { x, y: { field: 'accuracyDrop', type: 'quantitative', title: 'accuracy drop' } } },
@@ -257,7 +258,7 @@ export function differenceBullets(d: DifferenceSummary, mainShared: boolean): st
 /** Information-plane chart (Vega-Lite): a line per λ drawn in training order, markers at logged steps. */
 export function infoPlaneSpec(title: string, subtitle: string): Record<string, unknown> {
   return {
-    title: { text: title, subtitle },
+    title: titleBlock(title, subtitle),
     width: 420, height: 300,
     mark: { type: 'line', point: { size: 18 }, clip: true },
     encoding: {

@@ -4,7 +4,7 @@
  * histograms and summaries. Row types are `type` aliases so they stay assignable to the plot library's Row.
  */
 import { bootstrapMean, pairedBootstrap } from '../../metrics/index.js';
-import { DASH_LEGEND, labelExpr } from '../../plot/index.js';
+import { DASH_LEGEND, labelExpr, titleBlock } from '../../plot/index.js';
 import type { Method, TestMethod } from './config.js';
 import { awgnNoiseVariance } from './losses.js';
 import { PAPER_BEST_CMC, PAPER_FIG7_POINTS } from './plan.js';
@@ -269,7 +269,7 @@ export function metricGridSpec(o: {
       spec: { width: o.width ?? 210, height: 170, layer },
     };
   };
-  return { title: { text: o.title, subtitle: o.subtitle }, vconcat: o.metrics.map(chart) };
+  return { title: titleBlock(o.title, o.subtitle), vconcat: o.metrics.map(chart) };
 }
 
 /** The metrics of Figs. 7–9: mean over test patches with its 95 % interval as a band. */
