@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { assertInRange, assertObject, assertString } from '../core/index.js';
 import { FONT_DIR, vegaTextWidth, type TextItem } from './font-metrics.js';
+import { wrapLine } from './charts.js';
 
 const require = createRequire(import.meta.url);
 
@@ -77,7 +78,17 @@ export function withDefaults(spec: VegaLiteSpec): VegaLiteSpec {
   for (const key of ['axis', 'legend', 'title', 'header', 'view'] as const) {
     if (own[key] !== undefined) config[key] = { ...DEFAULT_CONFIG[key], ...(own[key] as Record<string, unknown>) };
   }
-  return { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', ...spec, config };
+  return { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', ...spec, ...wrappedTitle(spec.title), config };
+}
+
+/** A title object's subtitle with every line wrapped (charts.ts wrapLine), whoever built the spec; else nothing. */
+function wrappedTitle(title: unknown): { title?: Record<string, unknown> } {
+  if (title === null || typeof title !== 'object' || Array.isArray(title)) return {};
+  const t = title as Record<string, unknown>;
+  const sub = t.subtitle;
+  if (typeof sub !== 'string' && !Array.isArray(sub)) return {};
+  const lines = (Array.isArray(sub) ? sub : [sub]).flatMap((l) => (typeof l === 'string' ? wrapLine(l) : [l]));
+  return { title: { ...t, subtitle: lines.length === 1 ? lines[0] : lines } };
 }
 
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SUBTITLE_WRAP, titleBlock, wrapLine } from '../../lib/plot/charts.js';
-import { FIGURE_STYLE } from '../../lib/plot/render.js';
+import { FIGURE_STYLE, withDefaults } from '../../lib/plot/render.js';
 import { projectRoot } from '../../lib/core/index.js';
 
 test('wrapLine keeps the words in order, within the width, splitting only at spaces', () => {
@@ -33,6 +33,17 @@ test('titleBlock wraps each subtitle line and keeps short ones as they are', () 
   assert.equal(block.subtitle[0], 'first');
   assert.ok(block.subtitle.length >= 4);
   for (const l of block.subtitle) assert.ok(l.length <= SUBTITLE_WRAP);
+});
+
+test('withDefaults wraps the subtitle of a spec that built its own title object (notebook cells do)', () => {
+  const long = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
+  const spec = withDefaults({ title: { text: 'T', subtitle: long, anchor: 'start' }, mark: 'point' });
+  const t = spec.title as { text: string; subtitle: string[]; anchor: string };
+  assert.equal(t.text, 'T');
+  assert.equal(t.anchor, 'start');
+  assert.deepEqual(t.subtitle.join(' ').split(' '), long.split(' '));
+  for (const l of t.subtitle) assert.ok(l.length <= SUBTITLE_WRAP);
+  assert.equal(withDefaults({ title: 'plain', mark: 'point' }).title, 'plain');
 });
 
 test('committed figures of the current style have no subtitle line longer than SUBTITLE_WRAP', () => {
