@@ -7,6 +7,7 @@
  * (fused row dot + row axpy) for small kernels or where WebAssembly SIMD is missing. ROWS = 4, UNROLL = 1 was the
  * fastest of nine shapes tried on the 2-core AMD EPYC machine (8 rows or more unrolling spill registers in V8).
  */
+import { section, sleb, uleb, vec, wasmName } from '../core/wasm-encode.js';
 
 export interface SweepEngine {
   readonly n: number;
@@ -64,28 +65,7 @@ class JsEngine implements SweepEngine {
 
 // ---- a hand-assembled WebAssembly module (no toolchain in the repo): one function `sweep` ----
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) { out.push(b); return out; }
-    out.push(b | 0x80);
-  }
-}
-const str = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const str = wasmName;
 
 // opcodes
 const LGET = 0x20, LSET = 0x21, LTEE = 0x22, I32C = 0x41, I32ADD = 0x6a, I32MUL = 0x6c, I32SHL = 0x74, I32GEU = 0x4f;

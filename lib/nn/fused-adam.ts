@@ -20,6 +20,7 @@
  * tfjs-backend-wasm 4.22 backend_wasm.js (dataIdMap entries {memoryOffset, refCount}, makeOutput, Module.asm.memory).
  */
 import { tf } from './tf.js';
+import { section, sleb, uleb, vec, wasmName } from '../core/wasm-encode.js';
 
 /** The WebAssembly JS API this module uses (the project's TypeScript lib settings do not declare it). */
 interface WasmMemory { readonly buffer: ArrayBuffer }
@@ -56,33 +57,7 @@ type KernelFn = (p: number, g: number, m: number, v: number, out: number, n: num
 
 // ---- a minimal WebAssembly binary encoder ----
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
+const name = wasmName;
 
 const I32 = 0x7f;
 const F32 = 0x7d;

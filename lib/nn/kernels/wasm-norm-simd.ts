@@ -13,6 +13,7 @@
  * same statistics; the statistics themselves are sums in a different order (float rounding only).
  * Source: the WebAssembly core spec 2.0 binary format (LEB128, opcodes, the 0xFD SIMD prefix).
  */
+import { section, uleb, vec, wasmName } from '../../core/wasm-encode.js';
 
 /** The WebAssembly JS API used here (the project's TypeScript lib settings do not declare it). */
 export interface WasmMemory { readonly buffer: ArrayBuffer }
@@ -38,20 +39,7 @@ export interface NormSimd {
 
 // ---- a minimal WebAssembly binary encoder ----
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
+const name = wasmName;
 
 const I32 = 0x7f;
 const V128 = 0x7b;
