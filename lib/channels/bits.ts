@@ -85,7 +85,8 @@ export function countBitErrors(a: Uint8Array, b: Uint8Array): number {
   return e;
 }
 
-function popcount32(v: number): number {
+/** Number of set bits of v's low 32 bits (v >>> 0). */
+export function popcount32(v: number): number {
   let x = v >>> 0;
   let d = 0;
   while (x) {

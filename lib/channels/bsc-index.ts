@@ -5,7 +5,7 @@
  * data[k·cols + j] = P(ĵ = j | k). Every row sums to 1.
  */
 import { assertInRange, assertInteger, assertObject, assertOneOf, assertRng } from '../core/index.js';
-import { assertIndices, type RngOption } from './bits.js';
+import { assertIndices, popcount32, type RngOption } from './bits.js';
 
 export interface TransitionMatrix {
   readonly rows: number;
@@ -15,16 +15,6 @@ export interface TransitionMatrix {
 }
 
 export type IndexChannelModel = 'exact' | 'random-labelling';
-
-function popcount(v: number): number {
-  let x = v >>> 0;
-  let d = 0;
-  while (x) {
-    x &= x - 1;
-    d++;
-  }
-  return d;
-}
 
 /** Largest m accepted: a 2^m × 2^m Float64 matrix of 2^12 = 4096 rows is already 128 MiB. */
 export const MAX_INDEX_BITS = 12;
@@ -48,7 +38,7 @@ export function bscIndexTransition(mBits: number, eps: number, model: IndexChann
   for (let d = 0; d <= mBits; d++) byDistance[d] = eps ** d * (1 - eps) ** (mBits - d);
   const data = new Float64Array(K * K);
   for (let k = 0; k < K; k++) {
-    for (let j = 0; j < K; j++) data[k * K + j] = byDistance[popcount(k ^ j)];
+    for (let j = 0; j < K; j++) data[k * K + j] = byDistance[popcount32(k ^ j)];
   }
   return { rows: K, cols: K, data };
 }

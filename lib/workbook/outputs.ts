@@ -21,6 +21,7 @@ import {
   existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { procStatFields } from './proc.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
@@ -68,13 +69,8 @@ export const stagingDirFor = (root: string, paper: string, pid: number): string 
 
 /** Start time of a process in clock ticks (Linux /proc), null if unknown. */
 export function processStartTicks(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[19]);
-  } catch {
-    return null;
-  }
+  const fields = procStatFields(pid);
+  return fields ? Number(fields[19]) : null;
 }
 
 /** Whether the process that took a lock is still running (not gone, not a zombie, not a reused pid). */
@@ -85,13 +81,9 @@ export function holderAlive(h: Pick<LockHolder, 'pid' | 'startTicks'>): boolean 
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  try {
-    const stat = readFileSync(`/proc/${h.pid}/stat`, 'utf8');
-    if (stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] === 'Z') return false;
-  } catch {
-    /* no /proc: the signal check is all we have */
-  }
-  const ticks = processStartTicks(h.pid);
+  const fields = procStatFields(h.pid); // null without /proc: the signal check is all we have
+  if (fields?.[0] === 'Z') return false;
+  const ticks = fields ? Number(fields[19]) : null;
   return h.startTicks === null || ticks === null || ticks === h.startTicks;
 }
 

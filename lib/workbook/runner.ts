@@ -21,6 +21,7 @@ import { beginOutput, type OutputTransaction } from './outputs.js';
 import { ensureKernelspec, jupyterEnv, KERNEL_NAME, requireJupyterPython } from './toolchain.js';
 import { trustNotebooks } from './trust.js';
 import { checkRunOptions } from './checks.js';
+import { procStatFields } from './proc.js';
 
 export type Profile = 'quick' | 'full';
 export const PROFILES: readonly Profile[] = ['quick', 'full'];
@@ -294,14 +295,8 @@ export function processParents(): Map<number, number> {
   }
   for (const e of entries) {
     if (!/^\d+$/.test(e)) continue;
-    try {
-      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
-      // pid (comm) state ppid ...: comm may hold spaces and parentheses, so split after the last ')'.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parents.set(Number(e), Number(fields[1]));
-    } catch {
-      /* exited meanwhile */
-    }
+    const fields = procStatFields(e); // null: exited meanwhile
+    if (fields) parents.set(Number(e), Number(fields[1]));
   }
   return parents;
 }

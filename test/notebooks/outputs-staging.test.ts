@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../../lib/core/index.js';
 import { descendantPids } from '../../lib/workbook/runner.js';
 import { findJupyterPython } from '../../lib/workbook/toolchain.js';
+import { running } from '../helpers/proc.js';
 
 const root = projectRoot();
 const cli = join(root, 'bin', 'workbook.js');
@@ -39,14 +40,6 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 const leftovers = (out: string) => readdirSync(out).filter((f) => f.startsWith('.staged.'));
-const running = (pid: number): boolean => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] !== 'Z';
-  } catch {
-    return false;
-  }
-};
 
 /** Starts a sleeping run and resolves once its kernel has written into the staging folder. */
 async function startSleeper(out: string, label: string) {

@@ -13,21 +13,13 @@ import { join } from 'node:path';
 import { projectRoot } from '../../lib/core/index.js';
 import { descendantPids } from '../../lib/workbook/runner.js';
 import { findJupyterPython } from '../../lib/workbook/toolchain.js';
+import { running } from '../helpers/proc.js';
 
 const root = projectRoot();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const cmdline = (pid: number): string => {
   try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim(); } catch { return ''; }
-};
-/** Running (a zombie waiting for a reaper counts as gone: it runs nothing and writes nothing). */
-const running = (pid: number): boolean => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] !== 'Z';
-  } catch {
-    return false;
-  }
 };
 
 const skip = !existsSync('/proc/self/stat') ? 'needs /proc' : !findJupyterPython() ? 'Jupyter not installed' : false;
