@@ -14,7 +14,7 @@ import { tf, reinforceSurrogate } from '../../lib/nn/index.js';
 import {
   lengthClassInformation,
   e2ecConfig, d2jsccConfig, rdboConfig, sampleCode, truncate, bscValid, selector, semanticMetrics, embeddingGeometry,
-  mixtureMi, mixtureMiJs, layerNorm, initLayerNorm, runTrial, planTrials, TEST_DIGITS, differenceSummary, differenceBullets,
+  mixtureMi, mixtureMiJs, lengthEntropyBits, layerNorm, initLayerNorm, runTrial, planTrials, TEST_DIGITS, differenceSummary, differenceBullets,
   type BaselineTrialResult, type TrialResult, type AnyConfig,
 } from '../../lib/papers/e2ec/index.js';
 
@@ -154,6 +154,17 @@ test('the 95 % interval reproduces the paper\'s ± at n = 10,000 (97.97 ± 0.28,
   const m = semanticMetrics(Array.from({ length: 10000 }, (_, i) => (i % 2 ? 3 : 1)), 0, Array.from({ length: 10000 }, (_, i) => (i === 0 ? 1 : 0)));
   assert.ok(Math.abs(m.rateBits - 2) < 1e-12);
   assert.ok(Math.abs(m.rateHalfWidth - 1.96 * Math.sqrt(10000 / 9999) / 100) < 1e-9);
+});
+
+test('H(L) of a length histogram: 0 for one length, log2 m for m equal counts, the binary entropy for two; bad counts throw', () => {
+  // Closed forms of the plug-in entropy: a point mass, a uniform pmf over m lengths, h(1/4) for counts 1 : 3.
+  assert.equal(lengthEntropyBits([0, 0, 10_000, 0]), 0);
+  assert.ok(Math.abs(lengthEntropyBits(new Array(16).fill(625)) - 4) < 1e-12);
+  assert.ok(Math.abs(lengthEntropyBits([0, 25, 0, 0, 75]) - (-(0.25 * Math.log2(0.25)) - 0.75 * Math.log2(0.75))) < 1e-12);
+  assert.throws(() => lengthEntropyBits([]), /histogram must be a non-empty array/);
+  assert.throws(() => lengthEntropyBits([0, 0]), /at least one count/);
+  assert.throws(() => lengthEntropyBits([1, 0.5]), /histogram\[1\] must be a non-negative integer count/);
+  assert.throws(() => lengthEntropyBits([3, -1]), /histogram\[1\]/);
 });
 
 test('embedding geometry: distances and the max cross inner product', () => {

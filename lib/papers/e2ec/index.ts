@@ -25,7 +25,7 @@ export {
   type DigitSplit, type ExperimentPlan, type PlannedConfigs,
 } from './plan.js';
 export {
-  table1Rows, table1Comparison, fig2aRows, fig2aSpec, fig2eRows, fig2eSpec, trajectoryRows, lengthHistogramRows, lengthSpreadRows,
+  table1Rows, table1Comparison, lengthEntropyBits, fig2aRows, fig2aSpec, fig2eRows, fig2eSpec, trajectoryRows, lengthHistogramRows, lengthSpreadRows,
   embeddingRows, ablationRows, trunkRows, infoPlaneSpec, COLLAPSE_ACCURACY, differenceSummary, differenceBullets,
   type Table1Row, type Fig2aRow, type DifferenceSummary,
 } from './figures.js';
