@@ -19,3 +19,5 @@ export { decodeWithPil, pilAvailable, PIL_FIX, type PhotoDecoder } from './photo
 export { PHOTO_SOURCES, selectPaths, globToRegExp, type PhotoSource } from './photo-sources.js';
 export { licenceFor, parseDep5, type LicenceInfo } from './debian.js';
 export { dataStatus } from './status.js';
+export { loadImageDataset, type DatasetName, type ImageDatasetOptions, type ImageSet } from './datasets/index.js';
+export { IMAGE_SOURCES, PAPER_DATASETS, DATASET_SUBSET_SEED, datasetOf, assertOptionalDataset, loadDatasetImages, type ImageSource, type SquareImages } from './image-source.js';

@@ -23,8 +23,12 @@ import { trustNotebooks } from './trust.js';
 import { checkRunOptions } from './checks.js';
 import { procStatFields } from './proc.js';
 
-export type Profile = 'quick' | 'full';
-export const PROFILES: readonly Profile[] = ['quick', 'full'];
+/**
+ * quick: minutes on a laptop (the CI check); full: the committed figures on a 2-core CPU; paper: the papers' own
+ * settings and datasets (docs/papers/<paper>.md#paper-profile) — GPU days, written under build/paper/.
+ */
+export type Profile = 'quick' | 'full' | 'paper';
+export const PROFILES: readonly Profile[] = ['quick', 'full', 'paper'];
 
 export interface RunOptions {
   profile: Profile;
@@ -103,7 +107,7 @@ function readdirIpynb(dir: string): string[] {
   return order.map((n) => join(dir, `${n}.ipynb`)).filter((p) => existsSync(p));
 }
 
-/** Where a profile writes figures: full → figures/, quick → build/quick/figures. */
+/** Where a profile writes figures: full → figures/, quick → build/quick/figures, paper → build/paper/figures. */
 export function figuresRootFor(profile: Profile): string {
   assertOneOf('profile', profile, PROFILES);
   return profile === 'full' ? join(projectRoot(), 'figures') : join(projectRoot(), 'build', profile, 'figures');
