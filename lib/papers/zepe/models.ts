@@ -153,7 +153,8 @@ export interface ConditionalVae {
   readonly training: TrainSummary;
 }
 
-function vaeParams(n: number, classes: number, latent: number, hidden: number, rng: Rng): Params {
+/** The cVAE's initial parameters (n pixels, `classes` one-hot inputs): what trainConditionalVae starts from with new Rng(seed). */
+export function initCvaeParams(n: number, classes: number, latent: number, hidden: number, rng: Rng): Params {
   const p: Params = {};
   initDense(p, 'enc.h', { inDim: n + classes, outDim: hidden, rng });
   initDense(p, 'enc.mu', { inDim: hidden, outDim: latent, rng });
@@ -196,7 +197,7 @@ export async function trainConditionalVae(o: CvaeOptions): Promise<ConditionalVa
     data: o.data ? dataDigest(o.data) : 'default',
   };
   const rng = new Rng(o.seed);
-  const params = vaeParams(n, data.classes, o.latentDim, o.hidden, rng);
+  const params = initCvaeParams(n, data.classes, o.latentDim, o.hidden, rng);
   const optimizer = { lr: o.lr };
   const hash = checkpointIdentity({ config, steps: o.steps, optimizer, codeModule: import.meta.url }).hash;
   const lossFn = ({ rng: r }: { rng: Rng }): tf.Scalar => {
@@ -328,6 +329,15 @@ function classifierForward(p: Params, x: tf.Tensor2D): { features: tf.Tensor2D; 
   return { features, logits: denseLayer(p, 'cls.out', features) as tf.Tensor2D };
 }
 
+/** The classifier's initial parameters n → h1 → h2 → classes: what trainClassifier starts from with new Rng(seed). */
+export function initClassifierParams(n: number, hidden: readonly [number, number], classes: number, rng: Rng): Params {
+  const p: Params = {};
+  initDense(p, 'cls.h1', { inDim: n, outDim: hidden[0], rng });
+  initDense(p, 'cls.h2', { inDim: hidden[0], outDim: hidden[1], rng });
+  initDense(p, 'cls.out', { inDim: hidden[1], outDim: classes, rng });
+  return p;
+}
+
 /** An MNIST MLP classifier 784 → h1 → h2 → 10 (ReLU, softmax cross-entropy), trained apart from the cVAE. */
 export async function trainClassifier(o: ClassifierOptions): Promise<Classifier> {
   const [h1, h2] = o.hidden ?? [256, 128];
@@ -341,11 +351,7 @@ export async function trainClassifier(o: ClassifierOptions): Promise<Classifier>
   const data = o.data ?? loadHybridData('mnist', 'train');
   const n = dimOf(data);
   const config = { kind: 'zepe-classifier', version: 1, hidden: [h1, h2], batchSize: o.batchSize, seed: o.seed, n, classes: data.classes, data: o.data ? dataDigest(o.data) : 'mnist-train' };
-  const rng = new Rng(o.seed);
-  const params: Params = {};
-  initDense(params, 'cls.h1', { inDim: n, outDim: h1, rng });
-  initDense(params, 'cls.h2', { inDim: h1, outDim: h2, rng });
-  initDense(params, 'cls.out', { inDim: h2, outDim: data.classes, rng });
+  const params = initClassifierParams(n, [h1, h2], data.classes, new Rng(o.seed));
   const optimizer = { lr: o.lr };
   const hash = checkpointIdentity({ config, steps: o.steps, optimizer, codeModule: import.meta.url }).hash;
   const lossFn = ({ rng: r }: { rng: Rng }): tf.Scalar => {
