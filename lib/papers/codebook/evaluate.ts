@@ -110,13 +110,20 @@ export function trainImages(patchSize: number, count: number): Float32Array {
 }
 
 /**
- * heldOutImages for the photo set, or `dataset`'s validation/test split (whole images at patchSize × patchSize;
- * 'all' = the whole split).
+ * heldOutImages for the photo set, or for a paper dataset (whole images at patchSize × patchSize): its VALIDATION
+ * split (PASCAL VOC 2012 publishes no test annotations, and the loader refuses its 'test' split) divided as the
+ * photos are — every VALIDATION_EVERY-th image (in the loader's seeded order) validation, the rest test; then `count`
+ * spread over the part ('all' = every image of it).
  */
 export async function heldOutImagesFor(patchSize: number, part: HeldOutPart, count: PatchCount, dataset?: DatasetName): Promise<Float32Array> {
   if (dataset === undefined) return heldOutImages(patchSize, part, count);
   if (part !== 'validation' && part !== 'test') throw new RangeError(`part must be 'validation' or 'test', got ${JSON.stringify(part)}`);
-  return (await loadDatasetImages({ dataset, split: part, size: patchSize, ...(count === 'all' ? {} : { count }), seed: DATASET_SUBSET_SEED })).x;
+  const set = await loadDatasetImages({ dataset, split: 'validation', size: patchSize, seed: DATASET_SUBSET_SEED });
+  const size = patchSize * patchSize * 3;
+  const keep = Array.from({ length: set.n }, (_, i) => i).filter((i) => (i % VALIDATION_EVERY === 0) === (part === 'validation'));
+  const x = new Float32Array(keep.length * size);
+  keep.forEach((src, i) => x.set(set.x.subarray(src * size, (src + 1) * size), i * size));
+  return spread(x, keep.length, patchSize, count === 'all' ? keep.length : count, part === 'test' ? 'testCount' : 'validationCount');
 }
 
 /** trainImages for the photo set, or `count` images of `dataset`'s train split. */
