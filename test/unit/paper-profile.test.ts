@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../lib/core/index.js';
 import { tf, initBackend, train, type Params } from '../../lib/nn/index.js';
-import { readNotebook, declaredParameters, type ParamValue } from '../../lib/workbook/notebook.js';
+import { readNotebook, declaredParameters, validateParameters, type ParamValue } from '../../lib/workbook/notebook.js';
 import { notebooksDir } from '../../lib/workbook/runner.js';
 import * as vscc from '../../lib/papers/vscc/index.js';
 import * as e2ec from '../../lib/papers/e2ec/index.js';
@@ -38,11 +38,9 @@ after(() => {
   }
 });
 
-/** A literal of the parameters cell: JSON, or a single-quoted string. */
+/** A literal of the parameters cell: JSON with single-quoted strings allowed ('photos', ['jpeg', 'hevc']). */
 function literal(text: string): ParamValue {
-  const t = text.trim();
-  if (/^'[^']*'$/.test(t)) return t.slice(1, -1);
-  return JSON.parse(t) as ParamValue;
+  return JSON.parse(text.trim().replace(/'([^'"]*)'/g, '"$1"')) as ParamValue;
 }
 
 /** The values a `workbook run <paper> --profile paper` injects over the notebook's defaults. */
@@ -51,6 +49,7 @@ function paperParams(paper: string): Record<string, ParamValue> {
   const defaults = Object.fromEntries([...declaredParameters(nb).names].map(([k, v]) => [k, literal(v)]));
   const profile = nb.metadata.workbook?.profiles?.paper;
   assert.ok(profile, `${paper}.ipynb has a paper profile`);
+  validateParameters(paper, nb, profile); // what `workbook run --profile paper` checks first: declared names, right kinds
   return { ...defaults, ...profile };
 }
 const num = (v: ParamValue | undefined): number => { assert.equal(typeof v, 'number'); return v as number; };
