@@ -351,7 +351,8 @@ export async function trainClassifier(o: ClassifierOptions): Promise<Classifier>
   const data = o.data ?? loadHybridData('mnist', 'train');
   const n = dimOf(data);
   const config = { kind: 'zepe-classifier', version: 1, hidden: [h1, h2], batchSize: o.batchSize, seed: o.seed, n, classes: data.classes, data: o.data ? dataDigest(o.data) : 'mnist-train' };
-  const params = initClassifierParams(n, [h1, h2], data.classes, new Rng(o.seed));
+  const rng = new Rng(o.seed);
+  const params = initClassifierParams(n, [h1, h2], data.classes, rng);
   const optimizer = { lr: o.lr };
   const hash = checkpointIdentity({ config, steps: o.steps, optimizer, codeModule: import.meta.url }).hash;
   const lossFn = ({ rng: r }: { rng: Rng }): tf.Scalar => {
