@@ -1,6 +1,7 @@
 /**
  * semcom-workbook/data: MNIST, Fashion-MNIST and a photo-patch set built from Debian packages, as plain typed
- * arrays, plus deterministic batching and a `doctor` status report.
+ * arrays, the papers' own image datasets read from the user's disk (Mini-ImageNet, VOC 2012, Flickr8k), plus
+ * deterministic batching and a `doctor` status report.
  */
 export type { LabelledImages, Split, DataCheck } from './types.js';
 export {
@@ -19,3 +20,8 @@ export { decodeWithPil, pilAvailable, PIL_FIX, type PhotoDecoder } from './photo
 export { PHOTO_SOURCES, selectPaths, globToRegExp, type PhotoSource } from './photo-sources.js';
 export { licenceFor, parseDep5, type LicenceInfo } from './debian.js';
 export { dataStatus } from './status.js';
+export {
+  loadImageDataset, datasetStatus, DATASET_NAMES, DATASET_LAYOUTS, DATA_DIR_ENV, MAX_IMAGE_SIZE,
+  type DatasetName, type DatasetSplit, type ImageDatasetOptions, type ImageSet,
+} from './datasets/index.js';
+export { IMAGE_SOURCES, PAPER_DATASETS, DATASET_SUBSET_SEED, datasetOf, assertOptionalDataset, loadDatasetImages, type ImageSource, type SquareImages } from './image-source.js';

@@ -18,4 +18,6 @@ export interface DataCheck {
   readonly detail: string;
   /** Command that fixes it (empty when ok). */
   readonly fix: string;
+  /** false: optional data (a warning in `workbook doctor`, not a failure). Default true. */
+  readonly required?: boolean;
 }

@@ -17,9 +17,10 @@ import { updateExpected } from './expected.js';
 import { commandHelp } from './help.js';
 
 const USAGE = `usage:
-  workbook run [notebook…] [--profile quick|full] [--param key=value]… [--out DIR]
+  workbook run [notebook…] [--profile quick|full|paper] [--param key=value]… [--out DIR]
                [--cell-timeout SECONDS] [--timeout SECONDS] [--export html,pdf] [--quiet] [--update-expected]
-  workbook export [notebook…] [--profile quick|full] [--to html,pdf] [--out DIR] [--paper a4|letter] [--no-input]
+               [--data-dir DIR]
+  workbook export [notebook…] [--profile quick|full|paper] [--to html,pdf] [--out DIR] [--paper a4|letter] [--no-input]
   workbook notebook [--port N] [--notebook-dir DIR]
                                       serve notebooks/ in the classic Jupyter Notebook (lab: JupyterLab, if installed)
   workbook doctor [--fix]
@@ -33,6 +34,8 @@ Notebooks are names in notebooks/ (zepe, vscc, e2ec, codebook) or paths; default
 run prints each code cell as it starts and ends, and what the kernel prints; --quiet keeps only the summary.
 --out DIR is the run's folder for run and export alike: run writes DIR/<notebook>.ipynb, export reads it there and
 writes the HTML/PDF beside it (default: build/<profile>/notebooks → build/<profile>/export).
+run --data-dir DIR sets SEMCOM_DATA_DIR for the kernel: the papers' datasets (README "Datasets on disk").
+run --profile paper: the papers' own settings on their datasets (GPU days for vscc), written under build/paper/.
 run --profile quick --update-expected rewrites test/expected/<paper>.quick.json from the run (on purpose only).
 workbook <command> --help shows that command's usage.`;
 
@@ -71,10 +74,12 @@ async function cmdRun(argv: string[]): Promise<number> {
     options: {
       profile: { type: 'string' }, param: { type: 'string', multiple: true }, out: { type: 'string' },
       'cell-timeout': { type: 'string' }, timeout: { type: 'string' }, export: { type: 'string' }, quiet: { type: 'boolean' },
-      'update-expected': { type: 'boolean' },
+      'update-expected': { type: 'boolean' }, 'data-dir': { type: 'string' },
     },
   });
   const profile = profileOf(values.profile);
+  const dataDir = values['data-dir'] === undefined ? undefined : resolve(values['data-dir']);
+  if (dataDir !== undefined && !existsSync(dataDir)) throw new UsageError(`--data-dir: the folder ${dataDir} does not exist`);
   if (values['update-expected'] && profile !== 'quick') throw new UsageError('--update-expected rewrites the quick profile\'s expected values: use it with --profile quick');
   const params: Record<string, ParamValue> = {};
   for (const p of values.param ?? []) {
@@ -89,14 +94,18 @@ async function cmdRun(argv: string[]): Promise<number> {
   // Every notebook's parameters are checked before any runs: a bad --param must not cost an hour of the first one.
   for (const nb of notebooks) {
     const parsed = readNotebook(nb);
-    validateParameters(basename(nb, '.ipynb'), parsed, { ...parsed.metadata.workbook?.profiles?.[profile], ...params });
+    const profiles = parsed.metadata.workbook?.profiles;
+    if (profiles && !(profile in profiles)) {
+      throw new UsageError(`${basename(nb, '.ipynb')} has no '${profile}' profile (it has ${Object.keys(profiles).join(', ')})`);
+    }
+    validateParameters(basename(nb, '.ipynb'), parsed, { ...profiles?.[profile], ...params });
     if (cellTimeout === undefined) notebookCellTimeout(parsed, basename(nb, '.ipynb'));
   }
   for (const nb of notebooks) {
     const name = basename(nb, '.ipynb');
     process.stderr.write(`▶ ${name} (profile ${profile})\n`);
     const res = await runNotebook(nb, {
-      profile, params, outDir, cellTimeout, notebookTimeout,
+      profile, params, outDir, cellTimeout, notebookTimeout, dataDir,
       onProgress: values.quiet ? undefined : (line) => process.stderr.write(`  ${line}\n`),
     });
     process.stderr.write(`✔ ${name}: ${res.seconds.toFixed(1)} s → ${res.output}\n`);

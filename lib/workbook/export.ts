@@ -23,7 +23,7 @@ import { assertOneOf, assertString, describe, projectRoot } from '../core/index.
 import { PAPER_INCHES, withBrowserPage, type Page, type PaperSize } from './browser.js';
 import { titlePageFor } from './export-meta.js';
 import { readNotebook } from './notebook.js';
-import type { Profile } from './runner.js';
+import { PROFILES, type Profile } from './runner.js';
 import { jupyterEnv, requireJupyterPython } from './toolchain.js';
 
 export { chromiumFlags, requireChromium, runChromium } from './browser.js';
@@ -46,7 +46,7 @@ export interface ExportOptions {
  * notebook); without it, build/<profile>/notebooks and build/<profile>/export.
  */
 export function exportLocations(profile: Profile, out?: string): { executedDir: string; exportDir: string } {
-  assertOneOf('profile', profile, ['quick', 'full']);
+  assertOneOf('profile', profile, PROFILES);
   if (out !== undefined) assertString('out', out);
   if (out) return { executedDir: resolve(out), exportDir: resolve(out) };
   const base = join(projectRoot(), 'build', profile);

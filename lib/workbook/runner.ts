@@ -23,8 +23,12 @@ import { trustNotebooks } from './trust.js';
 import { checkRunOptions } from './checks.js';
 import { procStatFields } from './proc.js';
 
-export type Profile = 'quick' | 'full';
-export const PROFILES: readonly Profile[] = ['quick', 'full'];
+/**
+ * quick: minutes on a laptop (the CI check); full: the committed figures on a 2-core CPU; paper: the papers' own
+ * settings and datasets (docs/papers/<paper>.md#paper-profile) — GPU days, written under build/paper/.
+ */
+export type Profile = 'quick' | 'full' | 'paper';
+export const PROFILES: readonly Profile[] = ['quick', 'full', 'paper'];
 
 export interface RunOptions {
   profile: Profile;
@@ -39,6 +43,8 @@ export interface RunOptions {
   onProgress?: (line: string) => void;
   /** Notices about the output folder (a stale lock taken over, leftovers removed); default: stderr. */
   onNotice?: (line: string) => void;
+  /** The papers' datasets folder, passed to the kernel as SEMCOM_DATA_DIR (default: the environment's). */
+  dataDir?: string;
 }
 
 export interface RunResult {
@@ -103,7 +109,7 @@ function readdirIpynb(dir: string): string[] {
   return order.map((n) => join(dir, `${n}.ipynb`)).filter((p) => existsSync(p));
 }
 
-/** Where a profile writes figures: full → figures/, quick → build/quick/figures. */
+/** Where a profile writes figures: full → figures/, quick → build/quick/figures, paper → build/paper/figures. */
 export function figuresRootFor(profile: Profile): string {
   assertOneOf('profile', profile, PROFILES);
   return profile === 'full' ? join(projectRoot(), 'figures') : join(projectRoot(), 'build', profile, 'figures');
@@ -223,6 +229,7 @@ async function execute(job: Job): Promise<Notebook> {
       // workbook_execute.py's watchdog kills the kernel and exits once this process is gone (SIGKILL included).
       WORKBOOK_RUNNER_PID: String(process.pid),
       ...(opts.onProgress ? { WORKBOOK_PROGRESS: '1' } : {}),
+      ...(opts.dataDir !== undefined ? { SEMCOM_DATA_DIR: resolve(opts.dataDir) } : {}),
     }),
     // Own process group, so a Ctrl-C in the terminal reaches only us; killTree then takes nbconvert and its kernel down.
     detached: true,

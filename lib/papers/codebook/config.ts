@@ -7,6 +7,7 @@ import {
   assertFiniteNumber, assertInRange, assertInteger, assertNonNegative, assertOneOf, assertPositive,
 } from '../../core/index.js';
 import { MAX_INDEX_BITS, qamBer, type IndexChannelModel } from '../../channels/index.js';
+import { assertOptionalDataset, type DatasetName } from '../../data/index.js';
 
 export type Scheme = 'proposed' | 'vqvae_entropy' | 'vqvae_channel_aware' | 'vqvae';
 /** The schemes in the order of the paper's legends; the names are the CSV keys of figures/codebook/fig3|4.csv. */
@@ -33,6 +34,11 @@ export interface VqModelConfig {
   readonly width: number;
   /** Training patch side (the encoder down-samples 4×: N = (patch/4)² vectors per image). */
   readonly patchSize: 32 | 64;
+  /**
+   * The paper's dataset (paper profile: 'voc2012'), whole images scaled to patchSize × patchSize; absent = the photo
+   * set's patches (quick and full profiles; absent, not 'photos', so their configs and cache keys are unchanged).
+   */
+  readonly dataset?: DatasetName;
   /** Commitment weight β (eq. 5). */
   readonly beta: number;
   /** Index-entropy weight λ_H (eq. 13) and its softmax temperature τ (relative to the batch's mean nearest distance). */
@@ -102,6 +108,7 @@ export function validateVq(c: VqModelConfig): void {
   assertInteger('width', c.width, 4, 512);
   if (c.width % 4 !== 0) throw new RangeError(`width must be a multiple of 4, got ${c.width}`);
   assertOneOf('patchSize', c.patchSize, [32, 64]);
+  assertOptionalDataset('dataset', c.dataset);
   assertNonNegative('beta', c.beta);
   assertNonNegative('lambdaH', c.lambdaH);
   assertPositive('tau', c.tau);

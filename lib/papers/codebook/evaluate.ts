@@ -11,7 +11,7 @@
  */
 import { Rng, assertInteger } from '../../core/index.js';
 import { ieee80211nLdpc, transmitIndices, type LinkOptions } from '../../channels/index.js';
-import { loadPhotoPatches } from '../../data/index.js';
+import { DATASET_SUBSET_SEED, loadDatasetImages, loadPhotoPatches, type DatasetName } from '../../data/index.js';
 import { perceptualDistanceBatch, psnrBatch } from '../../metrics/index.js';
 import type { Params } from '../../nn/index.js';
 import { designEpsilon, indexBits, latentsPerImage, type VqModelConfig } from './config.js';
@@ -107,6 +107,29 @@ export function testImages(patchSize: number, count: PatchCount): Float32Array {
 export function trainImages(patchSize: number, count: number): Float32Array {
   const set = loadPhotoPatches({ split: 'train', patchSize });
   return spread(set.x, set.n, patchSize, Math.min(count, set.n), 'usageCount');
+}
+
+/**
+ * heldOutImages for the photo set, or for a paper dataset (whole images at patchSize × patchSize): its VALIDATION
+ * split (PASCAL VOC 2012 publishes no test annotations, and the loader refuses its 'test' split) divided as the
+ * photos are — every VALIDATION_EVERY-th image (in the loader's seeded order) validation, the rest test; then `count`
+ * spread over the part ('all' = every image of it).
+ */
+export async function heldOutImagesFor(patchSize: number, part: HeldOutPart, count: PatchCount, dataset?: DatasetName): Promise<Float32Array> {
+  if (dataset === undefined) return heldOutImages(patchSize, part, count);
+  if (part !== 'validation' && part !== 'test') throw new RangeError(`part must be 'validation' or 'test', got ${JSON.stringify(part)}`);
+  const set = await loadDatasetImages({ dataset, split: 'validation', size: patchSize, seed: DATASET_SUBSET_SEED });
+  const size = patchSize * patchSize * 3;
+  const keep = Array.from({ length: set.n }, (_, i) => i).filter((i) => (i % VALIDATION_EVERY === 0) === (part === 'validation'));
+  const x = new Float32Array(keep.length * size);
+  keep.forEach((src, i) => x.set(set.x.subarray(src * size, (src + 1) * size), i * size));
+  return spread(x, keep.length, patchSize, count === 'all' ? keep.length : count, part === 'test' ? 'testCount' : 'validationCount');
+}
+
+/** trainImages for the photo set, or `count` images of `dataset`'s train split. */
+export async function trainImagesFor(patchSize: number, count: number, dataset?: DatasetName): Promise<Float32Array> {
+  if (dataset === undefined) return trainImages(patchSize, count);
+  return (await loadDatasetImages({ dataset, split: 'train', size: patchSize, count, seed: DATASET_SUBSET_SEED })).x;
 }
 
 function spread(x: Float32Array, n: number, patchSize: number, count: number, name: string): Float32Array {
@@ -283,11 +306,11 @@ export async function evaluateVq(p: Params, cfg: VqModelConfig, e: EvalSettings)
   const t0 = Date.now();
   const P = cfg.patchSize;
   const m = indexBits(cfg.K);
-  const x = testImages(P, e.testCount);
+  const x = await heldOutImagesFor(P, 'test', e.testCount, cfg.dataset);
   const n = x.length / (P * P * 3);
   const { indices, latents } = encodeIndices(p, cfg, x, n);
   const cb = codebookOf(p).dataSync() as Float32Array;
-  const usage = trainImages(P, e.usageCount);
+  const usage = await trainImagesFor(P, e.usageCount, cfg.dataset);
   const trainIdx = encodeIndices(p, cfg, usage, usage.length / (P * P * 3)).indices;
   const countsTrain = indexCounts(trainIdx, cfg.K);
   const countsTest = indexCounts(indices, cfg.K);
@@ -306,7 +329,7 @@ export async function evaluateVq(p: Params, cfg: VqModelConfig, e: EvalSettings)
     if (e.codedVq) coded.push(codedPoint(p, cfg, e, x, n, indices, m, snrDb, si));
   }
   return {
-    n, validation: validationPoints(p, cfg, e), indexBitsPerImage: roundScores(indexBitsPerImage(indices, n, cfg.K)),
+    n, validation: await validationPoints(p, cfg, e), indexBitsPerImage: roundScores(indexBitsPerImage(indices, n, cfg.K)),
     symbolsPerImage: vqSymbolsPerImage(cfg),
     clean: { psnr: meanInterval(cleanPsnr), perceptual: await perceptual(x, clean, Math.min(e.perceptualCount, n), P), dq },
     latentVariance: latentVariance(latents, cfg.D),
@@ -322,9 +345,9 @@ export async function evaluateVq(p: Params, cfg: VqModelConfig, e: EvalSettings)
 }
 
 /** PSNR of the validation images at every SNR (the same draws' seeds as the test images, salted apart). */
-function validationPoints(p: Params, cfg: VqModelConfig, e: EvalSettings): VqEvaluation['validation'] {
+async function validationPoints(p: Params, cfg: VqModelConfig, e: EvalSettings): Promise<VqEvaluation['validation']> {
   const P = cfg.patchSize;
-  const x = heldOutImages(P, 'validation', e.validationCount);
+  const x = await heldOutImagesFor(P, 'validation', e.validationCount, cfg.dataset);
   const n = x.length / (P * P * 3);
   const { indices } = encodeIndices(p, cfg, x, n);
   const m = indexBits(cfg.K);

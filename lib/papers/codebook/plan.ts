@@ -51,7 +51,7 @@ export function planTrials(plan: CodebookPlan): PlannedTrials {
   const main = schemes.proposed.model;
   const separate = plan.codecs.map((codec) => {
     if (!CODEC_NAMES.includes(codec)) throw new RangeError(`codecs must be drawn from ${CODEC_NAMES.join(', ')}, got ${JSON.stringify(codec)}`);
-    return { kind: 'separate' as const, codec, patchSize: main.patchSize, symbolsPerImage: vqSymbolsPerImage(main), eval: lean };
+    return { kind: 'separate' as const, codec, patchSize: main.patchSize, ...(main.dataset === undefined ? {} : { dataset: main.dataset }), symbolsPerImage: vqSymbolsPerImage(main), eval: lean };
   });
   const ks = plan.kSweep;
   assertInteger('kSweep.iters', ks.iters, 1);

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng, cacheDir, writeJsonAtomic } from '../../core/index.js';
-import { loadPhotoPatches, type PhotoPatchSet } from '../../data/index.js';
+import { DATASET_SUBSET_SEED, loadDatasetImages, loadPhotoPatches, type DatasetName, type PhotoPatchSet } from '../../data/index.js';
 import {
   tf, backendChoice, codeKeyedHash, describeBackend, initBackend, train, type Params, type TrainProgress,
 } from '../../nn/index.js';
@@ -60,7 +60,10 @@ export function modelDir(cfg: VqModelConfig, root = cacheDir('models', 'codebook
   return join(root, codeKeyedHash(cfg, import.meta.url).slice(0, 24));
 }
 
-function drawBatch(data: PhotoPatchSet, size: number, rng: Rng): Float32Array {
+/** What training draws from: n square RGB images, flat n × height × width × 3 in [0, 1]. */
+type TrainImages = Pick<PhotoPatchSet, 'x' | 'n' | 'width' | 'height'>;
+
+function drawBatch(data: TrainImages, size: number, rng: Rng): Float32Array {
   const d = data.width * data.height * 3;
   const x = new Float32Array(size * d);
   for (let b = 0; b < size; b++) {
@@ -70,11 +73,20 @@ function drawBatch(data: PhotoPatchSet, size: number, rng: Rng): Float32Array {
   return x;
 }
 
+/** The whole train split of a paper dataset at size × size. */
+async function datasetTrainImages(dataset: DatasetName, size: number): Promise<TrainImages> {
+  const s = await loadDatasetImages({ dataset, split: 'train', size, seed: DATASET_SUBSET_SEED });
+  return { x: s.x, n: s.n, width: s.size, height: s.size };
+}
+
 /** Trains (or loads from the cache) one model; the caller owns `params` (dispose them). */
 export async function trainVqModel(cfg: VqModelConfig, opts: TrainVqOptions = {}): Promise<TrainedVq> {
   validateVq(cfg);
   if (backendChoice() === null) await initBackend();
-  const data = opts.data ?? loadPhotoPatches({ split: 'train', patchSize: cfg.patchSize });
+  const data: TrainImages = opts.data
+    ?? (cfg.dataset === undefined
+      ? loadPhotoPatches({ split: 'train', patchSize: cfg.patchSize })
+      : await datasetTrainImages(cfg.dataset, cfg.patchSize));
   if (data.width !== cfg.patchSize) throw new RangeError(`data patches are ${data.width} px, config says ${cfg.patchSize}`);
   const rng = new Rng(cfg.seed);
   const params = initVqModel(cfg, rng);

@@ -5,13 +5,13 @@
  */
 import { Rng, assertInteger, assertOneOf } from '../../core/index.js';
 import { imageAt, meanColour, receivedBatch, separateBaseline, sourceBitBudget, CODEC_NAMES, type CodecName } from '../../codecs/index.js';
-import { loadPhotoPatches } from '../../data/index.js';
+import { assertOptionalDataset, loadPhotoPatches, type DatasetName } from '../../data/index.js';
 import { tf, backendChoice, initBackend } from '../../nn/index.js';
 import { indexBits, validateVq, type VqModelConfig } from './config.js';
 import { encodeIndices } from './model.js';
 import { trainVqModel, type HistoryPoint, type TrainInfo } from './train.js';
 import {
-  evaluateVq, heldOutImages, latentVariance, meanInterval, roundScores, testImages, toBase64Rgb, trainImages, validateEval,
+  evaluateVq, heldOutImagesFor, latentVariance, meanInterval, roundScores, toBase64Rgb, trainImagesFor, validateEval,
   type EvalSettings, type Interval, type PatchCount, type VqEvaluation,
 } from './evaluate.js';
 import { lloyd, quantize, weightedMeanSpread } from './analysis.js';
@@ -35,6 +35,8 @@ export interface SeparateTrialConfig {
   readonly kind: 'separate';
   readonly codec: CodecName;
   readonly patchSize: 32 | 64;
+  /** The VQ models' dataset (absent = the photo set), so the baselines code the same test images. */
+  readonly dataset?: DatasetName;
   /** Complex channel symbols per image (the VQ scheme's); the source budget is 3 bits per symbol (64-QAM, R = 1/2). */
   readonly symbolsPerImage: number;
   readonly eval: EvalSettings;
@@ -113,11 +115,12 @@ async function separateTrial(cfg: SeparateTrialConfig): Promise<SeparateTrialRes
   assertOneOf('codec', cfg.codec, CODEC_NAMES);
   assertOneOf('patchSize', cfg.patchSize, [32, 64]);
   assertInteger('symbolsPerImage', cfg.symbolsPerImage, 1);
+  assertOptionalDataset('dataset', cfg.dataset);
   const e = cfg.eval;
   validateEval(e);
   const t0 = Date.now();
   const P = cfg.patchSize;
-  const x = testImages(P, e.testCount);
+  const x = await heldOutImagesFor(P, 'test', e.testCount, cfg.dataset);
   const n = x.length / (P * P * 3);
   const images = Array.from({ length: n }, (_, i) => imageAt({ x, width: P, height: P }, i));
   const budgetBits = sourceBitBudget(cfg.symbolsPerImage, { M: 64, codeRate: 0.5 });
@@ -125,7 +128,7 @@ async function separateTrial(cfg: SeparateTrialConfig): Promise<SeparateTrialRes
   const snrs = e.snrsDb.flatMap((s) => Array.from({ length: e.draws }, () => s));
   const res = await separateBaseline(images, {
     codec: cfg.codec, budgetBits, snrsDb: snrs, rng: new Rng(e.seed + 7), mode: 'per-image', n: 648,
-    fallbackColour: meanColour(loadPhotoPatches({ split: 'train', patchSize: P }).x),
+    fallbackColour: meanColour(cfg.dataset === undefined ? loadPhotoPatches({ split: 'train', patchSize: P }).x : await trainImagesFor(P, 1000, cfg.dataset)),
   });
   const clean = new Float32Array(n * P * P * 3);
   res.source.forEach((s, i) => clean.set(s.decoded.data, i * P * P * 3));
@@ -184,9 +187,9 @@ async function kSweepTrial(cfg: KSweepConfig): Promise<KSweepResult> {
   const D = cfg.model.D;
   const t = await trainVqModel(cfg.model);
   try {
-    const tr = trainImages(P, cfg.trainPatches);
+    const tr = await trainImagesFor(P, cfg.trainPatches, cfg.model.dataset);
     const zTrain = encodeIndices(t.params, cfg.model, tr, tr.length / (P * P * 3)).latents;
-    const xVal = heldOutImages(P, 'validation', cfg.validationCount);
+    const xVal = await heldOutImagesFor(P, 'validation', cfg.validationCount, cfg.model.dataset);
     const zVal = encodeIndices(t.params, cfg.model, xVal, xVal.length / (P * P * 3)).latents;
     const nTrain = zTrain.length / D;
     const rng = new Rng(cfg.seed);

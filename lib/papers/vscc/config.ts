@@ -4,6 +4,7 @@
  * the channel matching constant (CMC) d, and the evaluation settings (test SNRs, resamplings per image, validation and test patches).
  */
 import { assertFiniteNumber, assertInRange, assertInteger, assertOneOf, assertPositive } from '../../core/index.js';
+import { assertOptionalDataset, type DatasetName } from '../../data/index.js';
 
 export type Method = 'vscc' | 'vae' | 'ae';
 export const METHODS: readonly Method[] = ['vscc', 'vae', 'ae'];
@@ -70,6 +71,11 @@ export interface ModelConfig extends CodecArch {
   readonly lrWarmupSteps: number;
   /** Training patches used (the first trainCount of the training split, spread over its photos). */
   readonly trainCount: number;
+  /**
+   * The paper's dataset (paper profile: 'mini-imagenet'), read at imageSize × imageSize; absent = the photo set's
+   * patches (quick and full profiles; absent rather than 'photos' so their configs and cache keys are unchanged).
+   */
+  readonly dataset?: DatasetName;
   readonly seed: number;
   /**
    * Ours, not the paper's (it trains every model from scratch for 200 epochs): start from a codec pre-trained with
@@ -158,6 +164,7 @@ export function validateModel(c: ModelConfig): void {
   assertPositive('lr', c.lr);
   assertInteger('lrWarmupSteps', c.lrWarmupSteps, 0);
   assertInteger('trainCount', c.trainCount, 1);
+  assertOptionalDataset('dataset', c.dataset);
   assertFiniteNumber('seed', c.seed);
   if (c.warmStart !== null) validateWarmStart(c.warmStart);
 }

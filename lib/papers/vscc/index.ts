@@ -19,7 +19,7 @@ export {
   type Images, type CurvePoint, type EncodedSet,
 } from './evaluate.js';
 export {
-  spreadIndices, pickRows, spreadSubset, VALIDATION_PHOTO_STRIDE, heldOutSplit, loadHeldOut, trainModel, runTrial, runPretrain, warmStartInto, warmStartKey,
+  spreadIndices, pickRows, spreadSubset, VALIDATION_PHOTO_STRIDE, heldOutSplit, loadHeldOut, loadEvalImages, loadTrainImages, trainModel, runTrial, runPretrain, warmStartInto, warmStartKey,
   type HeldOut, type TrialConfig, type TrialResult, type TrainInfo, type VarianceInfo,
 } from './trial.js';
 export {

@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { assertFiniteNumber, assertInteger, assertPositive, cacheDir } from '../../core/index.js';
+import { datasetOf, type ImageSource } from '../../data/index.js';
 import { runSweepAll } from '../../nn/index.js';
 import { assertSnrDb, modelConfig, type CodecArch, type EvalSpec, type Method, type ModelConfig, type TestMethod } from './config.js';
 import type { TrialConfig, TrialResult } from './trial.js';
@@ -60,6 +61,8 @@ export interface VsccPlan {
   readonly warmStartLr: number;
   /** Linear lr warm-up steps of the warm start and of each model's own training (see WarmStart.warmupSteps). */
   readonly lrWarmupSteps: number;
+  /** Training and evaluation images: the photo set (default) or the paper's dataset ('mini-imagenet'). */
+  readonly dataset?: ImageSource;
 }
 
 export interface PlannedTrial { readonly method: Method; readonly trainSnrDb: number; readonly cmc: number | null; readonly trial: TrialConfig }
@@ -87,7 +90,8 @@ export function planTrials(plan: VsccPlan): PlannedTrial[] {
     if (!plan.testSnrsDb.some((s) => inWindow(t, s))) throw new RangeError(`testSnrsDb has no test SNR in the window ${t} … ${t + WINDOW_DB} dB of training SNR ${t} dB`);
   }
   const warmStart = plan.warmStartSteps > 0 ? { steps: plan.warmStartSteps, snrsDb: [...plan.trainSnrsDb], lr: plan.warmStartLr, warmupSteps: Math.min(plan.lrWarmupSteps, plan.warmStartSteps), seed: plan.seed + 7 } : null;
-  const base = { ...plan.arch, steps: plan.steps, batchSize: plan.batchSize, lr: plan.lr, lrWarmupSteps: Math.min(plan.lrWarmupSteps, plan.steps), trainCount: plan.trainCount, decoderSigma: plan.decoderSigma, seed: plan.seed, warmStart };
+  const dataset = datasetOf(plan.dataset ?? 'photos');
+  const base = { ...plan.arch, ...(dataset === undefined ? {} : { dataset }), steps: plan.steps, batchSize: plan.batchSize, lr: plan.lr, lrWarmupSteps: Math.min(plan.lrWarmupSteps, plan.steps), trainCount: plan.trainCount, decoderSigma: plan.decoderSigma, seed: plan.seed, warmStart };
   const evalFor = (tests: TestMethod[], validationSnrsDb: number[]): EvalSpec => ({
     testSnrsDb: [...plan.testSnrsDb], resamplings: plan.resamplings, testCount: plan.testCount,
     validationCount: validationSnrsDb.length ? plan.validationCount : 0, validationSnrsDb, tests, seed: plan.evalSeed,

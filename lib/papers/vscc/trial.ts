@@ -3,10 +3,12 @@
  * cacheDir('models', 'vscc')) and
  * tested: the function runSweep's workers call. Data: the photo set's patches at `imageSize` (train and held-out
  * patches come from disjoint photos, as the paper's train and test classes are disjoint); the held-out photos are
- * split by photo into validation and test photos (heldOutSplit).
+ * split by photo into validation and test photos (heldOutSplit). With `dataset` set (the paper profile), the
+ * dataset's own train, validation and test splits at imageSize × imageSize instead (loadDatasetImages; Mini-ImageNet's
+ * splits have disjoint classes, as the paper's train and test images).
  */
 import { Rng, assertInteger, cacheDir } from '../../core/index.js';
-import { loadPhotoPatches } from '../../data/index.js';
+import { DATASET_SUBSET_SEED, loadDatasetImages, loadPhotoPatches, type DatasetName } from '../../data/index.js';
 import { tf, codeKeyedHash, describeBackend, initBackend, train, type Params } from '../../nn/index.js';
 import { archOf, bandwidthRatio, validateEval, validateModel, type EvalSpec, type ModelConfig, type TestMethod, type WarmStart } from './config.js';
 import { evaluateModel, exampleDecodes, knowledgeBase, log10Histogram, type CurvePoint, type Images } from './evaluate.js';
@@ -88,6 +90,12 @@ function loadSplit(split: 'train' | 'test', size: number, count: number): Images
   return spreadSubset(set.x, set.n, size, Math.min(count, set.n));
 }
 
+/** The training images of a model: `trainCount` patches of the photo set, or of `dataset`'s train split. */
+export async function loadTrainImages(o: { imageSize: number; trainCount: number; dataset?: DatasetName }): Promise<Images> {
+  if (o.dataset === undefined) return loadSplit('train', o.imageSize, o.trainCount);
+  return loadDatasetImages({ dataset: o.dataset, split: 'train', size: o.imageSize, count: o.trainCount, seed: DATASET_SUBSET_SEED });
+}
+
 /** Every VALIDATION_PHOTO_STRIDE-th held-out photo (the 2nd, 5th, 8th, …) is a validation photo; the rest are test photos. */
 export const VALIDATION_PHOTO_STRIDE = 3;
 
@@ -115,6 +123,15 @@ export interface HeldOut {
   readonly validation: Images | null;
   readonly testPhotos: number;
   readonly validationPhotos: number;
+}
+
+/** loadHeldOut for the photo set, or `dataset`'s test and validation splits (one "photo" per image). */
+export async function loadEvalImages(size: number, testCount: number, validationCount: number, dataset?: DatasetName): Promise<HeldOut> {
+  if (dataset === undefined) return loadHeldOut(size, testCount, validationCount);
+  const load = (split: 'test' | 'validation', count: number) => loadDatasetImages({ dataset, split, size, count, seed: DATASET_SUBSET_SEED });
+  const test = await load('test', testCount);
+  const validation = validationCount > 0 ? await load('validation', validationCount) : null;
+  return { test, validation, testPhotos: test.n, validationPhotos: validation?.n ?? 0 };
 }
 
 export function loadHeldOut(size: number, testCount: number, validationCount: number): HeldOut {
@@ -154,7 +171,7 @@ function lossCurveOf(history: readonly number[], steps: number): { step: number;
 /** The identity of a shared warm start: architecture, data, batch size and the warm-start settings. */
 export function warmStartKey(cfg: ModelConfig, data?: Images): unknown {
   if (!cfg.warmStart) throw new RangeError('cfg.warmStart is null');
-  return { kind: 'vscc-warm-start', arch: archOf(cfg), warm: cfg.warmStart, trainCount: cfg.trainCount, batchSize: cfg.batchSize, data: data ? 'custom' : 'photos' };
+  return { kind: 'vscc-warm-start', arch: archOf(cfg), warm: cfg.warmStart, trainCount: cfg.trainCount, batchSize: cfg.batchSize, data: data ? 'custom' : cfg.dataset ?? 'photos' };
 }
 
 /**
@@ -178,7 +195,7 @@ export async function warmStartInto(params: Params, cfg: ModelConfig, trainSet: 
 /** Trains (or loads) the model of cfg, from its warm start if it has one; `data` overrides the photo set (tests). */
 export async function trainModel(cfg: ModelConfig, data?: Images): Promise<{ params: Params; info: TrainInfo; trainSet: Images }> {
   validateModel(cfg);
-  const trainSet = data ?? loadSplit('train', cfg.imageSize, cfg.trainCount);
+  const trainSet = data ?? await loadTrainImages(cfg);
   const rng = new Rng(cfg.seed);
   const params = initCodec(cfg, rng);
   const warm = cfg.warmStart ? await warmStartInto(params, cfg, trainSet, data !== undefined) : null;
@@ -203,7 +220,7 @@ export async function runPretrain(cfg: ModelConfig): Promise<{ steps: number; se
   await initBackend();
   validateModel(cfg);
   if (!cfg.warmStart) throw new RangeError('runPretrain needs a config with warmStart');
-  const trainSet = loadSplit('train', cfg.imageSize, cfg.trainCount);
+  const trainSet = await loadTrainImages(cfg);
   const params = initCodec(cfg, new Rng(cfg.seed));
   const r = await warmStartInto(params, cfg, trainSet, false);
   tf.dispose(Object.values(params));
@@ -228,7 +245,7 @@ export async function runTrial(c: TrialConfig): Promise<TrialResult> {
     for (const v of k.var1) sum += v;
     variance = { mean: sum / k.var1.length, kbMin: Math.min(...kb), kbMax: Math.max(...kb), kb: Array.from(kb), histogram: log10Histogram(k.var1) };
   }
-  const held = loadHeldOut(m.imageSize, c.eval.testCount, c.eval.validationCount);
+  const held = await loadEvalImages(m.imageSize, c.eval.testCount, c.eval.validationCount, m.dataset);
   const test = held.test;
   const curves = evaluateModel(params, m, m.method, test, c.eval, kb);
   const validation = held.validation ? evaluateModel(params, m, m.method, held.validation, c.eval, kb, c.eval.validationSnrsDb) : {};

@@ -22,7 +22,7 @@ import {
 import type { TrainProgress } from '../../nn/index.js';
 import { combine, fitResidualBases, projectionFor, PROJECTION_MODES, type ProjectionMode, type ResidualBases } from './projection.js';
 import {
-  classify, dimOf, ensureBackend, generate, loadHybridData, trainClassifier, trainConditionalVae, HYBRID_DATASETS,
+  classify, dimOf, ensureBackend, generate, loadHybridRows, trainClassifier, trainConditionalVae, HYBRID_DATASETS,
   type Classifier, type ConditionalVae, type HybridDataset, type ImageRows, type LatentPrior, type Likelihood, type TrainSummary,
 } from './models.js';
 
@@ -238,8 +238,8 @@ export async function hybridExperiment(o: HybridExperimentOptions): Promise<Hybr
   assertOneOf('dataset', o.dataset, HYBRID_DATASETS);
   const t0 = Date.now();
   const backend = await ensureBackend();
-  const test = loadHybridData(o.dataset, 'test');
-  const train = loadHybridData(o.dataset, 'train');
+  const test = await loadHybridRows(o.dataset, 'test');
+  const train = await loadHybridRows(o.dataset, 'train');
   const n = dimOf(test);
   checkOptions(o, n, test.n);
   const nFit = Math.min(o.nFit, train.n);

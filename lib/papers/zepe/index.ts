@@ -15,7 +15,7 @@ export {
   type ProjectionMode, type PrincipalDirections, type ResidualBases, type FitProjectionOptions, type HybridProjectionOptions,
 } from './projection.js';
 export {
-  trainConditionalVae, generate, trainClassifier, classify, loadHybridData, ensureBackend, dimOf, HYBRID_DATASETS, PHOTO_PATCH,
+  trainConditionalVae, generate, trainClassifier, classify, loadHybridData, loadHybridRows, initCvaeParams, initClassifierParams, ensureBackend, dimOf, HYBRID_DATASETS, PHOTO_PATCH,
   type HybridDataset, type ImageRows, type Likelihood, type LatentPrior, type CvaeOptions, type ConditionalVae, type ClassifierOptions,
   type Classifier, type TrainSummary,
 } from './models.js';

@@ -7,16 +7,17 @@
  */
 import { createHash } from 'node:crypto';
 import { Rng, assertInteger, assertOneOf, assertPositive, cacheDir } from '../../core/index.js';
-import { loadMnist, loadPhotoPatches } from '../../data/index.js';
+import { DATASET_SUBSET_SEED, loadDatasetImages, loadMnist, loadPhotoPatches } from '../../data/index.js';
 import {
   tf, initBackend, backendChoice, describeBackend, initDense, denseLayer, randomNormal, reparameterize, train,
   checkpointIdentity, type Params, type TrainProgress,
 } from '../../nn/index.js';
 
-export type HybridDataset = 'mnist' | 'photos';
-export const HYBRID_DATASETS: readonly HybridDataset[] = ['mnist', 'photos'];
+/** MNIST (Fig. 3(a)); 32×32 photo patches (our stand-in for Fig. 3(b)); Flickr8k at 32×32 (the paper's Fig. 3(b), paper profile). */
+export type HybridDataset = 'mnist' | 'photos' | 'flickr8k';
+export const HYBRID_DATASETS: readonly HybridDataset[] = ['mnist', 'photos', 'flickr8k'];
 
-/** Photo patch side used for the 'photos' set (n = 32·32·3 = 3072). */
+/** Side of the 'photos' patches and of the 'flickr8k' images (n = 32·32·3 = 3072; the paper gives no size: ours). */
 export const PHOTO_PATCH = 32;
 
 /** Images as the models see them: N×n rows in [0, 1] with an integer class per row. */
@@ -36,12 +37,24 @@ export interface ImageRows {
  */
 export function loadHybridData(dataset: HybridDataset, split: 'train' | 'test'): ImageRows {
   assertOneOf('dataset', dataset, HYBRID_DATASETS);
+  if (dataset === 'flickr8k') throw new RangeError("dataset 'flickr8k' is read from disk asynchronously: use loadHybridRows");
   if (dataset === 'mnist') {
     const m = loadMnist(split);
     return { x: m.x, y: m.y, n: m.n, width: 28, height: 28, channels: 1, classes: 10 };
   }
   const p = loadPhotoPatches({ split, patchSize: PHOTO_PATCH });
   return { x: p.x, y: new Uint8Array(p.n), n: p.n, width: p.width, height: p.height, channels: 3, classes: 1 };
+}
+
+/**
+ * loadHybridData for every dataset: Flickr8k's split (whole images, shorter side scaled to PHOTO_PATCH and centre
+ * cropped; read from SEMCOM_DATA_DIR) has no labels, so every image gets class 0 as the photo patches do.
+ */
+export async function loadHybridRows(dataset: HybridDataset, split: 'train' | 'test'): Promise<ImageRows> {
+  assertOneOf('dataset', dataset, HYBRID_DATASETS);
+  if (dataset !== 'flickr8k') return loadHybridData(dataset, split);
+  const s = await loadDatasetImages({ dataset, split, size: PHOTO_PATCH, seed: DATASET_SUBSET_SEED });
+  return { x: s.x, y: new Uint8Array(s.n), n: s.n, width: s.size, height: s.size, channels: 3, classes: 1 };
 }
 
 export function dimOf(d: Pick<ImageRows, 'width' | 'height' | 'channels'>): number {
@@ -140,7 +153,8 @@ export interface ConditionalVae {
   readonly training: TrainSummary;
 }
 
-function vaeParams(n: number, classes: number, latent: number, hidden: number, rng: Rng): Params {
+/** The cVAE's initial parameters (n pixels, `classes` one-hot inputs): what trainConditionalVae starts from with new Rng(seed). */
+export function initCvaeParams(n: number, classes: number, latent: number, hidden: number, rng: Rng): Params {
   const p: Params = {};
   initDense(p, 'enc.h', { inDim: n + classes, outDim: hidden, rng });
   initDense(p, 'enc.mu', { inDim: hidden, outDim: latent, rng });
@@ -175,7 +189,7 @@ export async function trainConditionalVae(o: CvaeOptions): Promise<ConditionalVa
   const sigma = o.sigma ?? 0.1;
   assertPositive('sigma', sigma);
   const backend = await ensureBackend();
-  const data = o.data ?? loadHybridData(o.dataset, 'train');
+  const data = o.data ?? await loadHybridRows(o.dataset, 'train');
   const n = dimOf(data);
   const config = {
     kind: 'zepe-cvae', version: 1, dataset: o.dataset, latentDim: o.latentDim, hidden: o.hidden, batchSize: o.batchSize,
@@ -183,7 +197,7 @@ export async function trainConditionalVae(o: CvaeOptions): Promise<ConditionalVa
     data: o.data ? dataDigest(o.data) : 'default',
   };
   const rng = new Rng(o.seed);
-  const params = vaeParams(n, data.classes, o.latentDim, o.hidden, rng);
+  const params = initCvaeParams(n, data.classes, o.latentDim, o.hidden, rng);
   const optimizer = { lr: o.lr };
   const hash = checkpointIdentity({ config, steps: o.steps, optimizer, codeModule: import.meta.url }).hash;
   const lossFn = ({ rng: r }: { rng: Rng }): tf.Scalar => {
@@ -315,6 +329,15 @@ function classifierForward(p: Params, x: tf.Tensor2D): { features: tf.Tensor2D; 
   return { features, logits: denseLayer(p, 'cls.out', features) as tf.Tensor2D };
 }
 
+/** The classifier's initial parameters n → h1 → h2 → classes: what trainClassifier starts from with new Rng(seed). */
+export function initClassifierParams(n: number, hidden: readonly [number, number], classes: number, rng: Rng): Params {
+  const p: Params = {};
+  initDense(p, 'cls.h1', { inDim: n, outDim: hidden[0], rng });
+  initDense(p, 'cls.h2', { inDim: hidden[0], outDim: hidden[1], rng });
+  initDense(p, 'cls.out', { inDim: hidden[1], outDim: classes, rng });
+  return p;
+}
+
 /** An MNIST MLP classifier 784 → h1 → h2 → 10 (ReLU, softmax cross-entropy), trained apart from the cVAE. */
 export async function trainClassifier(o: ClassifierOptions): Promise<Classifier> {
   const [h1, h2] = o.hidden ?? [256, 128];
@@ -329,10 +352,7 @@ export async function trainClassifier(o: ClassifierOptions): Promise<Classifier>
   const n = dimOf(data);
   const config = { kind: 'zepe-classifier', version: 1, hidden: [h1, h2], batchSize: o.batchSize, seed: o.seed, n, classes: data.classes, data: o.data ? dataDigest(o.data) : 'mnist-train' };
   const rng = new Rng(o.seed);
-  const params: Params = {};
-  initDense(params, 'cls.h1', { inDim: n, outDim: h1, rng });
-  initDense(params, 'cls.h2', { inDim: h1, outDim: h2, rng });
-  initDense(params, 'cls.out', { inDim: h2, outDim: data.classes, rng });
+  const params = initClassifierParams(n, [h1, h2], data.classes, rng);
   const optimizer = { lr: o.lr };
   const hash = checkpointIdentity({ config, steps: o.steps, optimizer, codeModule: import.meta.url }).hash;
   const lossFn = ({ rng: r }: { rng: Rng }): tf.Scalar => {

@@ -340,9 +340,11 @@ export function planTrials(dataset: HybridDataset, profile: HybridProfile, seed 
       gridCount: 6, gridDs: [5, 20, 100, 200], frechetResamples: quick ? 20 : 50,
     };
   }
+  // Flickr8k's test split has 1,000 images (our photo set's held-out split 1,581 patches): test and reference must fit.
+  const flickr = dataset === 'flickr8k';
   return {
     dataset, seed, ds: [0, 4, 16, 64, 256, 3072],
-    nTest: quick ? 300 : 800, nRef: quick ? 300 : 780, nFit: quick ? 600 : 1500,
+    nTest: quick ? 300 : flickr ? 500 : 800, nRef: quick ? 300 : flickr ? 500 : 780, nFit: quick ? 600 : 1500,
     cvae: quick ? { latentDim: 16, hidden: 128, steps: 250, batchSize: 64, lr: 2e-3 } : { latentDim: 32, hidden: 256, steps: 2000, batchSize: 64, lr: 1e-3 },
     gridCount: 4, gridDs: [16, 64, 256], modes: ['pooled'],
   };
