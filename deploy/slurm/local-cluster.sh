@@ -9,7 +9,7 @@
 # Needs root (slurmd runs jobs as their submitting user) and Debian's `slurmctld slurmd slurm-client munge`
 # (scripts/cluster-setup.sh installs them). Everything lives in DIR: a munge key generated there, the munge socket,
 # Slurm's state, spool, logs and pid files; nothing under /etc or /var is touched. The node is `localhost` with this
-# machine's CPUs and memory, in one partition `local` (Default); ports are picked free at start.
+# machine's CPUs (or LOCAL_CLUSTER_CPUS) and memory, in one partition `local` (Default); ports are picked free at start.
 # Configuration after Slurm 22.05's slurm.conf(5): ProctrackType=proctrack/linuxproc and TaskPlugin=task/none need no
 # cgroups (containers), AccountingStorageType=none (no slurmdbd: finished jobs are read with `scontrol show job`, kept
 # MinJobAge seconds).
@@ -36,6 +36,18 @@ stop_pidfile() {
 if [ "$action" = stop ]; then
   [ -d "$dir" ] || exit 0
   dir=$(cd "$dir" && pwd)
+  # Jobs first: a job's processes (under slurmstepd) outlive slurmd, so cancel them while the controller still runs.
+  if [ -f "$dir/run/slurmctld.pid" ] && kill -0 "$(cat "$dir/run/slurmctld.pid")" 2>/dev/null; then
+    jobs=$(SLURM_CONF="$dir/slurm.conf" squeue -h -o '%A' 2>/dev/null | sort -u | xargs || true)
+    if [ -n "$jobs" ]; then
+      SLURM_CONF="$dir/slurm.conf" scancel $jobs 2>/dev/null || true
+      for _ in $(seq 1 100); do
+        [ -z "$(SLURM_CONF="$dir/slurm.conf" squeue -h -o '%A' 2>/dev/null)" ] && break
+        sleep 0.2
+      done
+      echo "local-cluster: cancelled jobs $jobs"
+    fi
+  fi
   # slurmd first (it owns the job steps), then the controller, then munge.
   stop_pidfile "$dir/run/slurmd.pid"
   stop_pidfile "$dir/run/slurmctld.pid"
@@ -73,7 +85,9 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 ctld_port=${SLURMCTLD_PORT:-$(free_port)}
 slurmd_port=${SLURMD_PORT:-$(free_port)}
 while [ "$slurmd_port" = "$ctld_port" ]; do slurmd_port=$(free_port); done
-cpus=$(nproc)
+# LOCAL_CLUSTER_CPUS: the CPUs the node offers (default: this machine's; config_overrides lets it claim more).
+cpus=${LOCAL_CLUSTER_CPUS:-$(nproc)}
+[[ $cpus =~ ^[1-9][0-9]*$ ]] || { echo "local-cluster: LOCAL_CLUSTER_CPUS must be a positive integer, got '$cpus'" >&2; exit 2; }
 # RealMemory in MB, less 512 MB for the system (Slurm refuses a node that reports less than it is configured with).
 mem_mb=$(( $(awk '/^MemTotal:/ {print $2}' /proc/meminfo) / 1024 - 512 ))
 
@@ -105,6 +119,8 @@ MpiDefault=none
 ReturnToService=2
 SlurmdParameters=config_overrides
 MinJobAge=3600
+# A job without --mem gets a CPU's share of memory, not the whole node (which would run array tasks one at a time).
+DefMemPerCPU=$(( mem_mb / cpus ))
 SlurmctldTimeout=30
 SlurmdTimeout=60
 NodeName=localhost NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem_mb State=UNKNOWN
