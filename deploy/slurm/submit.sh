@@ -6,7 +6,7 @@
 #
 #   deploy/slurm/submit.sh <paper> --shards N [--profile P] [--cpus N] [--mem SIZE] [--time LIMIT] [--partition NAME]
 #       [--account NAME] [--gpus N | --gres SPEC] [--draw-cpus N] [--draw-mem SIZE] [--draw-time LIMIT] [--draw-gpus N]
-#       [--cache DIR] [--log-dir DIR] [--prolog CODE] [--sbatch ARG]… [--parsable] [--dry-run] [-- workbook run args…]
+#       [--cache DIR] [--out DIR] [--log-dir DIR] [--prolog CODE] [--sbatch ARG]… [--parsable] [--dry-run] [-- workbook run args…]
 #
 # The array tasks run in lockstep (a shard waits for the other shards' entries of each sweep), so all N must be able to
 # run at the same time: ask for resources the cluster can give N tasks at once. See README "Running on a cluster".
@@ -34,6 +34,8 @@ usage: deploy/slurm/submit.sh <paper> --shards N [options] [-- workbook run args
   --draw-gpus N      GPUs of the draw job (default: none; it only evaluates cached models)
   --cache DIR        model cache on a filesystem every node sees, exported as SEMCOM_CACHE (default: \$SEMCOM_CACHE,
                      else <project>/.cache)
+  --out DIR          where the draw job writes the executed notebook (DIR/notebooks) and the figures with results.json
+                     (DIR/figures/<paper>; default: the profile's usual place, figures/ for full, build/<profile>/ else)
   --log-dir DIR      where the jobs' output files go (default: <project>/build/slurm)
   --prolog CODE      shell code each job runs first, e.g. 'module load nodejs/20'
   --sbatch ARG       one more sbatch option for both jobs, e.g. --sbatch --qos=long (repeatable)
@@ -53,7 +55,7 @@ time_limit() {
 plain_name() { [[ $2 =~ ^[A-Za-z0-9._:-]+$ ]] || die "$1 must be a name of letters, digits and ._:-, got '$2'"; }
 
 paper="" shards="" profile=quick cpus=1 mem=4G time=24:00:00 partition="" account="" gres=""
-draw_cpus="" draw_mem="" draw_time=2:00:00 draw_gres="" cache="${SEMCOM_CACHE:-}" log_dir="" prolog=""
+draw_cpus="" draw_mem="" draw_time=2:00:00 draw_gres="" cache="${SEMCOM_CACHE:-}" out="" log_dir="" prolog=""
 parsable=0 dry_run=0
 extra_sbatch=() workbook_args=()
 while [ $# -gt 0 ]; do
@@ -73,6 +75,7 @@ while [ $# -gt 0 ]; do
     --draw-time) need_value "$@"; time_limit "$1" "$2"; draw_time=$2; shift 2 ;;
     --draw-gpus) need_value "$@"; positive_int "$1" "$2"; draw_gres="gpu:$2"; shift 2 ;;
     --cache) need_value "$@"; cache=$2; shift 2 ;;
+    --out) need_value "$@"; out=$2; shift 2 ;;
     --log-dir) need_value "$@"; log_dir=$2; shift 2 ;;
     --prolog) need_value "$@"; prolog=$2; shift 2 ;;
     --sbatch) need_value "$@"; [[ $2 == -* ]] || die "--sbatch takes one sbatch option starting with -, got '$2'"; extra_sbatch+=("$2"); shift 2 ;;
@@ -91,6 +94,11 @@ done
 [[ $cache == /* ]] || cache="$(pwd)/$cache"
 [ -n "$log_dir" ] || log_dir="$root/build/slurm"
 [[ $log_dir == /* ]] || log_dir="$(pwd)/$log_dir"
+draw_args=()
+if [ -n "$out" ]; then
+  [[ $out == /* ]] || out="$(pwd)/$out"
+  draw_args=(--out "$out/notebooks" --param "outDir=$out/figures")
+fi
 draw_cpus=${draw_cpus:-$cpus}
 draw_mem=${draw_mem:-$mem}
 
@@ -106,7 +114,7 @@ draw_cmd=(sbatch --parsable "${common[@]}" --job-name="workbook-$paper-draw" --d
   --kill-on-invalid-dep=yes --ntasks=1 --cpus-per-task="$draw_cpus" --mem="$draw_mem" --time="$draw_time"
   --output="$log_dir/%x-%j.out")
 [ -n "$draw_gres" ] && draw_cmd+=(--gres="$draw_gres")
-draw_cmd+=("$here/draw.sbatch" "$paper" "$profile" "$shards" "${workbook_args[@]}")
+draw_cmd+=("$here/draw.sbatch" "$paper" "$profile" "$shards" "${draw_args[@]}" "${workbook_args[@]}")
 
 export SEMCOM_CACHE="$cache" WORKBOOK_DIR="$root"
 [ -n "$prolog" ] && export WORKBOOK_PROLOG="$prolog"
@@ -140,6 +148,7 @@ if [ "$parsable" = 1 ]; then
 else
   echo "array job $array_id: $paper --profile $profile, shards 1..$shards, $cpus CPU(s) and $mem each${gres:+, gres $gres}"
   echo "draw job $draw_id: starts after every shard of $array_id succeeds (afterok:$array_id)"
+  [ -n "$out" ] && echo "results: $out/figures/$paper/results.json"
   echo "cache: $cache   logs: $log_dir/workbook-$paper-${array_id}_*.out, $log_dir/workbook-$paper-draw-$draw_id.out"
   echo "watch: squeue -j $array_id,$draw_id   cancel: scancel $array_id $draw_id"
 fi

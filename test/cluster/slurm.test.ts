@@ -73,7 +73,7 @@ test(`a 2-shard Slurm array of ${paper} (quick) and its draw job reproduce the s
   const clusterDir = join(work, 'cluster');
   const cache = join(work, 'cache');
   const jobLogs = join(work, 'jobs');
-  const figures = join(work, 'figures');
+  const drawOut = join(work, 'draw');
   mkdirSync(cache);
   // The photo set (read-only data) comes from the usual cache; models are trained afresh into this one.
   const photos = cacheDir('photos');
@@ -95,8 +95,8 @@ test(`a 2-shard Slurm array of ${paper} (quick) and its draw job reproduce the s
 
     const sub = spawnSync('bash', [
       join(root, 'deploy', 'slurm', 'submit.sh'), paper, '--shards', String(shards), '--profile', 'quick',
-      '--cpus', '1', '--mem', '3G', '--time', '40', '--draw-time', '30', '--cache', cache, '--log-dir', jobLogs, '--parsable',
-      '--', '--param', `outDir=${figures}`, '--out', join(work, 'notebooks'),
+      '--cpus', '1', '--mem', '3G', '--time', '40', '--draw-time', '30', '--cache', cache, '--out', drawOut,
+      '--log-dir', jobLogs, '--parsable',
     ], { encoding: 'utf8', env, timeout: 60_000 });
     assert.equal(sub.status, 0, `submit.sh failed:\n${sub.stdout}${sub.stderr}`);
     const m = /^(\d+) (\d+)$/m.exec(sub.stdout.trim());
@@ -128,7 +128,7 @@ test(`a 2-shard Slurm array of ${paper} (quick) and its draw job reproduce the s
     assert.ok(a.start <= b.end && b.start <= a.end, `the shards ran at the same time: ${JSON.stringify(tasks)}`);
     assert.ok(Date.parse(draw.start) >= Math.max(a.end, b.end), 'the draw job started after both shards ended');
 
-    const resultsFile = join(figures, paper, 'results.json');
+    const resultsFile = join(drawOut, 'figures', paper, 'results.json');
     assert.ok(existsSync(resultsFile), `the draw job wrote ${resultsFile}\n${logs(jobLogs)}`);
     const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as ResultsLike & { provenance: { profile: string } };
     assert.equal(results.provenance.profile, 'quick');

@@ -57,6 +57,13 @@ test('submit.sh --dry-run: one array task per shard with the resources asked for
   assert.deepEqual(draw.args, ['vscc', 'full', '3', '--param', 'epochs=3']);
 });
 
+test('submit.sh --out DIR sends only the draw job\'s notebook and figures there (shards keep their own folders)', () => {
+  const [, arrayLine, drawLine] = submit('e2ec', '--shards', '2', '--out', '/shared/run1', '--dry-run', '--', '--param', 'steps=5').stdout.trim().split('\n');
+  assert.deepEqual(parseSbatch(arrayLine).args, ['e2ec', 'quick', '2', '--param', 'steps=5']);
+  assert.deepEqual(parseSbatch(drawLine).args,
+    ['e2ec', 'quick', '2', '--out', '/shared/run1/notebooks', '--param', 'outDir=/shared/run1/figures', '--param', 'steps=5']);
+});
+
 test('submit.sh --gres passes any generic resource; without GPU options no --gres', () => {
   const g = parseSbatch(submit('e2ec', '--shards', '2', '--gres', 'gpu:a100:1', '--dry-run').stdout.split('\n')[1]);
   assert.equal(g.opts.get('gres'), 'gpu:a100:1');
