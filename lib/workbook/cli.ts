@@ -12,11 +12,11 @@ import { cmdNotebook } from './notebook-server.js';
 import { clearOutputs, hasOutputs, parseParam, readNotebook, validateParameters, writeNotebook, type ParamValue } from './notebook.js';
 import { updateReadmeStatus } from './status.js';
 import { cacheCommand } from './cache-command.js';
-import { CellError, figuresRootFor, listNotebooks, notebookCellTimeout, PROFILES, resolveNotebook, runNotebook, type Profile } from './runner.js';
+import { CellError, DEFAULT_NOTEBOOK_TIMEOUT_S, figuresRootFor, listNotebooks, notebookCellTimeout, PROFILES, resolveNotebook, runNotebook, type Profile } from './runner.js';
 import { updateExpected } from './expected.js';
 import { commandHelp } from './help.js';
 import { formatPlan, planNotebook } from './plan.js';
-import { parseShard, parseShardCount, type Shard } from '../nn/sweep-coord.js';
+import { DEFAULT_SHARD_TIMEOUT_S, parseShard, parseShardCount, type Shard } from '../nn/sweep-coord.js';
 import type { SweepRunOptions } from './runner.js';
 
 const USAGE = `usage:
@@ -42,6 +42,7 @@ writes the HTML/PDF beside it (default: build/<profile>/notebooks → build/<pro
 run --profile quick --update-expected rewrites test/expected/<paper>.quick.json from the run (on purpose only).
 run --shard i/n (1 ≤ i ≤ n) trains the sweep configurations shard i owns, waits for the others' in $SEMCOM_CACHE
 run --shard: owner = (first 48 bits of the configuration hash mod n) + 1; wait ≤ --shard-timeout s (default 86400)
+run --shard adds --shard-timeout to the default --cell-timeout and --timeout (a shard's cell may wait that long)
 run --shard writes its notebook and figures to build/shards/<profile>/<i>-of-<n>/, never figures/ or build/<profile>/
 run --from-cache trains nothing: exit 1 listing each missing configuration (--shards n: and the shard owning it)
 plan executes the notebook up to the first sweep with missing entries (later sweeps depend on it); --json for JSON.
@@ -115,9 +116,13 @@ async function cmdRun(argv: string[]): Promise<number> {
   }
   for (const nb of notebooks) {
     const name = basename(nb, '.ipynb');
-    process.stderr.write(`▶ ${name} (profile ${profile})\n`);
+    process.stderr.write(`▶ ${name} (profile ${profile}${shard ? `, shard ${shard.index}/${shard.count}` : ''}${sweeps?.mode === 'from-cache' ? ', from the cache' : ''})\n`);
+    // A shard may wait up to --shard-timeout inside one cell for the other shards: the default limits make room for it.
+    const wait = shard ? sweeps?.shardTimeoutS ?? DEFAULT_SHARD_TIMEOUT_S : 0;
     const res = await runNotebook(nb, {
-      profile, params, outDir, cellTimeout, notebookTimeout, figuresRoot, sweeps,
+      profile, params, outDir, figuresRoot, sweeps,
+      cellTimeout: cellTimeout ?? (shard ? notebookCellTimeout(readNotebook(nb), name) + wait : undefined),
+      notebookTimeout: notebookTimeout ?? (shard ? DEFAULT_NOTEBOOK_TIMEOUT_S + wait : undefined),
       onProgress: values.quiet ? undefined : (line) => process.stderr.write(`  ${line}\n`),
     });
     process.stderr.write(`✔ ${name}: ${res.seconds.toFixed(1)} s → ${res.output}\n`);

@@ -192,6 +192,9 @@ export function notebookCellTimeout(nb: Notebook, name: string): number {
   return v;
 }
 
+/** The whole-notebook limit when none is given (seconds). */
+export const DEFAULT_NOTEBOOK_TIMEOUT_S = 5400;
+
 /** Progress lines of workbook_execute.py on nbconvert's stderr start with this. */
 const PROGRESS_PREFIX = '[workbook] ';
 
@@ -219,7 +222,7 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
     const partial = join(outDir, `.${name}.partial.ipynb`);
     rmSync(partial, { force: true });
     const cellTimeout = opts.cellTimeout ?? notebookCellTimeout(nb, name);
-    const notebookLimit = opts.notebookTimeout ?? 5400;
+    const notebookLimit = opts.notebookTimeout ?? DEFAULT_NOTEBOOK_TIMEOUT_S;
     const job: Job = { path, name, prepared, python: py.python, partial, cellTimeout, notebookLimit, started, opts, sweepVars };
     const executed = await execute(job);
     writeNotebook(output, executed);
