@@ -19,6 +19,8 @@ export function checkRunOptions(opts: unknown, profiles: readonly string[]): voi
   if (o.notebookTimeout !== undefined) assertInRange('notebookTimeout', o.notebookTimeout, Number.MIN_VALUE,
     MAX_TIMEOUT_S);
   if (o.onProgress !== undefined) assertFunction('onProgress', o.onProgress);
+  if (o.figuresRoot !== undefined) assertString('figuresRoot', o.figuresRoot);
+  if (o.sweeps !== undefined) assertObject('sweeps', o.sweeps);
 }
 
 /** A paper run's configuration: names and folders as strings, the seed an integer in 0..MAX_SEED (or null). */
