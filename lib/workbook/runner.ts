@@ -258,6 +258,8 @@ async function execute(job: Job): Promise<Notebook> {
     `--WorkbookExecutePreprocessor.timeout=${cellTimeout}`,
     '--WorkbookExecutePreprocessor.record_timing=False',
     '--WorkbookExecutePreprocessor.iopub_timeout=60',
+    // Starting the tslab kernel can take over nbclient's default 60 s on a loaded machine or a busy cluster node.
+    '--WorkbookExecutePreprocessor.startup_timeout=300',
   ];
   // The kernel's working directory is the notebook's own folder, so `../dist/...` imports resolve as in Jupyter.
   const child = execa(job.python, args, {
