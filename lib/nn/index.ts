@@ -38,6 +38,12 @@ export {
   type CheckpointIdentity,
 } from './train.js';
 export {
-  runSweep, runSweepAll, sweepEntryKey, type SweepOptions, type SweepOutcome, type SweepAllOptions,
+  runSweep, runSweepAll, sweepEntryKey, compactDescription, estimateFromOtherCode, type SweepOptions, type SweepOutcome,
+  type SweepAllOptions,
 } from './sweep.js';
+export {
+  coordinationFromEnv, parseShard, parseShardCount, shardOf, SweepMissingError, SweepPlanStop, SWEEP_MODES,
+  DEFAULT_SHARD_TIMEOUT_S, type PlanEntry, type PlanSweep, type Shard, type SweepCoordination, type SweepMode,
+} from './sweep-coord.js';
+export { SweepLocks, readSweepLock, lockFileOf, type SweepLockTimes, type SweepLockHolder } from './sweep-lock.js';
 export { setCancellationCheck, throwIfCancelled } from './cancel.js';

@@ -20,6 +20,8 @@ export function checkRunOptions(opts: unknown, profiles: readonly string[]): voi
     MAX_TIMEOUT_S);
   if (o.onProgress !== undefined) assertFunction('onProgress', o.onProgress);
   if (o.dataDir !== undefined) assertString('dataDir', o.dataDir);
+  if (o.figuresRoot !== undefined) assertString('figuresRoot', o.figuresRoot);
+  if (o.sweeps !== undefined) assertObject('sweeps', o.sweeps);
 }
 
 /** A paper run's configuration: names and folders as strings, the seed an integer in 0..MAX_SEED (or null). */

@@ -1,5 +1,5 @@
 /**
- * The `workbook` command: run | export | notebook | lab | doctor | clean | status | cache.
+ * The `workbook` command: run | plan | export | notebook | lab | doctor | clean | status | cache.
  * Exit codes: 0 ok, 1 failure, 2 bad usage.
  */
 import { basename, join, resolve } from 'node:path';
@@ -12,14 +12,19 @@ import { cmdNotebook } from './notebook-server.js';
 import { clearOutputs, hasOutputs, parseParam, readNotebook, validateParameters, writeNotebook, type ParamValue } from './notebook.js';
 import { updateReadmeStatus } from './status.js';
 import { cacheCommand } from './cache-command.js';
-import { CellError, figuresRootFor, listNotebooks, notebookCellTimeout, PROFILES, resolveNotebook, runNotebook, type Profile } from './runner.js';
+import { CellError, DEFAULT_NOTEBOOK_TIMEOUT_S, figuresRootFor, listNotebooks, notebookCellTimeout, PROFILES, resolveNotebook, runNotebook, type Profile } from './runner.js';
 import { updateExpected } from './expected.js';
 import { commandHelp } from './help.js';
+import { formatPlan, planNotebook } from './plan.js';
+import { DEFAULT_SHARD_TIMEOUT_S, parseShard, parseShardCount, type Shard } from '../nn/sweep-coord.js';
+import type { SweepRunOptions } from './runner.js';
 
 const USAGE = `usage:
   workbook run [notebook…] [--profile quick|full|paper] [--param key=value]… [--out DIR]
                [--cell-timeout SECONDS] [--timeout SECONDS] [--export html,pdf] [--quiet] [--update-expected]
-               [--data-dir DIR]
+               [--data-dir DIR] [--shard i/n [--shard-timeout SECONDS]] [--from-cache [--shards n]]
+  workbook plan [notebook…] [--profile quick|full|paper] [--param key=value]… [--shards n] [--json]
+                                      each sweep's configurations: hash, cached or not, owner shard, estimated cost
   workbook export [notebook…] [--profile quick|full|paper] [--to html,pdf] [--out DIR] [--paper a4|letter] [--no-input]
   workbook notebook [--port N] [--notebook-dir DIR]
                                       serve notebooks/ in the classic Jupyter Notebook (lab: JupyterLab, if installed)
@@ -37,6 +42,12 @@ writes the HTML/PDF beside it (default: build/<profile>/notebooks → build/<pro
 run --data-dir DIR sets SEMCOM_DATA_DIR for the kernel: the papers' datasets (README "Datasets on disk").
 run --profile paper: the papers' own settings on their datasets (GPU days for vscc), written under build/paper/.
 run --profile quick --update-expected rewrites test/expected/<paper>.quick.json from the run (on purpose only).
+run --shard i/n (1 ≤ i ≤ n) trains the sweep configurations shard i owns, waits for the others' in $SEMCOM_CACHE
+run --shard: owner = (first 48 bits of the configuration hash mod n) + 1; wait ≤ --shard-timeout s (default 86400)
+run --shard adds --shard-timeout to the default --cell-timeout and --timeout (a shard's cell may wait that long)
+run --shard writes its notebook and figures to build/shards/<profile>/<i>-of-<n>/, never figures/ or build/<profile>/
+run --from-cache trains nothing: exit 1 listing each missing configuration (--shards n: and the shard owning it)
+plan executes the notebook up to the first sweep with missing entries (later sweeps depend on it); --json for JSON.
 workbook <command> --help shows that command's usage.`;
 
 class UsageError extends Error {}
@@ -74,12 +85,17 @@ async function cmdRun(argv: string[]): Promise<number> {
     options: {
       profile: { type: 'string' }, param: { type: 'string', multiple: true }, out: { type: 'string' },
       'cell-timeout': { type: 'string' }, timeout: { type: 'string' }, export: { type: 'string' }, quiet: { type: 'boolean' },
-      'update-expected': { type: 'boolean' }, 'data-dir': { type: 'string' },
+      'update-expected': { type: 'boolean' }, 'data-dir': { type: 'string' }, shard: { type: 'string' }, 'shard-timeout': { type: 'string' },
+      'from-cache': { type: 'boolean' }, shards: { type: 'string' },
     },
   });
   const profile = profileOf(values.profile);
   const dataDir = values['data-dir'] === undefined ? undefined : resolve(values['data-dir']);
   if (dataDir !== undefined && !existsSync(dataDir)) throw new UsageError(`--data-dir: the folder ${dataDir} does not exist`);
+  const sweeps = sweepFlags(values);
+  const shard = sweeps?.shard;
+  if (shard && values['update-expected']) throw new UsageError('--update-expected takes a whole run: not with --shard (use it on the --from-cache draw run)');
+  if (shard && values.export) throw new UsageError('--export with --shard: export the --from-cache draw run, which draws every figure');
   if (values['update-expected'] && profile !== 'quick') throw new UsageError('--update-expected rewrites the quick profile\'s expected values: use it with --profile quick');
   const params: Record<string, ParamValue> = {};
   for (const p of values.param ?? []) {
@@ -90,7 +106,9 @@ async function cmdRun(argv: string[]): Promise<number> {
   const formats = formatsOf(values.export, []);
   const cellTimeout = seconds('--cell-timeout', values['cell-timeout']);
   const notebookTimeout = seconds('--timeout', values.timeout);
-  const outDir = values.out ? resolve(values.out) : join(projectRoot(), 'build', profile, 'notebooks');
+  const shardDir = shard ? join(projectRoot(), 'build', 'shards', profile, `${shard.index}-of-${shard.count}`) : null;
+  const outDir = values.out ? resolve(values.out) : shardDir ? join(shardDir, 'notebooks') : join(projectRoot(), 'build', profile, 'notebooks');
+  const figuresRoot = shardDir ? join(shardDir, 'figures') : undefined;
   // Every notebook's parameters are checked before any runs: a bad --param must not cost an hour of the first one.
   for (const nb of notebooks) {
     const parsed = readNotebook(nb);
@@ -98,14 +116,21 @@ async function cmdRun(argv: string[]): Promise<number> {
     if (profiles && !(profile in profiles)) {
       throw new UsageError(`${basename(nb, '.ipynb')} has no '${profile}' profile (it has ${Object.keys(profiles).join(', ')})`);
     }
+    if (sweeps && parsed.metadata.workbook?.sweeps !== true) {
+      throw new UsageError(`${basename(nb, '.ipynb')} has no sweep (metadata.workbook.sweeps): --shard/--from-cache/--shards only apply to notebooks that train sweeps (vscc, e2ec, codebook); run it without them`);
+    }
     validateParameters(basename(nb, '.ipynb'), parsed, { ...profiles?.[profile], ...params });
     if (cellTimeout === undefined) notebookCellTimeout(parsed, basename(nb, '.ipynb'));
   }
   for (const nb of notebooks) {
     const name = basename(nb, '.ipynb');
-    process.stderr.write(`▶ ${name} (profile ${profile})\n`);
+    process.stderr.write(`▶ ${name} (profile ${profile}${shard ? `, shard ${shard.index}/${shard.count}` : ''}${sweeps?.mode === 'from-cache' ? ', from the cache' : ''})\n`);
+    // A shard may wait up to --shard-timeout inside one cell for the other shards: the default limits make room for it.
+    const wait = shard ? sweeps?.shardTimeoutS ?? DEFAULT_SHARD_TIMEOUT_S : 0;
     const res = await runNotebook(nb, {
-      profile, params, outDir, cellTimeout, notebookTimeout, dataDir,
+      profile, params, outDir, figuresRoot, sweeps, dataDir,
+      cellTimeout: cellTimeout ?? (shard ? notebookCellTimeout(readNotebook(nb), name) + wait : undefined),
+      notebookTimeout: notebookTimeout ?? (shard ? DEFAULT_NOTEBOOK_TIMEOUT_S + wait : undefined),
       onProgress: values.quiet ? undefined : (line) => process.stderr.write(`  ${line}\n`),
     });
     process.stderr.write(`✔ ${name}: ${res.seconds.toFixed(1)} s → ${res.output}\n`);
@@ -115,6 +140,56 @@ async function cmdRun(argv: string[]): Promise<number> {
       process.stderr.write(`  exported: ${Object.values(ex).filter(Boolean).join(', ')}\n`);
     }
   }
+  return 0;
+}
+
+/** --shard / --shard-timeout / --from-cache / --shards as the runner's sweep options (undefined: a plain run). */
+function sweepFlags(values: { shard?: string; 'shard-timeout'?: string; 'from-cache'?: boolean; shards?: string }): SweepRunOptions | undefined {
+  const shard: Shard | undefined = values.shard !== undefined ? parseShard(values.shard, '--shard') : undefined;
+  const shards = values.shards !== undefined ? parseShardCount(values.shards, '--shards') : undefined;
+  const timeout = seconds('--shard-timeout', values['shard-timeout']);
+  if (shard && values['from-cache']) throw new UsageError('--shard trains a share of the sweeps and --from-cache trains nothing: use one of them');
+  if (shards !== undefined && !values['from-cache']) throw new UsageError('--shards n names owner shards for --from-cache (a shard itself takes --shard i/n)');
+  if (timeout !== undefined && !shard) throw new UsageError('--shard-timeout is how long a --shard run waits for the other shards: use it with --shard i/n');
+  if (shard) return { mode: 'train', shard, shardTimeoutS: timeout };
+  if (values['from-cache']) return { mode: 'from-cache', shards };
+  return undefined;
+}
+
+async function cmdPlan(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: { profile: { type: 'string' }, param: { type: 'string', multiple: true }, shards: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  const profile = profileOf(values.profile);
+  const shards = values.shards !== undefined ? parseShardCount(values.shards, '--shards') : undefined;
+  const params: Record<string, ParamValue> = {};
+  for (const p of values.param ?? []) {
+    const [k, v] = parseParam(p);
+    params[k] = v;
+  }
+  const notebooks = notebooksOf(positionals);
+  for (const nb of notebooks) {
+    const parsed = readNotebook(nb);
+    validateParameters(basename(nb, '.ipynb'), parsed, { ...parsed.metadata.workbook?.profiles?.[profile], ...params });
+  }
+  const plans = [];
+  for (const nb of notebooks) {
+    const name = basename(nb, '.ipynb');
+    if (readNotebook(nb).metadata.workbook?.sweeps !== true) {
+      if (!values.json) console.log(`${name}: no sweep (metadata.workbook.sweeps): nothing to plan or shard
+`);
+      plans.push({ notebook: name, profile, shards: shards ?? null, sweeps: [], complete: true });
+      continue;
+    }
+    process.stderr.write(`▶ planning ${name} (profile ${profile}): executing the notebook in plan mode, nothing is trained
+`);
+    const plan = await planNotebook(nb, { profile, shards, params });
+    plans.push(plan);
+    if (!values.json) console.log(`${formatPlan(plan)}
+`);
+  }
+  if (values.json) console.log(JSON.stringify(plans.length === 1 ? plans[0] : plans, null, 2));
   return 0;
 }
 
@@ -196,6 +271,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   try {
     switch (cmd) {
       case 'run': return await cmdRun(rest);
+      case 'plan': return await cmdPlan(rest);
       case 'export': return await cmdExport(rest);
       case 'doctor': return await cmdDoctor(rest);
       case 'notebook': case 'lab': return await cmdNotebook(cmd, rest);

@@ -115,6 +115,43 @@ async function codecCheck(): Promise<Check> {
   };
 }
 
+/** The first executable called `name` on PATH, or null. */
+function onPath(name: string): string | null {
+  for (const dir of (process.env.PATH ?? '').split(':').filter(Boolean)) {
+    const p = join(dir, name);
+    if (existsSync(p)) return p;
+  }
+  return null;
+}
+
+/** A tool's `--version`-style first line, or null when it does not answer within 5 s. */
+function versionLine(cmd: string, args: string[]): string | null {
+  try {
+    const out = execFileSync(cmd, args, { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] });
+    return out.split('\n')[0].trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+export const SLURM_FIX = 'bash scripts/cluster-setup.sh   (Debian: slurmctld slurmd slurm-client munge)';
+
+/**
+ * Slurm (optional): deploy/slurm/submit.sh needs `sbatch`; `npm run test:cluster` and deploy/slurm/local-cluster.sh
+ * also need the daemons (slurmctld, slurmd, munged) to start a single-node Slurm on localhost.
+ */
+function slurmCheck(): Check {
+  const name = 'Slurm (optional, deploy/slurm)';
+  const sbatch = onPath('sbatch');
+  const daemons = ['slurmctld', 'slurmd', 'munged'].filter((d) => onPath(d) !== null || existsSync(join('/usr/sbin', d)));
+  if (!sbatch) return { name, ok: false, required: false, detail: 'sbatch not found: submitting sweeps to a cluster needs a Slurm login node', fix: SLURM_FIX };
+  // The daemons print their version without a slurm.conf; sbatch -V needs one (a cluster's login node has it).
+  const slurmd = onPath('slurmd') ?? (existsSync('/usr/sbin/slurmd') ? '/usr/sbin/slurmd' : null);
+  const version = (slurmd ? versionLine(slurmd, ['-V']) : null) ?? versionLine(sbatch, ['-V']) ?? 'version unknown';
+  const local = daemons.length === 3 ? 'slurmctld, slurmd and munged present (local cluster possible)' : `no ${['slurmctld', 'slurmd', 'munged'].filter((d) => !daemons.includes(d)).join(', ')} (no local cluster: test:cluster skips)`;
+  return { name, ok: true, required: false, detail: `${sbatch} (${version}); ${local}` };
+}
+
 interface DataStatusEntry { name: string; ok: boolean; detail: string; fix?: string; required?: boolean }
 
 async function dataChecks(): Promise<Check[]> {
@@ -134,7 +171,7 @@ async function dataChecks(): Promise<Check[]> {
 export async function runChecks(): Promise<Check[]> {
   return [
     nodeCheck(), jupyterCheck(), ...notebookServerChecks(), kernelCheck(), chromiumCheck(), ...tfjsChecks(),
-    await codecCheck(), ...(await dataChecks()),
+    await codecCheck(), slurmCheck(), ...(await dataChecks()),
   ];
 }
 

@@ -32,6 +32,8 @@ export interface Notebook {
 /** What a notebook declares about itself in `metadata.workbook`. */
 export interface WorkbookMetadata {
   paper?: string;
+  /** True when the notebook trains sweeps (runSweep): `workbook run --shard/--from-cache` and `workbook plan` apply. */
+  sweeps?: boolean;
   /** Per-profile parameter overrides, applied before --param. */
   profiles?: Record<string, Record<string, ParamValue>>;
   /** Default per-cell limit in seconds for this notebook (a cell that trains a whole sweep needs more than 1800). */

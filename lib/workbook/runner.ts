@@ -7,6 +7,11 @@
  * lock on `<figures root>/<paper>` before the kernel starts (a second run on it fails, naming this pid), the kernel
  * writes into the staging folder (lib/workbook/outputs.ts, joined by lib/workbook/session.ts), and the folder is
  * replaced only once every cell has run; a failed, timed-out or interrupted run leaves the previous output as it was.
+ *
+ * Sweep sharing (`sweeps`: a shard, from-cache, plan; lib/nn/sweep-coord.ts) reaches the notebook's sweeps as
+ * environment variables of the kernel, which its sweep workers inherit: SEMCOM_SHARD=i/n, SEMCOM_SWEEP_MODE,
+ * SEMCOM_SHARDS, SEMCOM_SHARD_TIMEOUT_S, SEMCOM_PLAN_FILE. A shard's figures go to `figuresRoot`
+ * (build/shards/<profile>/<i>-of-<n>/figures, set by the CLI), never to the profile's own folder.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -22,6 +27,7 @@ import { ensureKernelspec, jupyterEnv, KERNEL_NAME, requireJupyterPython } from 
 import { trustNotebooks } from './trust.js';
 import { checkRunOptions } from './checks.js';
 import { procStatFields } from './proc.js';
+import { coordinationFromEnv, type Shard, type SweepMode } from '../nn/sweep-coord.js';
 
 /**
  * quick: minutes on a laptop (the CI check); full: the committed figures on a 2-core CPU; paper: the papers' own
@@ -45,6 +51,40 @@ export interface RunOptions {
   onNotice?: (line: string) => void;
   /** The papers' datasets folder, passed to the kernel as SEMCOM_DATA_DIR (default: the environment's). */
   dataDir?: string;
+  /** Folder the notebook's figures go to (default figuresRootFor(profile)). */
+  figuresRoot?: string;
+  /** How the notebook's sweeps share work with other processes (default: train what is missing). */
+  sweeps?: SweepRunOptions;
+}
+
+/** A run's sweep sharing, passed to the kernel as environment variables (lib/nn/sweep-coord.ts). */
+export interface SweepRunOptions {
+  /** train (default), from-cache (train nothing, fail on missing entries) or plan (record, train nothing). */
+  readonly mode?: SweepMode;
+  /** This run is shard `index` of `count` (train mode only). */
+  readonly shard?: Shard;
+  /** from-cache / plan: name the owner shard of `shards` for each missing entry. */
+  readonly shards?: number;
+  /** How long a shard waits for other shards' entries (seconds). */
+  readonly shardTimeoutS?: number;
+  /** plan mode: the file the sweeps are recorded in. */
+  readonly planFile?: string;
+}
+
+/**
+ * The kernel environment for `sweeps`. Every variable but the timeout is set (empty when unused), so a value left in
+ * the caller's shell never turns a plain run into a shard: the flags are the interface.
+ */
+export function sweepEnv(sweeps: SweepRunOptions = {}): Record<string, string> {
+  const env: Record<string, string> = {
+    SEMCOM_SWEEP_MODE: sweeps.mode ?? 'train', SEMCOM_SHARD: '', SEMCOM_SHARDS: '', SEMCOM_PLAN_FILE: '',
+  };
+  if (sweeps.shard) env.SEMCOM_SHARD = `${sweeps.shard.index}/${sweeps.shard.count}`;
+  if (sweeps.shards !== undefined) env.SEMCOM_SHARDS = String(sweeps.shards);
+  if (sweeps.shardTimeoutS !== undefined) env.SEMCOM_SHARD_TIMEOUT_S = String(sweeps.shardTimeoutS);
+  if (sweeps.planFile !== undefined) env.SEMCOM_PLAN_FILE = sweeps.planFile;
+  coordinationFromEnv(env); // the same checks the kernel will make, before anything starts
+  return env;
 }
 
 export interface RunResult {
@@ -116,13 +156,16 @@ export function figuresRootFor(profile: Profile): string {
 }
 
 /** The parameters a run injects: runner-owned ones, then the notebook's profile overrides, then --param. */
-export function parametersFor(nb: Notebook, path: string, profile: Profile, params: Record<string, ParamValue> = {}): Record<string, ParamValue> {
+export function parametersFor(
+  nb: Notebook, path: string, profile: Profile, params: Record<string, ParamValue> = {}, figuresRoot?: string,
+): Record<string, ParamValue> {
   checkNotebook(nb);
   assertString('path', path);
   assertObject('params', params);
+  if (figuresRoot !== undefined) assertString('figuresRoot', figuresRoot);
   const fromProfile = nb.metadata.workbook?.profiles?.[profile] ?? {};
   // Relative to the notebook's folder (the kernel's cwd): saved notebooks carry no machine paths.
-  const outDir = relative(dirname(resolve(path)), figuresRootFor(profile)) || '.';
+  const outDir = relative(dirname(resolve(path)), figuresRoot ?? figuresRootFor(profile)) || '.';
   const declared = declaredParameters(nb).names;
   // Runner-owned values go only where the notebook declares them; --param names are validated separately.
   const owned: Record<string, ParamValue> = {};
@@ -155,6 +198,9 @@ export function notebookCellTimeout(nb: Notebook, name: string): number {
   return v;
 }
 
+/** The whole-notebook limit when none is given (seconds). */
+export const DEFAULT_NOTEBOOK_TIMEOUT_S = 5400;
+
 /** Progress lines of workbook_execute.py on nbconvert's stderr start with this. */
 const PROGRESS_PREFIX = '[workbook] ';
 
@@ -163,7 +209,8 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
   const started = Date.now();
   const name = basename(path, '.ipynb');
   const nb = readNotebook(path);
-  const parameters = parametersFor(nb, path, opts.profile, opts.params);
+  const parameters = parametersFor(nb, path, opts.profile, opts.params, opts.figuresRoot);
+  const sweepVars = sweepEnv(opts.sweeps);
   validateParameters(name, nb, { ...nb.metadata.workbook?.profiles?.[opts.profile], ...opts.params });
   const prepared = injectParameters(nb, parameters, opts.profile);
 
@@ -181,8 +228,8 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
     const partial = join(outDir, `.${name}.partial.ipynb`);
     rmSync(partial, { force: true });
     const cellTimeout = opts.cellTimeout ?? notebookCellTimeout(nb, name);
-    const notebookLimit = opts.notebookTimeout ?? 5400;
-    const job: Job = { path, name, prepared, python: py.python, partial, cellTimeout, notebookLimit, started, opts };
+    const notebookLimit = opts.notebookTimeout ?? DEFAULT_NOTEBOOK_TIMEOUT_S;
+    const job: Job = { path, name, prepared, python: py.python, partial, cellTimeout, notebookLimit, started, opts, sweepVars };
     const executed = await execute(job);
     writeNotebook(output, executed);
     await trustNotebooks([output]); // its outputs were made here: Jupyter shows them (SVG, HTML) when it is opened
@@ -203,6 +250,7 @@ interface Job {
   readonly notebookLimit: number;
   readonly started: number;
   readonly opts: RunOptions;
+  readonly sweepVars: Record<string, string>;
 }
 
 /** Runs nbconvert on the prepared notebook: the executed notebook, or a CellError / Error saying why not. */
@@ -216,6 +264,8 @@ async function execute(job: Job): Promise<Notebook> {
     `--WorkbookExecutePreprocessor.timeout=${cellTimeout}`,
     '--WorkbookExecutePreprocessor.record_timing=False',
     '--WorkbookExecutePreprocessor.iopub_timeout=60',
+    // Starting the tslab kernel can take over nbclient's default 60 s on a loaded machine or a busy cluster node.
+    '--WorkbookExecutePreprocessor.startup_timeout=300',
   ];
   // The kernel's working directory is the notebook's own folder, so `../dist/...` imports resolve as in Jupyter.
   const child = execa(job.python, args, {
@@ -230,6 +280,7 @@ async function execute(job: Job): Promise<Notebook> {
       WORKBOOK_RUNNER_PID: String(process.pid),
       ...(opts.onProgress ? { WORKBOOK_PROGRESS: '1' } : {}),
       ...(opts.dataDir !== undefined ? { SEMCOM_DATA_DIR: resolve(opts.dataDir) } : {}),
+      ...job.sweepVars,
     }),
     // Own process group, so a Ctrl-C in the terminal reaches only us; killTree then takes nbconvert and its kernel down.
     detached: true,

@@ -23,19 +23,24 @@ export interface PythonInfo {
   nbclient: string;
 }
 
+/** Interpreters whose probe ran out of time in the last findJupyterPython() (a busy machine, not a missing package). */
+let timedOut: string[] = [];
+
 /** The first interpreter that can import nbconvert and nbclient, or null. */
 export function findJupyterPython(): PythonInfo | null {
+  timedOut = [];
   for (const python of pythonCandidates()) {
     try {
       const out = execFileSync(python, ['-c', 'import nbconvert, nbclient; print(nbconvert.__version__, nbclient.__version__)'], {
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'ignore'],
-        timeout: 30_000,
+        // Importing nbconvert takes seconds, and over a minute on a loaded machine (shards starting side by side).
+        timeout: 120_000,
       }).trim();
       const [nbconvert, nbclient] = out.split(/\s+/);
       return { python, nbconvert, nbclient };
-    } catch {
-      /* next */
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ETIMEDOUT') timedOut.push(python);
     }
   }
   return null;
@@ -47,7 +52,8 @@ export function requireJupyterPython(): PythonInfo {
   const info = findJupyterPython();
   if (!info) {
     throw new Error(
-      `Jupyter (nbconvert + nbclient) was not found for ${pythonCandidates().join(' or ')}.\n` +
+      `Jupyter (nbconvert + nbclient) was not found for ${pythonCandidates().join(' or ')}` +
+        `${timedOut.length > 0 ? ` (${timedOut.join(', ')}: no answer within 120 s — is the machine overloaded?)` : ''}.\n` +
         `Fix: ${JUPYTER_FIX}   (or: npx workbook doctor --fix)`,
     );
   }

@@ -40,7 +40,7 @@ test('runSweep: parallel workers, results match in-process runs, failures report
     assert.notEqual(o.result.pid, process.pid);
   }
   assert.ok(pids.size >= 1 && pids.size <= 2);
-  assert.equal(readdirSync(dir).length, 3, 'only successes are cached');
+  assert.equal(readdirSync(dir).filter((f) => f.endsWith('.json')).length, 3, 'only successes are cached');
 
   const second = await runSweep({ module: demoModule, exportName: 'demoTrial', configs, workers: 2, cacheDir: dir });
   assert.deepEqual(second.map((o) => o.ok && o.cached), [true, true, false, true]);

@@ -129,6 +129,8 @@ export async function runWarmStart(trials: readonly PlannedTrial[]): Promise<{ s
   if (!first || !first.warmStart) return null;
   const [r] = await runSweepAll<ModelConfig, { steps: number; seconds: number; fromCache: boolean; msPerStep: number }>({
     module: TRIAL_MODULE, exportName: 'runPretrain', configs: [first], workers: 1, cacheDir: cacheDir('sweeps', 'vscc'), describe: () => 'warm start',
+    // `workbook plan` lists the model sweep after it: the warm start's result is only reported.
+    planStandIn: () => ({ steps: 0, seconds: 0, fromCache: false, msPerStep: 0 }),
   });
   return r;
 }
