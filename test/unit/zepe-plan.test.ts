@@ -9,7 +9,7 @@ import { blahutArimoto, mutualInformation, zepe } from '../../lib/info/index.js'
 import { example1, fig1, gaussianDoubling, lemma2Overlay, lemma3Classes, GAUSSIAN_RATE_MIN } from '../../lib/papers/zepe/index.js';
 
 test('gaussianDoubling reaches R ≤ 0.1 bit: the smallest rate is 0.01 bit, where both solvers give the closed-form ratio ≈ 1.79', () => {
-  const g = gaussianDoubling({ n: 41, points: 6 });
+  const g = gaussianDoubling({ n: 41, points: 8 });
   const rates = g.ratios.map((r) => r.rate);
   const lo = Math.min(...rates);
   assert.ok(Math.abs(lo - GAUSSIAN_RATE_MIN) < 1e-4, `smallest rate ${lo}`);
