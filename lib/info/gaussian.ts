@@ -18,14 +18,32 @@ export function gaussianDR(sigma2: number, R: number): number {
 
 /**
  * Perfect-perception distortion–rate D_p(R) = 2σ²(1 − √(1 − 2^{−2R})) (Blau & Michaeli 2019). D(R) ≤ D_p ≤ 2 D(R):
- * the ratio is 2 at R = 0 (an independent draw from the source) and tends to 1 as R grows.
- * Computed as 2σ² ε / (1 + √(1 − ε)), ε = 2^{−2R}, which has no cancellation at high rate.
+ * with ε = 2^{−2R}, D_p/D = 2(1 − √(1 − ε))/ε = 2/(1 + √(1 − ε)), which is 2 at R = 0 (an independent draw from the
+ * source), 2 − 2√(2R ln 2) + O(R) as R → 0, and tends to 1 as R grows.
+ * Computed as 2σ² ε / (1 + √(1 − ε)), ε = 2^{−2R}, which has no cancellation at high rate, with 1 − ε as
+ * −expm1(−2R ln 2), which has none at low rate.
  */
 export function gaussianPerfectPerceptionDR(sigma2: number, R: number): number {
   assertPositive('sigma2', sigma2);
   assertNonNegative('R', R);
   const e = 2 ** (-2 * R);
-  return (2 * sigma2 * e) / (1 + Math.sqrt(1 - e));
+  return (2 * sigma2 * e) / (1 + Math.sqrt(oneMinusEps(R)));
+}
+
+/** 1 − 2^{−2R} without cancellation at small R. */
+function oneMinusEps(R: number): number {
+  return -Math.expm1(-2 * R * Math.LN2);
+}
+
+/**
+ * The ZEPE (perfect-perception) multiplier at rate R: λ = −dR/dD_p in nats per unit distortion, from D_p(R) above:
+ * dD_p/dR = −2σ² ln2 · ε/√(1 − ε), so λ = ln2 / (2σ² ln2 · ε/√(1 − ε)) = √(1 − ε)/(2σ² ε), ε = 2^{−2R}. It tends to
+ * 0 as R → 0 (D_p has infinite slope at rate 0), unlike the conventional slope 1/(2D(R)) ≥ 1/(2σ²).
+ */
+export function gaussianZepeMultiplier(sigma2: number, R: number): number {
+  assertPositive('sigma2', sigma2);
+  assertNonNegative('R', R);
+  return Math.sqrt(oneMinusEps(R)) / (2 * sigma2 * 2 ** (-2 * R));
 }
 
 export interface DiscreteGaussian {

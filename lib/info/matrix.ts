@@ -129,3 +129,36 @@ export function optTol(name: string, v: unknown, dflt: number): number {
   assertPositive(name, v);
   return v as number;
 }
+
+/**
+ * Solve A x = b for a small dense n×n system (row-major `a`, overwritten; `b` overwritten with x) by Gaussian
+ * elimination with partial pivoting. Returns false when a pivot is below 1e-300 (singular to working precision).
+ * For the solvers' Newton steps (a few dozen unknowns); not a general-purpose linear-algebra routine.
+ */
+export function solveDense(a: Float64Array, b: Float64Array, n: number): boolean {
+  for (let k = 0; k < n; k++) {
+    let piv = k, best = Math.abs(a[k * n + k]);
+    for (let i = k + 1; i < n; i++) {
+      const v = Math.abs(a[i * n + k]);
+      if (v > best) { best = v; piv = i; }
+    }
+    if (!(best > 1e-300)) return false;
+    if (piv !== k) {
+      for (let j = 0; j < n; j++) { const t = a[k * n + j]; a[k * n + j] = a[piv * n + j]; a[piv * n + j] = t; }
+      const t = b[k]; b[k] = b[piv]; b[piv] = t;
+    }
+    const akk = a[k * n + k];
+    for (let i = k + 1; i < n; i++) {
+      const f = a[i * n + k] / akk;
+      if (f === 0) continue;
+      for (let j = k; j < n; j++) a[i * n + j] -= f * a[k * n + j];
+      b[i] -= f * b[k];
+    }
+  }
+  for (let k = n - 1; k >= 0; k--) {
+    let s = b[k];
+    for (let j = k + 1; j < n; j++) s -= a[k * n + j] * b[j];
+    b[k] = s / a[k * n + k];
+  }
+  return true;
+}

@@ -15,7 +15,7 @@ test('zepeSemantic with a single latent value equals plain ZEPE (H(Z) = 0)', () 
     close(s.rateSc, z.rate, 1e-9, 'rate');
     close(s.total, z.rate, 1e-9, 'total');
     close(s.distortion, D, 1e-10);
-    close(s.lambda, z.lambda, 1e-6 * z.lambda, 'λ');
+    close(s.lambda ?? NaN, z.lambda, 1e-6 * z.lambda, 'λ');
     assert.ok(s.perZ[0].marginalResidual < 1e-10 && s.perZ[0].rowSumResidual < 1e-10);
   }
 });
@@ -62,4 +62,58 @@ test('zepeSemantic rejects bad input with RangeErrors naming the argument', () =
   assert.throws(() => zepeSemantic({ ...ok, pxGivenZ: [ex1.px, [0.5, 0.5, 0.5, 0, 0, 0]] }), named(/pxGivenZ\[1\]/));
   assert.throws(() => zepeSemantic({ ...ok, targetDistortion: -1 }), named(/targetDistortion/));
   assert.throws(() => zepeSemantic({ ...ok, distortion: [[0, 1], [1, 0]] }), named(/distortion/));
+});
+
+/** Binary source, Hamming, Y ~ P: R_ZEPE(D) = 2h(p) − H(1−p−D/2, D/2, D/2, p−D/2), λ = −½ ln(a²/((1−p−a)(p−a))), a = D/2. */
+const H = (ps: number[]): number => -ps.reduce((s, p) => s + (p > 0 ? p * Math.log2(p) : 0), 0);
+const binaryZepe = (p: number, D: number): number => 2 * H([p, 1 - p]) - H([1 - p - D / 2, D / 2, D / 2, p - D / 2]);
+const binaryLambda = (p: number, D: number): number => -0.5 * Math.log((D / 2) ** 2 / ((1 - p - D / 2) * (p - D / 2)));
+
+test('zepeSemantic, per-class budgets D(z) (problem (21)): classes on disjoint letter pairs match the binary closed form class by class', () => {
+  // X = {0, 1, 2, 3} with Hamming distortion; class 0 lives on {0, 1} with P(1|z=0) = 0.3, class 1 on {2, 3} with
+  // P(3|z=1) = 0.1: each class is a binary ZEPE problem with its own budget and its own λ(z)
+  const hamming4 = [0, 1, 2, 3].map((x) => [0, 1, 2, 3].map((y) => (x === y ? 0 : 1)));
+  const pz = [0.6, 0.4];
+  const pxGivenZ = [[0.7, 0.3, 0, 0], [0, 0, 0.9, 0.1]];
+  const budgets = [0.2, 0.05];
+  const s = zepeSemantic({ pz, pxGivenZ, distortion: hamming4, classDistortions: budgets });
+  assert.ok(s.converged);
+  assert.equal(s.budget, 'per-class');
+  assert.equal(s.lambda, null);
+  const ps = [0.3, 0.1];
+  s.perZ.forEach((e, z) => {
+    close(e.distortion, budgets[z], 1e-10, `D(${z})`);
+    close(e.rate, binaryZepe(ps[z], budgets[z]), 1e-9, `rate(${z})`);
+    close(e.lambda, binaryLambda(ps[z], budgets[z]), 1e-6 * e.lambda, `λ(${z})`);
+  });
+  assert.ok(Math.abs(s.perZ[0].lambda - s.perZ[1].lambda) > 0.1, 'per-class budgets give different multipliers');
+  close(s.rateSc, 0.6 * binaryZepe(0.3, 0.2) + 0.4 * binaryZepe(0.1, 0.05), 1e-9, 'R_sc');
+  close(s.distortion, 0.6 * 0.2 + 0.4 * 0.05, 1e-10, 'E d');
+  // a budget at or above a class's D(P_z ⊗ P_z) = 2p(1 − p) leaves that class at rate 0, λ(z) = 0
+  const loose = zepeSemantic({ pz, pxGivenZ, distortion: hamming4, classDistortions: [0.5, 0.05] });
+  assert.equal(loose.perZ[0].lambda, 0);
+  close(loose.perZ[0].distortion, 2 * 0.3 * 0.7, 1e-12);
+  assert.ok(loose.perZ[0].rate < 1e-12);
+});
+
+test('zepeSemantic: the total-budget optimum is (21) at its own per-class distortions (same rates, one common λ)', () => {
+  const pz = [0.35, 0.65];
+  const pxGivenZ = [norm([6, 5, 4, 2, 1, 0.5]), norm([0.2, 1, 1, 3, 4, 6])];
+  const total = zepeSemantic({ pz, pxGivenZ, distortion: ex1.distortion, targetDistortion: 0.5 });
+  const each = zepeSemantic({ pz, pxGivenZ, distortion: ex1.distortion, classDistortions: total.perZ.map((e) => e.distortion) });
+  assert.ok(each.converged);
+  each.perZ.forEach((e, z) => {
+    close(e.rate, total.perZ[z].rate, 1e-9, `rate(${z})`);
+    close(e.lambda, total.lambda ?? NaN, 1e-6 * e.lambda, `λ(${z})`);
+  });
+});
+
+test('zepeSemantic: exactly one of targetDistortion and classDistortions; per-class budgets checked entry by entry', () => {
+  const named = (re: RegExp) => (e: unknown) => e instanceof RangeError && re.test(e.message);
+  const base = { pz: [0.5, 0.5], pxGivenZ: [ex1.px, ex1.px], distortion: ex1.distortion };
+  assert.throws(() => zepeSemantic(base), named(/targetDistortion.*classDistortions/));
+  assert.throws(() => zepeSemantic({ ...base, targetDistortion: 0.5, classDistortions: [0.5, 0.5] }), named(/exactly one/));
+  assert.throws(() => zepeSemantic({ ...base, classDistortions: [0.5] }), named(/classDistortions must have 2 entries/));
+  assert.throws(() => zepeSemantic({ ...base, classDistortions: [0.5, -1] }), named(/classDistortions\[1\]/));
+  assert.throws(() => zepeSemantic({ ...base, classDistortions: [0.5, NaN] }), named(/classDistortions\[1\]/));
 });

@@ -8,13 +8,14 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../lib/core/index.js';
 import { frechetDistance, frechetReference, gaussianFit } from '../../lib/metrics/index.js';
 import {
-  claims, PERCEPTION_D, type Fig1Summary, type HybridClaimInput, type HybridItems, type HybridRow, type Lemma2Row, type RateGapRow,
+  claims, PERCEPTION_D, SUPPORT_EXIT_TOL, type Fig1Summary, type HybridClaimInput, type HybridItems, type HybridRow, type Lemma2Row, type RateGapRow,
   type RatioRow, type ZepeResults,
 } from '../../lib/papers/zepe/index.js';
 import type { Claim } from '../../lib/workbook/index.js';
 
 const FIG1: Fig1Summary = {
   pointsConventional: 317, pointsZepe: 441, hx: 2.3983, dmaxConventional: 0.9333, dmaxZepe: 1.7778,
+  supportExit: { distortion: 0.18917, beta: 2.4785, letter: 0, rate: 1.0016, residual: 2e-16, iterations: 43 },
   klInfiniteFromDistortion: 0.1941, klFiniteUpToDistortion: 0.19, maxFiniteKL: 0.7, maxZepeKL: 2e-16,
   minRateGapZepeMinusConventional: 1e-12, allConverged: true,
 };
@@ -120,13 +121,24 @@ test('zepe-rate-higher: positive gaps beyond the solver accuracy reproduce; a ga
   assert.equal(verdictOf({ rateGaps: [gap(0.25, -0.1), gap(0.5, 0)] }, 'zepe-rate-higher'), 'not reproduced');
 });
 
-test('conv-kl-high: the +∞ threshold bracketed inside (0, D_max) reproduces; no +∞ at all is partly', () => {
+test('conv-kl-high: the exact D* inside (0, D_max) reproduces; D* at D_max is partly; without D* the grid bracket is used', () => {
   const c = byId(claims(results()), 'conv-kl-high');
   assert.equal(c.verdict, 'reproduced');
-  assert.ok(Math.abs(c.parts[0].ours - (0.19 + 0.1941) / 2) < 1e-15);
-  assert.ok(Math.abs(c.parts[1].ours - (0.9333 - (0.19 + 0.1941) / 2)) < 1e-15);
-  assert.equal(verdictOf({ fig1: { ...FIG1, klInfiniteFromDistortion: null, klFiniteUpToDistortion: null } }, 'conv-kl-high'), 'partly');
-  assert.equal(verdictOf({ fig1: { ...FIG1, klInfiniteFromDistortion: 0.05, klFiniteUpToDistortion: 0 } }, 'conv-kl-high'), 'partly');
+  assert.equal(c.parts[0].ours, 0.18917);
+  assert.deepEqual(c.parts[0].interval, [0.18917 - SUPPORT_EXIT_TOL, 0.18917 + SUPPORT_EXIT_TOL]);
+  assert.ok(Math.abs(c.parts[1].ours - (0.9333 - 0.18917)) < 1e-15);
+  assert.match(c.method, /Kuhn–Tucker/);
+  // the letter leaves only at D_max (a binary source): KL finite up to the rate-0 point, so nothing above D*
+  const atMax = { ...FIG1.supportExit!, distortion: FIG1.dmaxConventional };
+  assert.equal(verdictOf({ fig1: { ...FIG1, supportExit: atMax } }, 'conv-kl-high'), 'partly');
+  // no exact value: the grid bracket
+  const grid = { ...FIG1, supportExit: null };
+  const g = byId(claims(results({ fig1: grid })), 'conv-kl-high');
+  assert.equal(g.verdict, 'reproduced');
+  assert.ok(Math.abs(g.parts[0].ours - (0.19 + 0.1941) / 2) < 1e-15);
+  assert.ok(Math.abs(g.parts[1].ours - (0.9333 - (0.19 + 0.1941) / 2)) < 1e-15);
+  assert.equal(verdictOf({ fig1: { ...grid, klInfiniteFromDistortion: null, klFiniteUpToDistortion: null } }, 'conv-kl-high'), 'partly');
+  assert.equal(verdictOf({ fig1: { ...grid, klInfiniteFromDistortion: 0.05, klFiniteUpToDistortion: 0 } }, 'conv-kl-high'), 'partly');
 });
 
 test('lemma2: row-sum errors far above rounding are not reproduced; rows summing to 1 would be', () => {

@@ -40,6 +40,11 @@ export const CLOSED_FORM_ROUNDING = 1e-12;
 export const KL_ZERO_TOL_BITS = 1e-9;
 /** Tolerance of the exact optimum's constraints (row sums, output marginal), Sinkhorn's stopping rule with margin. */
 export const CONSTRAINT_TOL = 1e-9;
+/**
+ * Accuracy of the exact support-exit distortion D*: Newton stops at a Kuhn–Tucker residual of 1e-13; the value agrees
+ * with bisection on reduced Blahut–Arimoto to better than 1e-9 (test/unit/info-support.test.ts).
+ */
+export const SUPPORT_EXIT_TOL = 1e-9;
 /** Discretisation budget for D_ZEPE(R) vs the closed form D_p(R) on 81 letters (our choice; measured ~7e-5). */
 export const GAUSSIAN_FIT_TOL = 1e-3;
 /** Bootstrap settings of the claims (seeded: the same results give the same intervals). */
@@ -149,11 +154,20 @@ function zepeRateHigher(rows: readonly RateGapRow[]): Claim {
 }
 
 function convKlHigh(f: Fig1Summary): Claim {
-  // The KL turns +∞ between the last finite grid point and the first infinite one: the threshold t lies there.
-  const hi = f.klInfiniteFromDistortion ?? f.dmaxConventional;
-  const lo = f.klInfiniteFromDistortion === null ? f.dmaxConventional : (f.klFiniteUpToDistortion ?? 0);
-  const t = estimateFromHalfWidth((lo + hi) / 2, (hi - lo) / 2, 1, 'grid bracket');
-  const beyond = estimateFromHalfWidth(f.dmaxConventional - t.value, (hi - lo) / 2, 1, 'grid bracket');
+  let t, beyond, method: string;
+  if (f.supportExit !== null) {
+    // The exact threshold: where the first letter leaves the optimum's support (Kuhn–Tucker conditions, Newton).
+    t = estimateFromHalfWidth(f.supportExit.distortion, SUPPORT_EXIT_TOL, 1, 'solver accuracy');
+    beyond = estimateFromHalfWidth(f.dmaxConventional - f.supportExit.distortion, SUPPORT_EXIT_TOL, 1, 'solver accuracy');
+    method = `exact support exit D* (Kuhn–Tucker conditions solved by Newton's method, lib/info rdSupportExit, ${f.supportExit.iterations} iterations); interval = ±${SUPPORT_EXIT_TOL} solver accuracy`;
+  } else {
+    // No exact value: the KL turns +∞ between the last finite grid point and the first infinite one.
+    const hi = f.klInfiniteFromDistortion ?? f.dmaxConventional;
+    const lo = f.klInfiniteFromDistortion === null ? f.dmaxConventional : (f.klFiniteUpToDistortion ?? 0);
+    t = estimateFromHalfWidth((lo + hi) / 2, (hi - lo) / 2, 1, 'grid bracket');
+    beyond = estimateFromHalfWidth(f.dmaxConventional - t.value, (hi - lo) / 2, 1, 'grid bracket');
+    method = `exact optimum's support (KKT) on the conventional grid of ${f.pointsConventional} points; interval = the grid bracket of D*`;
+  }
   return paperClaim({
     id: 'conv-kl-high',
     source: '§III, Example 1, Fig. 1',
@@ -163,7 +177,7 @@ function convKlHigh(f: Fig1Summary): Claim {
       differencePart({ label: 'D* − 0 (KL finite for small D)', diff: t, direction: 'greater' }),
       differencePart({ label: 'D_max − D* (KL = +∞ above D*)', diff: beyond, direction: 'greater' }),
     ],
-    method: `exact optimum's support (KKT) on the conventional grid of ${f.pointsConventional} points; interval = the grid bracket of D*`,
+    method,
     n: f.pointsConventional,
   });
 }

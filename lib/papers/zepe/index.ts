@@ -5,10 +5,10 @@
  * (figures.ts) and the claims (claims.ts).
  */
 export {
-  example1, squaredErrorMatrix, rateAt, distortionAtRate, fig1, lemma2Erratum, gaussianDoubling, rdpFamily, semanticSource,
-  lemma3Curves, marginalsAtDistortion, rateGapsAt, planTrials, RATE_GAP_DISTORTIONS, BA_TOL_BITS,
+  example1, squaredErrorMatrix, rateAt, distortionAtRate, fig1, lemma2Erratum, gaussianDoubling, GAUSSIAN_RATE_MIN, GAUSSIAN_RATE_MAX, rdpFamily, semanticSource,
+  lemma3Curves, lemma3Classes, lemma2Overlay, marginalsAtDistortion, rateGapsAt, planTrials, RATE_GAP_DISTORTIONS, BA_TOL_BITS,
   type DiscreteSource, type CurveRow, type KlRow, type Fig1Summary, type Lemma2Row, type GaussianRow, type RatioRow, type RdpRow,
-  type Lemma3Point, type MarginalRow, type RateGapRow,
+  type Lemma3Point, type Lemma3ClassRow, type Lemma2OverlayPoint, type Lemma2Overlay, type MarginalRow, type RateGapRow,
 } from './plan.js';
 export {
   principalDirections, fitResidualBases, projectionFor, hybridProjection, combine, PROJECTION_MODES,
@@ -26,6 +26,6 @@ export {
 } from './hybrid.js';
 export { hybridFigureRows, hybridScaleNote, hybridBandNote, type QualityRow, type PerceptionRow, type HybridFigureRows } from './figures.js';
 export {
-  claims, PERCEPTION_D, CLOSED_FORM_ROUNDING, KL_ZERO_TOL_BITS, CONSTRAINT_TOL, GAUSSIAN_FIT_TOL, CLAIM_BOOTSTRAP, FRECHET_BOOTSTRAP,
+  claims, PERCEPTION_D, CLOSED_FORM_ROUNDING, SUPPORT_EXIT_TOL, KL_ZERO_TOL_BITS, CONSTRAINT_TOL, GAUSSIAN_FIT_TOL, CLAIM_BOOTSTRAP, FRECHET_BOOTSTRAP,
   type ZepeResults, type HybridClaimInput,
 } from './claims.js';

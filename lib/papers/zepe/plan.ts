@@ -5,8 +5,8 @@
  * the Fig. 3 runs (planTrials) whose runner is lib/papers/zepe/hybrid.ts.
  */
 import {
-  blahutArimoto, discretizeGaussian, entropy, gaussianDR, gaussianPerfectPerceptionDR, lemma2ClosedForm, rdCurve, rdpCurve,
-  zepe, zepeCurve, zepeSemantic, type DenseMatrix,
+  blahutArimoto, discretizeGaussian, entropy, gaussianDR, gaussianZepeMultiplier, gaussianPerfectPerceptionDR, lemma2ClosedForm, rdCurve, rdpCurve,
+  zepe, zepeCurve, zepeSemantic, rdSupportExit, mutualInformation, klDivergence, type DenseMatrix,
 } from '../../info/index.js';
 import { assertInteger, assertOneOf, assertPositive } from '../../core/index.js';
 import { HYBRID_DATASETS, type HybridDataset } from './models.js';
@@ -45,6 +45,11 @@ export interface Fig1Summary {
   hx: number;
   dmaxConventional: number;
   dmaxZepe: number;
+  /**
+   * The exact distortion D* where the conventional optimum first drops a reproduction letter (lib/info
+   * rdSupportExit: Kuhn–Tucker conditions by Newton's method); null if the solver did not converge.
+   */
+  supportExit: { distortion: number; beta: number; letter: number; rate: number; residual: number; iterations: number } | null;
   /** Smallest distortion on the conventional grid where D(P‖Q_Y) = +∞ (null: never). */
   klInfiniteFromDistortion: number | null;
   /** Largest grid distortion below that with a finite KL (null when klInfiniteFromDistortion is). */
@@ -72,19 +77,26 @@ export function fig1(points = 240): { source: DiscreteSource; rd: CurveRow[]; kl
   const t0 = performance.now();
   const conventional = rdCurve({ px: src.px, distortion: src.distortion, points });
   const zepePts = zepeCurve({ px: src.px, distortion: src.distortion, points });
+  const exit = rdSupportExit({ px: src.px, distortion: src.distortion });
   const seconds = (performance.now() - t0) / 1000;
+  const dStar = exit.converged ? exit.distortion : null;
+  // Classify each grid point by the exact D*: below it the optimum uses every letter (the KL of the BA channel is
+  // that of the optimum, finite); above it letter y₀ has Q_Y = 0 < P, so D(P‖Q_Y) = +∞. BA's own cutoff
+  // (OFF_SUPPORT_RATIO) would call points in a band just above D* finite.
+  const klOf = (p: { distortion: number; perceptionKL: number | null }): number | null =>
+    dStar !== null && p.distortion > dStar ? Infinity : (p.perceptionKL ?? null);
   const rd: CurveRow[] = [
     ...conventional.map((p) => ({ curve: 'conventional R(D)', distortion: p.distortion, rate: p.rate })),
     ...zepePts.map((p) => ({ curve: 'ZEPE R(D)', distortion: p.distortion, rate: p.rate })),
   ];
   const kl: KlRow[] = [
-    ...conventional.map((p) => ({ curve: 'conventional', distortion: p.distortion, kl_bits: p.perceptionKL ?? null })),
+    ...conventional.map((p) => ({ curve: 'conventional', distortion: p.distortion, kl_bits: klOf(p) })),
     ...zepePts.map((p) => ({ curve: 'ZEPE', distortion: p.distortion, kl_bits: p.perceptionKL })),
   ];
   // Where the conventional optimum drops a reproduction letter, D(P‖Q_Y) is +∞.
-  const infinite = conventional.filter((p) => p.perceptionKL === Infinity);
+  const infinite = conventional.filter((p) => klOf(p) === Infinity);
   const firstInfinite = infinite.length > 0 ? Math.min(...infinite.map((p) => p.distortion)) : null;
-  const finiteBelow = firstInfinite === null ? [] : conventional.filter((p) => p.distortion < firstInfinite && p.perceptionKL !== Infinity);
+  const finiteBelow = firstInfinite === null ? [] : conventional.filter((p) => p.distortion < firstInfinite && klOf(p) !== Infinity);
   const lastFinite = finiteBelow.length > 0 ? Math.max(...finiteBelow.map((p) => p.distortion)) : firstInfinite === null ? null : 0;
   const gaps = conventional
     .filter((p) => p.distortion > 0 && p.rate > 0)
@@ -103,9 +115,12 @@ export function fig1(points = 240): { source: DiscreteSource; rd: CurveRow[]; kl
       hx: entropy(src.px),
       dmaxConventional: conventional[conventional.length - 1].distortion,
       dmaxZepe: zepePts[zepePts.length - 1].distortion,
+      supportExit: exit.converged
+        ? { distortion: exit.distortion, beta: exit.beta, letter: exit.letter, rate: exit.rate, residual: exit.residual, iterations: exit.iterations }
+        : null,
       klInfiniteFromDistortion: firstInfinite,
       klFiniteUpToDistortion: lastFinite,
-      maxFiniteKL: Math.max(...conventional.map((p) => p.perceptionKL ?? 0).filter(Number.isFinite)),
+      maxFiniteKL: Math.max(...conventional.map((p) => klOf(p) ?? 0).filter(Number.isFinite)),
       maxZepeKL: Math.max(...zepePts.map((p) => p.perceptionKL)),
       minRateGapZepeMinusConventional: minGap,
       allConverged,
@@ -143,38 +158,113 @@ export function lemma2Erratum(lambdas: readonly number[] = [0.1, 0.3, 0.5, 1, 2,
   });
 }
 
+/** A point of the Lemma 2 overlay: the printed closed form, rows normalised, beside the exact ZEPE rate at its distortion. */
+export type Lemma2OverlayPoint = {
+  lambda: number;
+  distortion: number;
+  /** I(X;Y) of the row-normalised closed form (bits), against its own output marginal. */
+  rate_bits: number;
+  /** The exact ZEPE rate at the same distortion (bits). */
+  zepe_rate_bits: number;
+  /** rate_bits − zepe_rate_bits. */
+  rate_difference_bits: number;
+  /** D(P‖Q_Y) of the row-normalised closed form (bits): > 0, so it breaks the ZEPE constraint it was meant to meet. */
+  kl_bits: number;
+};
+
+export interface Lemma2Overlay {
+  points: Lemma2OverlayPoint[];
+  /** The point of largest |rate difference| (grid, then golden-section refinement in log λ). */
+  worst: Lemma2OverlayPoint;
+  /** Largest D(P‖Q_Y) of the normalised closed form over the grid (bits). */
+  maxKL: number;
+}
+
+/** Lemma 2's (8)–(9) at λ, each row divided by its sum: a test channel; its distortion, rate and perception error. */
+function lemma2Normalised(src: DiscreteSource, lambda: number): Lemma2OverlayPoint {
+  const c = lemma2ClosedForm({ px: src.px, distortion: src.distortion, lambda });
+  const n = src.px.length;
+  const joint: number[][] = [];
+  const qy = new Float64Array(n);
+  let dist = 0;
+  for (let x = 0; x < n; x++) {
+    const rs = 1 + c.rowSumErrors[x];
+    joint.push(Array.from({ length: n }, (_, y) => (src.px[x] * c.conditional.data[x * n + y]) / rs));
+    for (let y = 0; y < n; y++) { qy[y] += joint[x][y]; dist += joint[x][y] * src.distortion.data[x * n + y]; }
+  }
+  const rate = mutualInformation(joint);
+  const exact = zepe({ px: src.px, distortion: src.distortion, targetDistortion: dist });
+  return {
+    lambda, distortion: dist, rate_bits: rate, zepe_rate_bits: exact.rate, rate_difference_bits: rate - exact.rate,
+    kl_bits: klDivergence(src.px, qy),
+  };
+}
+
+/**
+ * Lemma 2 as printed, made a test channel by normalising its rows (the least repair that gives a conditional
+ * distribution), against the exact ZEPE optimum: for each λ its (D, R), the exact ZEPE rate at that D, and the
+ * largest rate difference. The grid is log-spaced in λ over [0.01, 100] (Example 1's whole curve); the extremum
+ * is then refined by golden-section search on log λ between the grid neighbours of the largest |difference|.
+ */
+export function lemma2Overlay(points = 60): Lemma2Overlay {
+  assertInteger('points', points, 4, 10_000);
+  const src = example1();
+  const lambdas = Array.from({ length: points }, (_, i) => 0.01 * 1e4 ** (i / (points - 1)));
+  const pts = lambdas.map((l) => lemma2Normalised(src, l));
+  const k = pts.reduce((b, p, i) => (Math.abs(p.rate_difference_bits) > Math.abs(pts[b].rate_difference_bits) ? i : b), 0);
+  let a = Math.log(lambdas[Math.max(0, k - 1)]), b = Math.log(lambdas[Math.min(points - 1, k + 1)]);
+  const g = (Math.sqrt(5) - 1) / 2;
+  const f = (t: number) => Math.abs(lemma2Normalised(src, Math.exp(t)).rate_difference_bits);
+  let c = b - g * (b - a), d = a + g * (b - a), fc = f(c), fd = f(d);
+  for (let it = 0; it < 60 && b - a > 1e-10; it++) {
+    if (fc > fd) { b = d; d = c; fd = fc; c = b - g * (b - a); fc = f(c); } else { a = c; c = d; fc = fd; d = a + g * (b - a); fd = f(d); }
+  }
+  const refined = lemma2Normalised(src, Math.exp((a + b) / 2));
+  const worst = Math.abs(refined.rate_difference_bits) >= Math.abs(pts[k].rate_difference_bits) ? refined : pts[k];
+  return { points: pts, worst, maxKL: Math.max(...pts.map((p) => p.kl_bits)) };
+}
+
 /** A point of the Gaussian comparison (discrete solvers and closed forms). */
 export type GaussianRow = { curve: string; rate: number; distortion: number };
 /** D_ZEPE(R)/D(R) at a ZEPE point's rate: discrete solvers and the closed form. */
 export type RatioRow = { rate: number; ratio_discrete: number | null; ratio_closed_form: number; zepe_vs_closed_form: number };
 
+/** Rates (bits) the Gaussian comparison aims at: from GAUSSIAN_RATE_MIN to GAUSSIAN_RATE_MAX. */
+export const GAUSSIAN_RATE_MIN = 0.01; // D_p/D = 1.79 there
+export const GAUSSIAN_RATE_MAX = 2.5;
+
 /**
  * "Doubling the MSE": a Gaussian N(0, σ²) discretised on n points, through Blahut–Arimoto and the ZEPE solver,
- * against D(R) = σ²2^(−2R) and the perfect-perception D_p(R) = 2σ²(1 − √(1 − 2^(−2R))).
+ * against D(R) = σ²2^(−2R) and the perfect-perception D_p(R) = 2σ²(1 − √(1 − 2^(−2R))). The ratio
+ * D_p(R)/D(R) = 2/(1 + √(1 − 2^(−2R))) tends to 2 as R → 0 (like 2 − 2√(2R ln 2)), so the grid is log-spaced in
+ * √rate from GAUSSIAN_RATE_MIN = 0.01 bit: each solver is aimed at those rates through its own slope (conventional
+ * β = 1/(2D(R)), ZEPE λ = lib/info's gaussianZepeMultiplier: the conventional slope stays above 1/(2σ²) and
+ * would stop the ZEPE curve near 0.4 bit), the conventional grid a little wider so that every ZEPE rate
+ * falls inside it; the conventional D at a ZEPE point's rate is interpolated in log D (D(R) = σ²2^(−2R) is
+ * log-linear in R).
  */
 export function gaussianDoubling(opts: { n?: number; points?: number; sigma2?: number } = {}): { rows: GaussianRow[]; ratios: RatioRow[]; variance: number; n: number } {
   const sigma2 = opts.sigma2 ?? 1;
   const g = discretizeGaussian({ sigma2, n: opts.n ?? 81, span: 4 });
   const points = opts.points ?? 30;
-  // For squared error the slope is β = 1/(2D) nats per unit distortion: aim the slopes at rates 0.05–2.5 bits
-  // (where an 81-letter grid is faithful) instead of sweeping the whole curve.
-  const dHi = sigma2 * 2 ** (-2 * 0.05), dLo = sigma2 * 2 ** (-2 * 2.5);
-  const slopes = Array.from({ length: points }, (_, i) => 1 / (2 * dHi * (dLo / dHi) ** (i / (points - 1))));
+  assertInteger('points', points, 2, 1000);
+  // Evenly spaced in √R: D_p/D ≈ 2 − 2√(2R ln 2) changes fastest near R = 0, D(R) is smooth in R further up.
+  const rates = (lo: number, hi: number) => Array.from({ length: points }, (_, i) => (Math.sqrt(lo) + ((Math.sqrt(hi) - Math.sqrt(lo)) * i) / (points - 1)) ** 2);
+  const slopes = rates(0.8 * GAUSSIAN_RATE_MIN, 1.05 * GAUSSIAN_RATE_MAX).map((r) => 1 / (2 * gaussianDR(g.variance, r)));
   // Blahut's bound gap closes sublinearly on fine alphabets (the rate itself is accurate to ~1e-9): tol 1e-5 bit.
   const conv = rdCurve({ px: g.px, distortion: g.distortion, betas: slopes, tol: 1e-5 });
-  const zp = zepeCurve({ px: g.px, distortion: g.distortion, lambdas: slopes.flatMap((b) => [b, 2 * b]) });
-  // Compare where the discretisation is faithful: rates well below log2(n) and above 0.
-  const inRange = (r: number) => r > 0.05 && r < 2.5;
+  const zp = zepeCurve({ px: g.px, distortion: g.distortion, lambdas: rates(GAUSSIAN_RATE_MIN, GAUSSIAN_RATE_MAX).map((r) => gaussianZepeMultiplier(g.variance, r)) });
+  const inRange = (r: number) => r > 0 && r <= 1.05 * GAUSSIAN_RATE_MAX;
   const rows: GaussianRow[] = [];
   for (const p of conv) if (inRange(p.rate)) rows.push({ curve: 'conventional (discretised)', rate: p.rate, distortion: p.distortion });
   for (const p of zp) if (inRange(p.rate)) rows.push({ curve: 'ZEPE (discretised)', rate: p.rate, distortion: p.distortion });
-  const grid = Array.from({ length: 60 }, (_, i) => 0.05 + (i * 2.45) / 59);
-  for (const r of grid) {
+  for (let i = 0; i < 60; i++) {
+    const r = GAUSSIAN_RATE_MIN * (GAUSSIAN_RATE_MAX / GAUSSIAN_RATE_MIN) ** (i / 59);
     rows.push({ curve: 'D(R) = σ²2^(−2R)', rate: r, distortion: gaussianDR(g.variance, r) });
     rows.push({ curve: 'D_p(R) = 2σ²(1−√(1−2^(−2R)))', rate: r, distortion: gaussianPerfectPerceptionDR(g.variance, r) });
   }
   const ratios: RatioRow[] = zp.filter((p) => inRange(p.rate)).map((p) => {
-    const dConv = distortionAtRate(conv, p.rate);
+    const dConv = distortionAtRate(conv, p.rate, { logDistortion: true });
     return {
       rate: p.rate,
       ratio_discrete: dConv === null ? null : p.distortion / dConv,
@@ -185,13 +275,20 @@ export function gaussianDoubling(opts: { n?: number; points?: number; sigma2?: n
   return { rows, ratios, variance: g.variance, n: g.px.length };
 }
 
-/** Distortion at a rate on a curve (rates decrease with distortion). */
-export function distortionAtRate(points: readonly { distortion: number; rate: number }[], r: number): number | null {
+/**
+ * Distortion at a rate on a curve (rates decrease with distortion), interpolated linearly between the two
+ * neighbouring points — in log D with `logDistortion` (exact for D ∝ 2^(−2R), the Gaussian's form).
+ */
+export function distortionAtRate(points: readonly { distortion: number; rate: number }[], r: number, opts: { logDistortion?: boolean } = {}): number | null {
   const byRate = [...points].sort((a, b) => a.rate - b.rate);
   if (byRate.length === 0 || r < byRate[0].rate || r > byRate[byRate.length - 1].rate) return null;
+  const log = opts.logDistortion === true;
   for (let i = 1; i < byRate.length; i++) {
     const a = byRate[i - 1], b = byRate[i];
-    if (r <= b.rate) return b.rate === a.rate ? Math.min(a.distortion, b.distortion) : a.distortion + ((r - a.rate) / (b.rate - a.rate)) * (b.distortion - a.distortion);
+    if (r > b.rate) continue;
+    if (b.rate === a.rate) return Math.min(a.distortion, b.distortion);
+    const w = (r - a.rate) / (b.rate - a.rate);
+    return log ? Math.exp(Math.log(a.distortion) + w * (Math.log(b.distortion) - Math.log(a.distortion))) : a.distortion + w * (b.distortion - a.distortion);
   }
   return byRate[byRate.length - 1].distortion;
 }
@@ -231,9 +328,21 @@ export function semanticSource(): { pz: Float64Array; pxGivenZ: DenseMatrix; let
 }
 
 /** One solved target of the semantic (Lemma 3) problem. */
-export type Lemma3Point = { distortion: number; rateSc: number; hz: number; total: number; lambda: number };
+export type Lemma3Point = { distortion: number; rateSc: number; hz: number; total: number; lambda: number | null };
 
-export function lemma3Curves(points = 30): { rows: CurveRow[]; semantic: Lemma3Point[]; hz: number; hx: number; plainAtZeroRate: number } {
+/** One class of a Lemma 3 solution: its budget D(z), the distortion it reaches, its multiplier λ(z) and rate (bits). */
+export type Lemma3ClassRow = { budget: string; z: number; p_z: number; budget_Dz: number | null; distortion_Dz: number; lambda_z: number; rate_bits: number };
+
+/**
+ * Lemma 3 curves: plain ZEPE on the mixture; problem (21) with the same budget D(z) = D for every class (each class
+ * solved on its own with its own λ(z); a class whose independent coupling already meets D sends nothing); and the
+ * optimal split of a total budget Σ_z p(z) D(z) = D (one common λ), the lower envelope over all per-class budgets.
+ * Every curve is drawn against the total distortion it reaches, E d(X, Y).
+ */
+export function lemma3Curves(points = 30): {
+  rows: CurveRow[]; semantic: Lemma3Point[]; perClass: Lemma3Point[]; hz: number; hx: number; plainAtZeroRate: number;
+} {
+  assertInteger('points', points, 2, 10_000);
   const s = semanticSource();
   const n = s.letters.length;
   const mix = new Float64Array(n);
@@ -243,22 +352,45 @@ export function lemma3Curves(points = 30): { rows: CurveRow[]; semantic: Lemma3P
   const rows: CurveRow[] = plain.map((p) => ({ curve: 'plain ZEPE on the mixture', distortion: p.distortion, rate: p.rate }));
   // Per-class ZEPE cannot reach a distortion above the largest per-class independent-coupling distortion.
   const targets = Array.from({ length: points }, (_, i) => (dMax * (i + 0.5)) / points);
-  const semantic: Lemma3Point[] = [];
-  for (const t of targets) {
-    try {
-      const r = zepeSemantic({ pz: s.pz, pxGivenZ: s.pxGivenZ, distortion: s.distortion, targetDistortion: t });
-      // Past the per-class maximum every target gives the same zero-rate point: keep it once.
-      if (semantic.length > 0 && r.lambda === 0 && semantic[semantic.length - 1].lambda === 0) continue;
-      semantic.push({ distortion: r.distortion, rateSc: r.rateSc, hz: r.hz, total: r.total, lambda: r.lambda });
-    } catch (err) {
-      if (!(err instanceof RangeError)) throw err; // unreachable target for the per-class problem
+  const base = { pz: s.pz, pxGivenZ: s.pxGivenZ, distortion: s.distortion };
+  const sweep = (solve: (t: number) => ReturnType<typeof zepeSemantic>): Lemma3Point[] => {
+    const out: Lemma3Point[] = [];
+    let lastIdle = false;
+    for (const t of targets) {
+      const r = solve(t);
+      // Past the per-class maximum every target gives the same zero-rate point (every class at its independent
+      // coupling, λ(z) = 0): keep it once.
+      const idle = r.perZ.every((e) => e.lambda === 0);
+      if (idle && lastIdle) continue;
+      lastIdle = idle;
+      out.push({ distortion: r.distortion, rateSc: r.rateSc, hz: r.hz, total: r.total, lambda: r.lambda });
     }
-  }
+    return out;
+  };
+  const semantic = sweep((t) => zepeSemantic({ ...base, targetDistortion: t }));
+  const perClass = sweep((t) => zepeSemantic({ ...base, classDistortions: Array.from(s.pz, () => t) }));
+  for (const r of perClass) rows.push({ curve: 'R_sc + H(Z), (21) with D(z) = D for every z', distortion: r.distortion, rate: r.total });
   for (const r of semantic) {
-    rows.push({ curve: 'R_sc + H(Z) (Lemma 3)', distortion: r.distortion, rate: r.total });
-    rows.push({ curve: 'R_sc = I(X;Y|Z)', distortion: r.distortion, rate: r.rateSc });
+    rows.push({ curve: 'R_sc + H(Z), best split of Σ p(z)D(z) (common λ)', distortion: r.distortion, rate: r.total });
+    rows.push({ curve: 'R_sc = I(X;Y|Z), best split', distortion: r.distortion, rate: r.rateSc });
   }
-  return { rows, semantic, hz: entropy(s.pz), hx: entropy(mix), plainAtZeroRate: dMax };
+  return { rows, semantic, perClass, hz: entropy(s.pz), hx: entropy(mix), plainAtZeroRate: dMax };
+}
+
+/**
+ * Lemma 3 class by class at one budget D: (21) with D(z) = D for every class (λ(z) differ), beside the optimal split
+ * of the total budget Σ_z p(z) D(z) = D (λ(z) all equal, the D(z) differ).
+ */
+export function lemma3Classes(D: number): Lemma3ClassRow[] {
+  assertPositive('D', D);
+  const s = semanticSource();
+  const base = { pz: s.pz, pxGivenZ: s.pxGivenZ, distortion: s.distortion };
+  const each = zepeSemantic({ ...base, classDistortions: Array.from(s.pz, () => D) });
+  const split = zepeSemantic({ ...base, targetDistortion: D });
+  return [
+    ...each.perZ.map((e) => ({ budget: `D(z) = ${D} for every z`, z: e.z, p_z: e.pz, budget_Dz: D, distortion_Dz: e.distortion, lambda_z: e.lambda, rate_bits: e.rate })),
+    ...split.perZ.map((e) => ({ budget: `Σ p(z)D(z) = ${D}, best split`, z: e.z, p_z: e.pz, budget_Dz: null, distortion_Dz: e.distortion, lambda_z: e.lambda, rate_bits: e.rate })),
+  ];
 }
 
 /** Blahut's certified bound gap (bits) asked of the conventional solver when it is evaluated at a distortion. */

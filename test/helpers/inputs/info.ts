@@ -83,6 +83,11 @@ export const table: EntryTable = {
       params: [...common(), p('lambda', '0.lambda', 'positive')],
       cases: [notSquare({ lambda: 1 })],
     },
+    rdSupportExit: {
+      args: () => [{ px: px(), distortion: dist() }],
+      params: [...common(), ...solver(), p('betaStart', '0.betaStart', 'positive')],
+      cases: [wrongRows({}), c('a single reproduction letter', 'distortion', () => [{ px: [1], distortion: [[0]] }])],
+    },
     zepeSemantic: {
       args: () => [{ pz: [0.5, 0.5], pxGivenZ: [[0.5, 0.5, 0], [0, 0.5, 0.5]], distortion: dist(),
         targetDistortion: 0.3 }],
@@ -112,6 +117,7 @@ export const table: EntryTable = {
     gaussianDR: { args: () => [1, 0.5], params: [p('sigma2', '0', 'positive'), p('R', '1', 'nonNegative')] },
     gaussianPerfectPerceptionDR: { args: () => [1, 0.5],
       params: [p('sigma2', '0', 'positive'), p('R', '1', 'nonNegative')] },
+    gaussianZepeMultiplier: { args: () => [1, 0.5], params: [p('sigma2', '0', 'positive'), p('R', '1', 'nonNegative')] },
     discretizeGaussian: {
       args: () => [{ sigma2: 1, n: 5 }],
       params: [p('options', '0', 'object', ['12', 12, null, undefined]), p('sigma2', '0.sigma2', 'positive'),
