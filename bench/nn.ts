@@ -20,14 +20,17 @@
  * Rows: vscc, e2ec-table1, e2ec-authors, codebook (see bench/paper-models.ts for what each is). bench/README.md
  * says more. Timing on a shared machine is noisy: compare ratios from the same run, and read the load average.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { projectRoot } from '../lib/core/index.js';
+import { projectRoot, writeJsonAtomic } from '../lib/core/index.js';
 import { describeBackend, initBackend } from '../lib/nn/index.js';
 import { PAPER_MODELS, buildBenchModel, paramCount, type PaperModel } from './paper-models.js';
 import { formatProfile, profileSteps } from './step-profile.js';
+import {
+  CEILING_CASES, caseFlops, caseShapes, checksumsAgree, shapeLabel, tfjsKernel, type CeilingCase,
+} from './kernel-ceiling.js';
 import { PYTHON, PythonPeer, peerScript, type PeerInfo } from './python-peer.js';
 
 export interface NnRow {
@@ -51,6 +54,35 @@ export interface NnBenchOptions {
   readonly models: readonly PaperModel[];
   readonly rounds: number;
   readonly roundMs: number;
+  /** Run the kernel-ceiling section (bench/kernel-ceiling.ts) after the models. */
+  readonly ceiling: boolean;
+  /** Length of one side's turn in the kernel-ceiling section, milliseconds. */
+  readonly ceilingRoundMs: number;
+}
+
+/** One kernel-ceiling case: medians per call, GFLOP/s of each side, ratio = torch ms / tfjs ms. */
+export interface CeilingRow {
+  readonly id: string;
+  readonly kind: CeilingCase['kind'];
+  readonly shape: string;
+  /** Floating-point operations per call (kernel-ceiling.ts caseFlops). */
+  readonly flops: number;
+  readonly tfjsMsPerCall: number;
+  readonly torchMsPerCall: number | null;
+  readonly tfjsGflops: number;
+  readonly torchGflops: number | null;
+  readonly ratio: number | null;
+  readonly tfjsCpuMsPerCall: number;
+  readonly torchCpuMsPerCall: number | null;
+  readonly cpuRatio: number | null;
+  readonly tfjsCalls: number;
+  readonly torchCalls: number;
+}
+
+export interface CeilingResult {
+  readonly rows: CeilingRow[];
+  readonly loadBefore: string;
+  readonly loadAfter: string;
 }
 
 function median(a: readonly number[]): number {
@@ -61,9 +93,9 @@ function median(a: readonly number[]): number {
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
-/** Steps per turn so that one turn takes about `roundMs` (at least 1, at most 100). */
-function stepsPerTurn(msPerStep: number, roundMs: number): number {
-  return Math.max(1, Math.min(100, Math.round(roundMs / Math.max(msPerStep, 1e-3))));
+/** Steps per turn so that one turn takes about `roundMs` (at least 1, at most `max`). */
+function stepsPerTurn(msPerStep: number, roundMs: number, max = 100): number {
+  return Math.max(1, Math.min(max, Math.round(roundMs / Math.max(msPerStep, 1e-3))));
 }
 
 function finite(model: string, side: string, loss: number | null): void {
@@ -133,8 +165,79 @@ async function benchModel(model: PaperModel, peer: PythonPeer | null, o: NnBench
   }
 }
 
+/**
+ * One kernel-ceiling case, both sides interleaved as the models are (tfjs turn, torch turn, … for `rounds`
+ * rounds); the two outputs must agree (same shape, checksums within float rounding) before anything is timed.
+ */
+async function benchKernel(c: CeilingCase, peer: PythonPeer | null, o: NnBenchOptions): Promise<CeilingRow> {
+  const k = tfjsKernel(c);
+  try {
+    const mine = k.check();
+    const expected = caseShapes(c).output;
+    if (mine.shape.join() !== expected.join()) {
+      throw new RangeError(`kernel ${c.id}: tfjs output shape [${mine.shape}], expected [${expected}]`);
+    }
+    if (peer) {
+      const theirs = await peer.kernelBuild(c);
+      if (theirs.shape.join() !== expected.join() || !checksumsAgree(mine, theirs)) {
+        throw new RangeError(`kernel ${c.id}: torch and tfjs compute different products: shapes [${theirs.shape}] `
+          + `and [${mine.shape}], checksums ${theirs.sum} and ${mine.sum} (scale ${mine.scale}): `
+          + 'bench/peers/kernels.py no longer mirrors bench/kernel-ceiling.ts');
+      }
+    }
+    const tfjs: number[] = [];
+    const tfjsCpu: number[] = [];
+    const torch: number[] = [];
+    const torchCpu: number[] = [];
+    const timeTfjs = (n: number, into: number[], cpuInto: number[]) => {
+      for (let i = 0; i < n; i++) {
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        k.run();
+        into.push(performance.now() - t0);
+        const u = process.cpuUsage(c0);
+        cpuInto.push((u.user + u.system) / 1000);
+      }
+    };
+    const warm: number[] = [];
+    timeTfjs(3, warm, []);
+    const nTf = stepsPerTurn(median(warm), o.ceilingRoundMs, 1000);
+    let nTh = 0;
+    if (peer) {
+      const w = await peer.kernelRun(c.id, 3);
+      nTh = stepsPerTurn(median(w.ms), o.ceilingRoundMs, 1000);
+    }
+    for (let r = 0; r < o.rounds; r++) {
+      timeTfjs(nTf, tfjs, tfjsCpu);
+      if (peer) {
+        const b = await peer.kernelRun(c.id, nTh);
+        torch.push(...b.ms);
+        torchCpu.push(...b.cpuMs);
+      }
+    }
+    if (peer) await peer.kernelFree(c.id);
+    const flops = caseFlops(c);
+    const tfMs = median(tfjs);
+    const thMs = peer ? median(torch) : null;
+    const tfCpu = median(tfjsCpu);
+    const thCpu = peer ? median(torchCpu) : null;
+    const gflops = (ms: number) => flops / (ms * 1e6);
+    return {
+      id: c.id, kind: c.kind, shape: shapeLabel(c), flops,
+      tfjsMsPerCall: tfMs, torchMsPerCall: thMs, tfjsGflops: gflops(tfMs), torchGflops: thMs === null ? null : gflops(thMs),
+      ratio: thMs === null ? null : thMs / tfMs,
+      tfjsCpuMsPerCall: tfCpu, torchCpuMsPerCall: thCpu, cpuRatio: thCpu === null ? null : thCpu / tfCpu,
+      tfjsCalls: tfjs.length, torchCalls: torch.length,
+    };
+  } finally {
+    k.dispose();
+  }
+}
+
 export interface NnBenchResult {
   readonly rows: NnRow[];
+  /** The kernel-ceiling section; null when it was not run. */
+  readonly ceiling: CeilingResult | null;
   readonly backend: string;
   readonly peer: string;
   readonly loadBefore: string;
@@ -155,43 +258,108 @@ export async function runNnBench(o: NnBenchOptions): Promise<NnBenchResult> {
     peerNote = `torch ${i.torch}, ${i.threads} thread, BLAS ${i.blas.join(', ') || 'none loaded'} (${PYTHON})`;
   } else peerNote = `peer missing: ${found.missing}`;
   const rows: NnRow[] = [];
+  let ceiling: CeilingResult | null = null;
+  let loadAfter = loadBefore;
   try {
     for (const m of o.models) rows.push(await benchModel(m, peer, o));
+    loadAfter = load();
+    if (o.ceiling) {
+      const before = load();
+      const crows: CeilingRow[] = [];
+      for (const c of CEILING_CASES) crows.push(await benchKernel(c, peer, o));
+      ceiling = { rows: crows, loadBefore: before, loadAfter: load() };
+    }
   } finally {
     await peer?.close();
   }
-  return { rows, backend: describeBackend(), peer: peerNote, loadBefore, loadAfter: load() };
+  return { rows, ceiling, backend: describeBackend(), peer: peerNote, loadBefore, loadAfter };
 }
 
 export function formatNnBench(r: NnBenchResult): string {
   const f = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
-  const lines = [
-    `tfjs: ${r.backend}; torch: ${r.peer}`,
-    `load average before ${r.loadBefore}, after ${r.loadAfter} (${cpus().length} cores)`,
-    '',
-    '| model | configuration | params | tfjs ms/step | torch ms/step | torch / tfjs '
-      + '| CPU ms/step tfjs, torch | CPU ratio |',
-    '|---|---|---:|---:|---:|---:|---:|---:|',
-  ];
-  for (const x of r.rows) {
-    const th = x.torchMsPerStep === null ? '—' : `${f(x.torchMsPerStep)} (n=${x.torchSteps})`;
-    const ratio = x.ratio === null ? 'peer missing' : x.ratio.toFixed(2);
-    const cpu = `${f(x.tfjsCpuMsPerStep)}, ${x.torchCpuMsPerStep === null ? '—' : f(x.torchCpuMsPerStep)}`;
-    const cpuRatio = x.cpuRatio === null ? 'peer missing' : x.cpuRatio.toFixed(2);
-    const tf = `${f(x.tfjsMsPerStep)} (n=${x.tfjsSteps})`;
-    const params = x.params.toLocaleString('en');
-    lines.push(`| ${x.model} | ${x.config} | ${params} | ${tf} | ${th} | ${ratio} | ${cpu} | ${cpuRatio} |`);
+  const lines = [`tfjs: ${r.backend}; torch: ${r.peer}`];
+  if (r.rows.length > 0) {
+    lines.push(
+      `load average before ${r.loadBefore}, after ${r.loadAfter} (${cpus().length} cores)`,
+      '',
+      '| model | configuration | params | tfjs ms/step | torch ms/step | torch / tfjs '
+        + '| CPU ms/step tfjs, torch | CPU ratio |',
+      '|---|---|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const x of r.rows) {
+      const th = x.torchMsPerStep === null ? '—' : `${f(x.torchMsPerStep)} (n=${x.torchSteps})`;
+      const ratio = x.ratio === null ? 'peer missing' : x.ratio.toFixed(2);
+      const cpu = `${f(x.tfjsCpuMsPerStep)}, ${x.torchCpuMsPerStep === null ? '—' : f(x.torchCpuMsPerStep)}`;
+      const cpuRatio = x.cpuRatio === null ? 'peer missing' : x.cpuRatio.toFixed(2);
+      const tf = `${f(x.tfjsMsPerStep)} (n=${x.tfjsSteps})`;
+      const params = x.params.toLocaleString('en');
+      lines.push(`| ${x.model} | ${x.config} | ${params} | ${tf} | ${th} | ${ratio} | ${cpu} | ${cpuRatio} |`);
+    }
+    lines.push('',
+      'medians of per-step wall times, sides interleaved; ratio = torch / tfjs (≥ 1: tfjs faster; issue 15: ≥ 0.5).',
+      'CPU: the same from each process\'s CPU time (tfjs\' includes V8\'s GC helper threads); steadier under load.');
   }
-  lines.push('',
-    'medians of per-step wall times, sides interleaved; ratio = torch / tfjs (≥ 1: tfjs faster; issue 15: ≥ 0.5).',
-    'CPU: the same from each process\'s CPU time (tfjs\' includes V8\'s GC helper threads); steadier under load.');
+  if (r.ceiling) lines.push('', formatCeiling(r.ceiling));
   return lines.join('\n');
 }
 
+/** The kernel-ceiling table (bench/kernel-ceiling.ts). */
+export function formatCeiling(c: CeilingResult): string {
+  const ms = (v: number) => (v >= 10 ? v.toFixed(1) : v.toFixed(3));
+  const g = (v: number) => v.toFixed(1);
+  const lines = [
+    `kernel ceiling: raw kernels at the paper models' shapes; load average before ${c.loadBefore}, `
+      + `after ${c.loadAfter} (${cpus().length} cores)`,
+    '',
+    '| kernel | operands → output | MFLOP | tfjs ms | torch ms | tfjs GFLOP/s | torch GFLOP/s | torch / tfjs '
+      + '| CPU ratio |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const x of c.rows) {
+    const th = x.torchMsPerCall === null ? '—' : ms(x.torchMsPerCall);
+    const thG = x.torchGflops === null ? '—' : g(x.torchGflops);
+    const ratio = x.ratio === null ? 'peer missing' : x.ratio.toFixed(2);
+    const cpuRatio = x.cpuRatio === null ? 'peer missing' : x.cpuRatio.toFixed(2);
+    lines.push(`| ${x.id} | ${x.shape} | ${(x.flops / 1e6).toFixed(1)} | ${ms(x.tfjsMsPerCall)} | ${th} `
+      + `| ${g(x.tfjsGflops)} | ${thG} | ${ratio} | ${cpuRatio} |`);
+  }
+  lines.push('',
+    'medians of per-call wall times, sides interleaved per kernel; GFLOP/s = 2·MACs / median; ratio = torch / tfjs;',
+    'CPU ratio: the same from process CPU time. Both sides\' outputs were checked equal (checksum) before timing.');
+  return lines.join('\n');
+}
+
+function ceilingJson(c: CeilingResult, o: NnBenchOptions): Record<string, unknown> {
+  return {
+    date: new Date().toISOString(), loadAverageBefore: c.loadBefore, loadAverageAfter: c.loadAfter,
+    rounds: o.rounds, roundMs: o.ceilingRoundMs,
+    rows: c.rows.map((x) => ({ ...x })),
+  };
+}
+
+/**
+ * build/bench/nn.json: the model rows (schema above) and, under `kernelCeiling`, the ceiling section. A
+ * `--ceiling-only` run replaces only `kernelCeiling` of an existing file (its model rows, with their own date and
+ * load averages, stay); without a file it writes one with no model rows.
+ */
 function writeJson(r: NnBenchResult, o: NnBenchOptions): string {
   const dir = join(projectRoot(), 'build', 'bench');
   mkdirSync(dir, { recursive: true });
   const path = join(dir, 'nn.json');
+  if (o.models.length === 0 && r.ceiling) {
+    let prev: Record<string, unknown> | null = null;
+    if (existsSync(path)) {
+      try {
+        prev = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+      } catch {
+        prev = null; // unreadable: written anew below
+      }
+    }
+    if (prev) {
+      writeJsonAtomic(path, { ...prev, kernelCeiling: ceilingJson(r.ceiling, o) });
+      return path;
+    }
+  }
   const doc = {
     date: new Date().toISOString(), node: process.version, cores: cpus().length, tfjs: r.backend, torch: r.peer,
     loadAverageBefore: r.loadBefore, loadAverageAfter: r.loadAfter, rounds: o.rounds, roundMs: o.roundMs,
@@ -200,8 +368,9 @@ function writeJson(r: NnBenchResult, o: NnBenchOptions): string {
       tfjsMsPerStep: x.tfjsMsPerStep, torchMsPerStep: x.torchMsPerStep, ratio: x.ratio,
       tfjsCpuMsPerStep: x.tfjsCpuMsPerStep, torchCpuMsPerStep: x.torchCpuMsPerStep, cpuRatio: x.cpuRatio,
     })),
+    ...(r.ceiling ? { kernelCeiling: ceilingJson(r.ceiling, o) } : {}),
   };
-  writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`);
+  writeJsonAtomic(path, doc);
   return path;
 }
 
@@ -229,6 +398,9 @@ export function parseNnArgs(argv: readonly string[]): Cli {
   let roundMs = 1500;
   let profile: PaperModel | null = null;
   let steps = 3;
+  let ceiling = true;
+  let ceilingOnly = false;
+  let ceilingRoundMs = 300;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => {
@@ -241,12 +413,17 @@ export function parseNnArgs(argv: readonly string[]): Cli {
     else if (a === '--round-ms') roundMs = positiveInt(a, v());
     else if (a === '--profile-step') profile = asModel(v());
     else if (a === '--steps') steps = positiveInt(a, v());
+    else if (a === '--no-ceiling') ceiling = false;
+    else if (a === '--ceiling-only') ceilingOnly = true;
+    else if (a === '--ceiling-round-ms') ceilingRoundMs = positiveInt(a, v());
     else {
-      throw new RangeError(`unknown argument ${JSON.stringify(a)}; use --models a,b --rounds n --round-ms ms, `
-        + 'or --profile-step <model> [--steps n]');
+      throw new RangeError(`unknown argument ${JSON.stringify(a)}; use --models a,b --rounds n --round-ms ms `
+        + '[--no-ceiling | --ceiling-only] [--ceiling-round-ms ms], or --profile-step <model> [--steps n]');
     }
   }
-  return { models, rounds, roundMs, profile, profileSteps: steps };
+  if (ceilingOnly && !ceiling) throw new RangeError('--ceiling-only and --no-ceiling exclude each other');
+  if (ceilingOnly) models = [];
+  return { models, rounds, roundMs, ceiling, ceilingRoundMs, profile, profileSteps: steps };
 }
 
 async function profileMain(model: PaperModel, steps: number): Promise<void> {

@@ -103,7 +103,7 @@ export class PythonPeer {
     }
     const reply = JSON.parse(line) as T & { error?: string; trace?: string };
     if (reply.error) {
-      const what = `${String(msg.cmd)} ${String(msg.model ?? '')}`;
+      const what = `${String(msg.cmd)} ${String(msg.model ?? msg.id ?? (msg.case as { id?: string } | undefined)?.id ?? '')}`;
       throw new Error(`python peer, ${what}: ${reply.error}\n${reply.trace ?? ''}`);
     }
     return reply;
@@ -117,6 +117,23 @@ export class PythonPeer {
   /** nn_peer.py: runs `steps` training steps; wall and process-CPU milliseconds of each, and the last loss. */
   steps(model: string, steps: number): Promise<{ ms: number[]; cpuMs: number[]; loss: number | null }> {
     return this.request({ cmd: 'steps', model, steps });
+  }
+
+  /**
+   * nn_peer.py: prepares one kernel-ceiling case (bench/kernel-ceiling.ts) and answers its output's shape (tfjs
+   * layout) and checksum.
+   */
+  kernelBuild(c: { readonly id: string }): Promise<{ shape: number[]; sum: number; scale: number }> {
+    return this.request({ cmd: 'kernel-build', case: c });
+  }
+
+  /** nn_peer.py: `calls` calls of a prepared kernel; wall and process-CPU milliseconds of each. */
+  kernelRun(id: string, calls: number): Promise<{ ms: number[]; cpuMs: number[] }> {
+    return this.request({ cmd: 'kernel-run', id, calls });
+  }
+
+  async kernelFree(id: string): Promise<void> {
+    await this.request({ cmd: 'kernel-free', id });
   }
 
   async free(model: string): Promise<void> {

@@ -6,6 +6,10 @@ Protocol: one JSON object per line on stdin, one JSON reply per line on stdout (
   {"cmd": "steps", "model": m, "steps": n}          -> {"ms": [wall ms per step], "cpuMs": [process CPU ms per step],
                                                         "loss": last loss or null}
   {"cmd": "free", "model": m} / {"cmd": "quit"}     -> {"ok": true}
+  {"cmd": "kernel-build", "case": c}                -> {"shape": output shape, "sum": checksum, "scale": its scale}
+  {"cmd": "kernel-run", "id": c.id, "calls": n}     -> {"ms": [wall ms per call], "cpuMs": [process CPU ms per call]}
+  {"cmd": "kernel-free", "id": c.id}                -> {"ok": true}
+(the kernel-* commands serve bench/kernel-ceiling.ts: one GEMM or convolution of a paper model, see kernels.py)
 Errors reply {"error": message}. The driver runs one side at a time (tfjs, then torch, ...), so the two sides never
 compete for the core. One thread: torch.set_num_threads(1) and OPENBLAS_NUM_THREADS=1 (set before torch loads).
 """
@@ -25,6 +29,7 @@ import torch  # noqa: E402
 
 import codebook  # noqa: E402
 import e2ec  # noqa: E402
+import kernels  # noqa: E402
 import vscc  # noqa: E402
 
 MIRRORS = {"vscc": vscc.build, "e2ec-table1": e2ec.build, "e2ec-authors": e2ec.build, "codebook": codebook.build}
@@ -38,6 +43,7 @@ def blas_libraries():
 def main():
     torch.set_num_threads(1)
     built = {}
+    kernel_calls = {}
     for line in sys.stdin:
         if not line.strip():
             continue
@@ -64,6 +70,24 @@ def main():
                     ms.append(1000 * (time.perf_counter() - t0))
                     cpu.append(1000 * (time.process_time() - c0))
                 out = {"ms": ms, "cpuMs": cpu, "loss": loss if math.isfinite(loss) else None}
+            elif cmd == "kernel-build":
+                case = msg["case"]
+                call, to_tfjs = kernels.build(case)
+                kernel_calls[case["id"]] = call
+                out = kernels.check(call, to_tfjs)
+            elif cmd == "kernel-run":
+                call = kernel_calls[msg["id"]]
+                ms, cpu = [], []
+                with torch.no_grad():
+                    for _ in range(int(msg["calls"])):
+                        c0, t0 = time.process_time(), time.perf_counter()
+                        call()
+                        ms.append(1000 * (time.perf_counter() - t0))
+                        cpu.append(1000 * (time.process_time() - c0))
+                out = {"ms": ms, "cpuMs": cpu}
+            elif cmd == "kernel-free":
+                kernel_calls.pop(msg["id"], None)
+                out = {"ok": True}
             elif cmd == "free":
                 built.pop(msg["model"], None)
                 out = {"ok": True}

@@ -28,7 +28,8 @@ const USAGE = `usage:
   workbook export [notebook…] [--profile quick|full|paper] [--to html,pdf] [--out DIR] [--paper a4|letter] [--no-input]
   workbook notebook [--port N] [--notebook-dir DIR]
                                       serve notebooks/ in the classic Jupyter Notebook (lab: JupyterLab, if installed)
-  workbook doctor [--fix]
+  workbook doctor [--fix]             checks the toolchain and data; reports the tfjs backend in use and why, and (optional)
+                                      tfjs-node-gpu with the CUDA 11.2 / cuDNN 8.1 libraries it needs
   workbook clean [notebook…]          strip outputs (notebooks are committed clean)
   workbook check-clean [notebook…]    exit 1 if a notebook has outputs
   workbook status [--write|--check]   claims status per paper from figures/*/results.json (--write: into README.md;

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { assertFunction, assertObject, describe, projectRoot } from '../core/index.js';
 import { NOTEBOOK_FIX, serverVersion } from './notebook-server.js';
+import { TFJS_NODE_GPU_NEEDS, checkGpuLibraries, describeGpuLibraries, gatherGpuLibraries } from './gpu-libs.js';
 import { CHROMIUM_FIX, ensureKernelspec, findChromium, findJupyterPython, JUPYTER_FIX, tslabBinary } from './toolchain.js';
 
 export interface Check {
@@ -82,22 +83,56 @@ function packageVersion(name: string): string | null {
   }
 }
 
+const GPU_INSTALL = `npm install --no-save ${TFJS_NODE_GPU_NEEDS.package}@${TFJS_NODE_GPU_NEEDS.version}`;
+
 function tfjsChecks(): Check[] {
   const tf = packageVersion('@tensorflow/tfjs');
   const wasm = packageVersion('@tensorflow/tfjs-backend-wasm');
-  const gpu = packageVersion('@tensorflow/tfjs-node-gpu');
-  const checks: Check[] = [
+  return [
     { name: 'TensorFlow.js', ok: tf !== null, required: true, detail: tf ? `@tensorflow/tfjs ${tf}` : 'missing', fix: tf ? undefined : 'npm ci' },
     {
       name: 'tfjs wasm backend', ok: wasm !== null && wasm === tf, required: true,
       detail: wasm ? `@tensorflow/tfjs-backend-wasm ${wasm}${wasm !== tf ? ` (must equal tfjs ${tf})` : ''}` : 'missing', fix: wasm === tf ? undefined : 'npm ci',
     },
-    {
-      name: 'tfjs-node-gpu (optional)', ok: gpu !== null, required: false,
-      detail: gpu ? `@tensorflow/tfjs-node-gpu ${gpu}` : 'not installed: training runs on the wasm backend (CPU). On a CUDA machine with internet access it can be added.',
-      fix: gpu ? undefined : 'npm install --no-save @tensorflow/tfjs-node-gpu@4.22.0   (needs CUDA and access to storage.googleapis.com)',
-    },
   ];
+}
+
+/**
+ * The backend training would use and why (lib/nn/backend.ts's choice, made here for real: the native packages are
+ * loaded if present), tfjs-node-gpu's state, and the CUDA / cuDNN libraries it needs (lib/workbook/gpu-libs.ts).
+ * All optional: without a GPU, training runs on wasm.
+ */
+async function backendChecks(): Promise<Check[]> {
+  const { initBackend } = await import('../nn/backend.js');
+  const checks: Check[] = [];
+  let gpuReason = 'not checked';
+  try {
+    const choice = await initBackend();
+    const why = choice.tried.map((t) => `${t.name.replace('@tensorflow/', '')}: ${t.reason}`).join('; ');
+    const env = process.env.TFJS_BACKEND ? ` (TFJS_BACKEND=${process.env.TFJS_BACKEND})` : '';
+    checks.push({ name: 'tfjs backend', ok: true, required: false, detail: `${choice.name}${env} — ${why}` });
+    gpuReason = choice.tried.find((t) => t.name === TFJS_NODE_GPU_NEEDS.package)?.reason ?? 'not tried (TFJS_BACKEND)';
+  } catch (err) {
+    checks.push({ name: 'tfjs backend', ok: false, required: true, detail: (err as Error).message, fix: 'npm ci' });
+  }
+  const gpu = packageVersion(TFJS_NODE_GPU_NEEDS.package);
+  const gpuLoads = gpuReason.startsWith('native binding');
+  checks.push({
+    name: 'tfjs-node-gpu (optional)', ok: gpu !== null && gpuLoads, required: false,
+    detail: gpu === null
+      ? 'not installed: training runs on the wasm backend (CPU)'
+      : `${TFJS_NODE_GPU_NEEDS.package} ${gpu}: ${gpuLoads ? `loads (${gpuReason})` : gpuReason}`,
+    fix: gpuLoads ? undefined : `${GPU_INSTALL}   (downloads libtensorflow ${TFJS_NODE_GPU_NEEDS.libtensorflow} from storage.googleapis.com; see README "GPU")`,
+  });
+  const report = checkGpuLibraries(gatherGpuLibraries());
+  const n = TFJS_NODE_GPU_NEEDS;
+  checks.push({
+    name: 'CUDA + cuDNN for tfjs-node-gpu (optional)', ok: report.ok, required: false,
+    detail: describeGpuLibraries(report),
+    fix: report.ok ? undefined
+      : `install CUDA ${n.cuda.major}.${n.cuda.minor} and cuDNN ${n.cudnn.major}.${n.cudnn.minor} (NVIDIA's archives) and put their lib64 `
+        + 'folders on LD_LIBRARY_PATH or in ldconfig; a GPU and its driver (libcuda.so.1) too',
+  });
   return checks;
 }
 
@@ -171,7 +206,7 @@ async function dataChecks(): Promise<Check[]> {
 export async function runChecks(): Promise<Check[]> {
   return [
     nodeCheck(), jupyterCheck(), ...notebookServerChecks(), kernelCheck(), chromiumCheck(), ...tfjsChecks(),
-    await codecCheck(), slurmCheck(), ...(await dataChecks()),
+    ...(await backendChecks()), await codecCheck(), slurmCheck(), ...(await dataChecks()),
   ];
 }
 
