@@ -1,6 +1,7 @@
 /**
- * Photo decoding, kept behind one small function so it can be swapped (e.g. for `sharp`, which is not a project
- * dependency). The default uses Debian's Python Imaging Library (`/usr/bin/python3` + `python3-pil`): decode,
+ * Photo decoding for the photo set, kept behind one small function so it can be swapped (e.g. for `sharp`, which the
+ * papers' dataset loaders in datasets/ use; the photo set keeps PIL so existing builds stay valid). The default uses
+ * Debian's Python Imaging Library (`/usr/bin/python3` + `python3-pil`): decode,
  * apply the EXIF orientation, convert to RGB, and shrink (never enlarge) with Lanczos so that the shorter side is
  * `shortSide` pixels.
  */

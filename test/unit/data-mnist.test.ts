@@ -65,9 +65,10 @@ test('IDX parser: checks magic number, rank and payload length', () => {
   assert.throws(() => parseIdx(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 4, 7, 8, 9]), 1), /payload/);
 });
 
-test('dataStatus: one entry per data set, MNIST ok here', () => {
+test('dataStatus: one entry per data set, MNIST ok here; the papers\' datasets optional', () => {
   const s = dataStatus();
-  assert.deepEqual(s.map((e) => e.name.split(' ')[0]), ['MNIST', 'Fashion-MNIST', 'Photo']);
+  assert.deepEqual(s.map((e) => e.name.split(' ')[0]), ['MNIST', 'Fashion-MNIST', 'Photo', 'Mini-ImageNet', 'PASCAL', 'Flickr8k']);
+  assert.deepEqual(s.map((e) => e.required ?? true), [true, true, true, false, false, false]);
   assert.equal(s[0].ok, true);
   for (const e of s) assert.equal(e.ok ? e.fix === '' : e.fix.length > 0, true);
 });

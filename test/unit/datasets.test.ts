@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import sharp from 'sharp';
+import { projectRoot } from '../../lib/core/index.js';
 import { datasetStatus, loadImageDataset, type DatasetName, type DatasetSplit, type ImageSet } from '../../lib/data/index.js';
 import { coverGeometry, decodeSquare } from '../../lib/data/datasets/decode.js';
 import { buildStandIn, flatJpeg, type StandIn, type StandInOptions } from '../helpers/datasets.js';
@@ -290,6 +292,13 @@ test('layout errors name the expected layout and what was found', async () => {
   const st = datasetStatus('flickr8k', empty);
   assert.equal(st.ok, false);
   assert.match(st.detail, /not found.*no Flicker8k_Dataset folder.*Expected layout/);
+});
+
+test('workbook run --data-dir: a missing folder is a usage error (exit 2) naming the flag', () => {
+  const r = spawnSync(process.execPath, [join(projectRoot(), 'bin', 'workbook.js'), 'run', 'vscc', '--data-dir', join(scratch, 'nope')],
+    { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--data-dir: the folder .*nope does not exist/);
 });
 
 test('bad options: a RangeError/TypeError naming the option', async () => {

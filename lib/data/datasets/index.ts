@@ -173,6 +173,7 @@ export function datasetStatus(dataset: DatasetName, dataDir?: string): DataCheck
     const counts = r.splits.map((s) => `${s} ${r.list(s).files.length}`).join(', ');
     return { name, ok: true, required: false, detail: `${r.root} (${r.variant}): ${counts}`, fix: '' };
   } catch (err) {
-    return { name, ok: false, required: false, detail: `not found or incomplete: ${(err as Error).message}`, fix };
+    const why = (err as Error).message.replace(`${title}: `, '');
+    return { name, ok: false, required: false, detail: `not found or incomplete: ${why}`, fix };
   }
 }

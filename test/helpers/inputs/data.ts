@@ -66,6 +66,20 @@ export const table: EntryTable = {
         p('patchSize', '0.patchSize', 'count', [NaN, Infinity, '32', 1.5, 0, 1e12]),
           p('root', '0.root', 'string', [12, null])],
     },
+    loadImageDataset: {
+      skipValid: 'needs a dataset on disk (test/unit/datasets.test.ts builds stand-ins and loads them)',
+      args: () => [{ dataset: 'flickr8k', dataDir: NOWHERE, split: 'train', size: 8, count: 2, seed: 1, cacheDir: NOWHERE }],
+      params: [p('options', '0', 'object', ['12', 12, null, undefined]),
+        p('dataset', '0.dataset', 'string', ['imagenet', 12, null]), p('split', '0.split', 'string', ['val', 12, null]),
+        p('size', '0.size', 'count', [NaN, Infinity, '8', 1.5, 0, 1e12]),
+        p('count', '0.count', 'count', [NaN, Infinity, '2', 1.5, 0, 1e12]), p('seed', '0.seed', 'integer', [NaN, '1', 1.5, -1]),
+        p('dataDir', '0.dataDir', 'string', [12, null]), p('cacheDir', '0.cacheDir', 'string', [12, null]),
+        p('onProgress', '0.onProgress', 'function')],
+    },
+    datasetStatus: {
+      args: () => ['flickr8k', NOWHERE],
+      params: [p('dataset', '0', 'string', ['imagenet', 12, null]), p('dataDir', '1', 'string', [12, null])],
+    },
     photoSetStatus: {
       args: () => [{ root: NOWHERE, patchSizes: [32] }],
       params: [p('options', '0', 'object', ['12', 12, null]), p('patchSizes', '0.patchSizes', 'numbers', ['12', 12]),
@@ -130,5 +144,5 @@ export const table: EntryTable = {
     dataStatus: 'takes no arguments (doctor check)',
   },
   constants: ['FASHION_MNIST_CLASSES', 'FASHION_MNIST_DIR', 'FASHION_MNIST_FIX', 'MNIST_COUNTS', 'MNIST_FIX',
-    'PHOTO_SET_FIX', 'PHOTO_SOURCES', 'PIL_FIX'],
+    'PHOTO_SET_FIX', 'PHOTO_SOURCES', 'PIL_FIX', 'DATASET_NAMES', 'DATASET_LAYOUTS', 'DATA_DIR_ENV', 'MAX_IMAGE_SIZE'],
 };
