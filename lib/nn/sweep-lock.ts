@@ -110,6 +110,13 @@ export class SweepLocks {
   readonly heartbeatMs: number;
 
   constructor(readonly dir: string, times: SweepLockTimes = {}, private readonly warn: (m: string) => void = (m) => process.emitWarning(m, { code: 'WORKBOOK_STALE_LOCK' })) {
+    if (typeof dir !== 'string' || dir === '') throw new TypeError(`dir must be a non-empty folder path, got ${JSON.stringify(dir)}`);
+    for (const key of ['staleMs', 'heartbeatMs'] as const) {
+      const v: unknown = times[key];
+      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)) {
+        throw new RangeError(`times.${key} must be a finite number of milliseconds > 0, got ${JSON.stringify(v) ?? String(v)}`);
+      }
+    }
     this.staleMs = times.staleMs ?? defaultStaleMs();
     this.heartbeatMs = Math.min(times.heartbeatMs ?? 30_000, this.staleMs / 3);
     if (!(this.staleMs > 0) || !(this.heartbeatMs > 0)) throw new RangeError(`staleMs and heartbeatMs must be positive, got ${this.staleMs}, ${this.heartbeatMs}`);

@@ -76,6 +76,17 @@ export const table: EntryTable = {
         p('dataDir', '0.dataDir', 'string', [12, null]), p('cacheDir', '0.cacheDir', 'string', [12, null]),
         p('onProgress', '0.onProgress', 'function')],
     },
+    loadDatasetImages: {
+      skipValid: 'needs a dataset on disk under SEMCOM_DATA_DIR (test/unit/paper-profile.test.ts loads stand-ins)',
+      args: () => [{ dataset: 'flickr8k', split: 'train', size: 8, count: 2, seed: 1 }],
+      params: [p('dataset', '0.dataset', 'string', ['imagenet', 12, null]), p('split', '0.split', 'string', ['val', 12, null]),
+        p('size', '0.size', 'count', [NaN, Infinity, '8', 1.5, 0, 1e12]),
+        p('count', '0.count', 'count', [NaN, Infinity, '2', 1.5, 0, 1e12]), p('seed', '0.seed', 'integer', [NaN, '1', 1.5, -1])],
+    },
+    assertOptionalDataset: {
+      args: () => ['dataset', 'voc2012'],
+      params: [p('dataset', '1', 'string', ['imagenet', 12, null])],
+    },
     datasetStatus: {
       args: () => ['flickr8k', NOWHERE],
       params: [p('dataset', '0', 'string', ['imagenet', 12, null]), p('dataDir', '1', 'string', [12, null])],
@@ -142,7 +153,9 @@ export const table: EntryTable = {
     fashionMnistStatus: 'takes no arguments (doctor check)',
     pilAvailable: 'takes no arguments (doctor check)',
     dataStatus: 'takes no arguments (doctor check)',
+    datasetOf: "an image source's name ('photos' or a dataset name)",
   },
   constants: ['FASHION_MNIST_CLASSES', 'FASHION_MNIST_DIR', 'FASHION_MNIST_FIX', 'MNIST_COUNTS', 'MNIST_FIX',
-    'PHOTO_SET_FIX', 'PHOTO_SOURCES', 'PIL_FIX', 'DATASET_NAMES', 'DATASET_LAYOUTS', 'DATA_DIR_ENV', 'MAX_IMAGE_SIZE'],
+    'PHOTO_SET_FIX', 'PHOTO_SOURCES', 'PIL_FIX', 'DATASET_NAMES', 'DATASET_LAYOUTS', 'DATA_DIR_ENV', 'MAX_IMAGE_SIZE',
+    'DATASET_SUBSET_SEED', 'IMAGE_SOURCES', 'PAPER_DATASETS'],
 };
