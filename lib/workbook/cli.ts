@@ -18,6 +18,7 @@ import { commandHelp } from './help.js';
 import { formatPlan, planNotebook } from './plan.js';
 import { DEFAULT_SHARD_TIMEOUT_S, parseShard, parseShardCount, type Shard } from '../nn/sweep-coord.js';
 import type { SweepRunOptions } from './runner.js';
+import { buildDir } from './build-dir.js';
 
 const USAGE = `usage:
   workbook run [notebook…] [--profile quick|full|paper] [--param key=value]… [--out DIR]
@@ -107,8 +108,8 @@ async function cmdRun(argv: string[]): Promise<number> {
   const formats = formatsOf(values.export, []);
   const cellTimeout = seconds('--cell-timeout', values['cell-timeout']);
   const notebookTimeout = seconds('--timeout', values.timeout);
-  const shardDir = shard ? join(projectRoot(), 'build', 'shards', profile, `${shard.index}-of-${shard.count}`) : null;
-  const outDir = values.out ? resolve(values.out) : shardDir ? join(shardDir, 'notebooks') : join(projectRoot(), 'build', profile, 'notebooks');
+  const shardDir = shard ? buildDir('shards', profile, `${shard.index}-of-${shard.count}`) : null;
+  const outDir = values.out ? resolve(values.out) : shardDir ? join(shardDir, 'notebooks') : buildDir(profile, 'notebooks');
   const figuresRoot = shardDir ? join(shardDir, 'figures') : undefined;
   // Every notebook's parameters are checked before any runs: a bad --param must not cost an hour of the first one.
   for (const nb of notebooks) {

@@ -25,6 +25,7 @@ import { titlePageFor } from './export-meta.js';
 import { readNotebook } from './notebook.js';
 import { PROFILES, type Profile } from './runner.js';
 import { jupyterEnv, requireJupyterPython } from './toolchain.js';
+import { buildDir } from './build-dir.js';
 
 export { chromiumFlags, requireChromium, runChromium } from './browser.js';
 
@@ -49,7 +50,7 @@ export function exportLocations(profile: Profile, out?: string): { executedDir: 
   assertOneOf('profile', profile, PROFILES);
   if (out !== undefined) assertString('out', out);
   if (out) return { executedDir: resolve(out), exportDir: resolve(out) };
-  const base = join(projectRoot(), 'build', profile);
+  const base = buildDir(profile);
   return { executedDir: join(base, 'notebooks'), exportDir: join(base, 'export') };
 }
 

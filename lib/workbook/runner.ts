@@ -28,6 +28,7 @@ import { trustNotebooks } from './trust.js';
 import { checkRunOptions } from './checks.js';
 import { procStatFields } from './proc.js';
 import { coordinationFromEnv, type Shard, type SweepMode } from '../nn/sweep-coord.js';
+import { buildDir } from './build-dir.js';
 
 /**
  * quick: minutes on a laptop (the CI check); full: the committed figures on a 2-core CPU; paper: the papers' own
@@ -152,7 +153,7 @@ function readdirIpynb(dir: string): string[] {
 /** Where a profile writes figures: full → figures/, quick → build/quick/figures, paper → build/paper/figures. */
 export function figuresRootFor(profile: Profile): string {
   assertOneOf('profile', profile, PROFILES);
-  return profile === 'full' ? join(projectRoot(), 'figures') : join(projectRoot(), 'build', profile, 'figures');
+  return profile === 'full' ? join(projectRoot(), 'figures') : buildDir(profile, 'figures');
 }
 
 /** The parameters a run injects: runner-owned ones, then the notebook's profile overrides, then --param. */
@@ -222,7 +223,7 @@ export async function runNotebook(path: string, opts: RunOptions): Promise<RunRe
   try {
     const py = requireJupyterPython();
     ensureKernelspec();
-    const outDir = resolve(opts.outDir ?? join(projectRoot(), 'build', opts.profile, 'notebooks'));
+    const outDir = resolve(opts.outDir ?? buildDir(opts.profile, 'notebooks'));
     mkdirSync(outDir, { recursive: true });
     output = join(outDir, `${name}.ipynb`);
     const partial = join(outDir, `.${name}.partial.ipynb`);

@@ -18,11 +18,15 @@ import { compareExpected, expectedPath, formatMismatches, readExpected, type Res
 const root = projectRoot();
 const cli = join(root, 'bin', 'workbook.js');
 const sourceCache = process.env.SEMCOM_CACHE || join(root, '.cache');
+// The runs' own build folder (SEMCOM_BUILD_DIR): the notebook test's plain vscc run, which may run at the same time,
+// writes the project's build/quick/ and holds its output lock.
+const build = mkdtempSync(join(tmpdir(), 'workbook-shard-build-'));
 
 /** One `workbook run vscc --profile quick …` on the temporary cache: exit code, output and wall time. */
 function run(cache: string, extra: string[]): Promise<{ code: number | null; out: string; seconds: number }> {
   const t0 = Date.now();
-  const p = spawn(process.execPath, [cli, 'run', 'vscc', '--profile', 'quick', ...extra], { cwd: root, env: { ...process.env, SEMCOM_CACHE: cache }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = { ...process.env, SEMCOM_CACHE: cache, SEMCOM_BUILD_DIR: build };
+  const p = spawn(process.execPath, [cli, 'run', 'vscc', '--profile', 'quick', ...extra], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   p.stdout.on('data', (b: Buffer) => { out += b.toString(); });
   p.stderr.on('data', (b: Buffer) => { out += b.toString(); });
@@ -52,11 +56,9 @@ test('vscc quick: two concurrent shards, then the from-cache draw run, give the 
   }
   const cache = mkdtempSync(join(tmpdir(), 'workbook-shard-cache-'));
   symlinkSync(photos, join(cache, 'photos')); // the input data, read-only; the result caches start empty
-  const shardRoot = join(root, 'build', 'shards', 'quick');
-  rmSync(join(shardRoot, '1-of-2'), { recursive: true, force: true });
-  rmSync(join(shardRoot, '2-of-2'), { recursive: true, force: true });
-  const plainResults = join(root, 'build', 'quick', 'figures', 'vscc', 'results.json');
-  mkdirSync(join(root, 'build', 'quick'), { recursive: true });
+  const shardRoot = join(build, 'shards', 'quick');
+  const plainResults = join(build, 'quick', 'figures', 'vscc', 'results.json');
+  mkdirSync(join(build, 'quick'), { recursive: true });
   const plainBefore = existsSync(plainResults) ? statSync(plainResults).mtimeMs : null;
   try {
     // The draw job before any shard: fails, listing what is missing and who owns it.
@@ -93,6 +95,7 @@ test('vscc quick: two concurrent shards, then the from-cache draw run, give the 
     t.diagnostic(`draw run: ${compared} values equal the committed quick-profile expected values`);
   } finally {
     rmSync(cache, { recursive: true, force: true });
+    rmSync(build, { recursive: true, force: true });
   }
 });
 

@@ -127,12 +127,15 @@ const TRIAL_MODULE = fileURLToPath(new URL('./trial.js', import.meta.url));
 export async function runWarmStart(trials: readonly PlannedTrial[]): Promise<{ steps: number; seconds: number; fromCache: boolean; msPerStep: number } | null> {
   const first = trials[0]?.trial.model;
   if (!first || !first.warmStart) return null;
+  let fromSweepCache = false;
   const [r] = await runSweepAll<ModelConfig, { steps: number; seconds: number; fromCache: boolean; msPerStep: number }>({
     module: TRIAL_MODULE, exportName: 'runPretrain', configs: [first], workers: 1, cacheDir: cacheDir('sweeps', 'vscc'), describe: () => 'warm start',
+    // A result read from the sweep cache (an earlier run's, or another shard's) was not trained by this run.
+    onDone: (_result, cached) => { fromSweepCache = cached; },
     // `workbook plan` lists the model sweep after it: the warm start's result is only reported.
     planStandIn: () => ({ steps: 0, seconds: 0, fromCache: false, msPerStep: 0 }),
   });
-  return r;
+  return { ...r, fromCache: r.fromCache || fromSweepCache };
 }
 
 /** Trains and tests in parallel worker processes; results cached by config hash (cacheDir('sweeps', 'vscc')). Throws if any failed. */
