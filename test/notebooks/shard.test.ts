@@ -34,8 +34,8 @@ function run(cache: string, extra: string[]): Promise<{ code: number | null; out
   return new Promise((res) => p.on('exit', (code) => { clearTimeout(limit); res({ code, out, seconds: (Date.now() - t0) / 1000 }); }));
 }
 
-/** The notebook's per-result lines: `<model> (cached result)` or `<model> train …` / `model from cache, test …`. */
-const computedLines = (out: string): string[] => out.split('\n').filter((l) => /^\s+(vscc d=\d+|vae|ae) @ -?\d+ dB /.test(l) && !l.includes('(cached result)')).map((l) => l.trim());
+/** The notebook's per-result lines (the runner prefixes kernel output with `| `): `<model> (cached result)` or `<model> train …` / `model from cache, test …`. */
+const computedLines = (out: string): string[] => out.split('\n').filter((l) => /^\s*(?:\|\s+)?(vscc d=\d+|vae|ae) @ -?\d+ dB /.test(l) && !l.includes('(cached result)')).map((l) => l.trim());
 const warmStartTrained = (out: string): number => out.split('\n').filter((l) => /warm start: \d+ steps in /.test(l)).length;
 
 function checkExpected(resultsPath: string, what: string): number {
