@@ -50,9 +50,12 @@ export const SANITY_JPEG_QUALITIES: readonly number[] = [50, 20, 5];
 /** The ladder's degradations, in a fixed order (flat, blur, noise, jpeg; mildest first within a family). */
 export const SANITY_DEGRADATIONS: readonly Degradation[] = [
   { id: 'flat', family: 'flat', level: null, label: 'flat mean colour' },
-  ...SANITY_BLUR_SIGMAS.map((s) => ({ id: `blur-${s}`, family: 'blur' as const, level: s, label: `Gaussian blur σ = ${s} px` })),
-  ...SANITY_NOISE_SIGMAS.map((s) => ({ id: `noise-${s}`, family: 'noise' as const, level: s, label: `Gaussian noise σ = ${s}` })),
-  ...SANITY_JPEG_QUALITIES.map((q) => ({ id: `jpeg-${q}`, family: 'jpeg' as const, level: q, label: `JPEG q = ${q}` })),
+  ...SANITY_BLUR_SIGMAS.map((s) => ({ id: `blur-${s}`, family: 'blur' as const, level: s,
+    label: `Gaussian blur σ = ${s} px` })),
+  ...SANITY_NOISE_SIGMAS.map((s) => ({ id: `noise-${s}`, family: 'noise' as const, level: s,
+    label: `Gaussian noise σ = ${s}` })),
+  ...SANITY_JPEG_QUALITIES.map((q) => ({ id: `jpeg-${q}`, family: 'jpeg' as const, level: q,
+    label: `JPEG q = ${q}` })),
 ];
 
 /** "better is better than worse": a sound measure scores `better` closer to the reference than `worse`. */
@@ -277,7 +280,9 @@ export async function checkMeasureOnLadder(ladder: DegradationLadder, measure: Q
     }
     const scores = Float64Array.from(raw);
     scores.forEach((v, i) => {
-      if (!Number.isFinite(v)) throw new RangeError(`measure.score gave a non-finite score ${v} for '${d.id}', image ${i}`);
+      if (!Number.isFinite(v)) {
+        throw new RangeError(`measure.score gave a non-finite score ${v} for '${d.id}', image ${i}`);
+      }
     });
     byId.set(d.id, { ...d, scores, mean: bootstrapMean(scores, { resamples, seed: seed() }) });
   }

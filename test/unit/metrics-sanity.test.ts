@@ -78,17 +78,19 @@ function report(r: SanityResult): string[] {
     `  margins: ${r.constraints.map((c) => `${c.better}>${c.worse} ${f(c.margin.value)} [${c.margin.ci95.map(f)
       .join(', ')}]`).join('; ')}`];
 }
-const show = (t: { diagnostic: (m: string) => void }, r: SanityResult): void => report(r).forEach((l) => t.diagnostic(l));
+const show = (t: { diagnostic: (m: string) => void }, r: SanityResult): void => {
+  for (const line of report(r)) t.diagnostic(line);
+};
 
 test('ladder: the fixed degradations and the 9 order constraints', () => {
   assert.deepEqual(SANITY_DEGRADATIONS.map((d) => d.id),
     ['flat', 'blur-1', 'blur-2', 'blur-4', 'noise-0.05', 'noise-0.1', 'noise-0.2', 'jpeg-50', 'jpeg-20', 'jpeg-5']);
   assert.deepEqual(SANITY_CONSTRAINTS.map((c) => `${c.better}>${c.worse}`), [
-    'blur-1>blur-2', 'blur-2>blur-4', 'noise-0.05>noise-0.1', 'noise-0.1>noise-0.2', 'jpeg-50>jpeg-20', 'jpeg-20>jpeg-5',
-    'blur-1>flat', 'noise-0.05>flat', 'jpeg-50>flat']);
+    'blur-1>blur-2', 'blur-2>blur-4', 'noise-0.05>noise-0.1', 'noise-0.1>noise-0.2', 'jpeg-50>jpeg-20',
+    'jpeg-20>jpeg-5', 'blur-1>flat', 'noise-0.05>flat', 'jpeg-50>flat']);
 });
 
-test('ladder: flat = mean colour, blur keeps a constant image, noise has its σ, JPEG loses more at lower q', async () => {
+test('ladder: flat = mean colour, blur keeps a constant, noise has its σ, JPEG loses more at lower q', async () => {
   const L = await ladder();
   const flat = L.degraded.get('flat') as Float32Array;
   for (let c = 0; c < 3; c++) {
@@ -114,10 +116,9 @@ test('ladder: flat = mean colour, blur keeps a constant image, noise has its σ,
   // Seeded: the same Rng seed gives the same ladder.
   const again = await buildDegradationLadder(images.x, { n: N, width: W, height: W, rng: new Rng(16) });
   assert.deepEqual(again.degraded.get('noise-0.1'), L.degraded.get('noise-0.1'));
-  await assert.rejects(buildDegradationLadder(images.x, { n: N, width: W, height: W, rng: new Rng(1), channels: 1 as 3 }),
-    /channels must be 3/);
-  await assert.rejects(buildDegradationLadder(images.x.map((v) => v * 2), { n: N, width: W, height: W, rng: new Rng(1) }),
-    /images\[\d+\] must be in \[0, 1\]/);
+  const opts = { n: N, width: W, height: W, rng: new Rng(1) };
+  await assert.rejects(buildDegradationLadder(images.x, { ...opts, channels: 1 as 3 }), /channels must be 3/);
+  await assert.rejects(buildDegradationLadder(images.x.map((v) => v * 2), opts), /images\[\d+\] must be in \[0, 1\]/);
 });
 
 test('ladder: PSNR, SSIM and MS-SSIM pass; a brightness-only measure fails', async (t) => {
