@@ -121,7 +121,7 @@ test('ladder: flat = mean colour, blur keeps a constant, noise has its σ, JPEG 
   await assert.rejects(buildDegradationLadder(images.x.map((v) => v * 2), opts), /images\[\d+\] must be in \[0, 1\]/);
 });
 
-test('ladder: PSNR, SSIM and MS-SSIM pass; a brightness-only measure fails', async (t) => {
+test('ladder: PSNR, SSIM and MS-SSIM pass; a brightness-only measure and reversed PSNR fail', async (t) => {
   const L = await ladder();
   t.diagnostic(`images: ${images.source}`);
   for (const m of [PSNR_MEASURE, SSIM_MEASURE, MS_SSIM_MEASURE]) {
@@ -135,6 +135,10 @@ test('ladder: PSNR, SSIM and MS-SSIM pass; a brightness-only measure fails', asy
   assert.equal(broken.passes, false);
   // It cannot see that the flat image (same mean colour) is worse than anything.
   for (const c of ['blur-1 > flat', 'noise-0.05 > flat', 'jpeg-50 > flat']) assert.ok(broken.failed.includes(c), c);
+  // PSNR with its direction reversed fails every constraint.
+  const reversed = await checkMeasureOnLadder(L, { ...PSNR_MEASURE, name: 'PSNR as a distance (wrong direction)',
+    direction: 'lower-is-better' }, { rng: new Rng(1) });
+  assert.equal(reversed.failed.length, 9, reversed.failed.join('; '));
   // Same Rng seed, same intervals.
   const again = await checkMeasureOnLadder(L, PSNR_MEASURE, { rng: new Rng(1) });
   const first = await checkMeasureOnLadder(L, PSNR_MEASURE, { rng: new Rng(1) });
