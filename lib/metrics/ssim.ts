@@ -6,9 +6,8 @@
  * (that was added later in ssim.m), so neither do we.
  *
  * The Gaussian is separable (fspecial's 2-D kernel is the outer product of the normalised 1-D kernel), so each
- * local statistic costs 2·11 instead of 121 multiply-adds per pixel.
+ * local statistic costs 2·11 instead of 121 multiply-adds per pixel. MS-SSIM, built on ssimPlane, is in msssim.ts.
  */
-import { assertInteger, assertSize } from '../core/index.js';
 import {
   assertFinitePixels, assertPixels, assertSameLength, resolveMaxValue, resolveShape,
   type ImageShape, type Pixels,
@@ -24,10 +23,14 @@ export interface SsimOptions extends ImageShape {
   readonly maxValue?: number;
 }
 
-/** Mean SSIM and mean contrast–structure term of one channel plane (the latter is what MS-SSIM needs). */
+/**
+ * Means over the valid window positions of one channel plane: SSIM (l·cs), the contrast–structure term cs and the
+ * luminance term l (the last two are what MS-SSIM needs).
+ */
 export interface SsimStats {
   readonly ssim: number;
   readonly cs: number;
+  readonly l: number;
 }
 
 let cachedWindow: Float64Array | null = null;
@@ -90,7 +93,7 @@ export function ssimPlane(x: Float64Array, y: Float64Array, width: number, heigh
   }
   const C1 = (SSIM_K1 * maxValue) ** 2;
   const C2 = (SSIM_K2 * maxValue) ** 2;
-  let ssimSum = 0, csSum = 0;
+  let ssimSum = 0, csSum = 0, lSum = 0;
   // Vertical pass, then the SSIM map value at each valid position.
   for (let r = 0; r < hv; r++) {
     for (let c = 0; c < wv; c++) {
@@ -108,10 +111,11 @@ export function ssimPlane(x: Float64Array, y: Float64Array, width: number, heigh
       const l = (2 * mx * my + C1) / (mx * mx + my * my + C1);
       ssimSum += l * cs;
       csSum += cs;
+      lSum += l;
     }
   }
   const count = wv * hv;
-  return { ssim: ssimSum / count, cs: csSum / count };
+  return { ssim: ssimSum / count, cs: csSum / count, l: lSum / count };
 }
 
 /** Mean SSIM of two HWC images, averaged over channels. 1 for identical images. */
@@ -134,93 +138,6 @@ export function ssimOfImage(a: Pixels, b: Pixels, index: number, width: number, 
     const x = extractPlane(a, index, width, height, channels, c);
     const y = extractPlane(b, index, width, height, channels, c);
     total += ssimPlane(x, y, width, height, L).ssim;
-  }
-  return total / channels;
-}
-
-/** MS-SSIM weights of Wang, Simoncelli & Bovik (2003), finest scale first. */
-export const MS_SSIM_WEIGHTS: readonly number[] = [0.0448, 0.2856, 0.3001, 0.2363, 0.1333];
-
-export interface MsSsimOptions extends SsimOptions {
-  /**
-   * Number of scales (1..5, default 5). The coarsest scale must still hold an 11×11 window, so 5 scales need
-   * min(width, height) ≥ 176; a 32×32 image allows 2, 64×64 allows 3. With fewer than 5 scales the first
-   * `scales` weights are used, renormalised to sum to 1 (as in common implementations for small images).
-   */
-  readonly scales?: number;
-}
-
-/** Largest number of scales (≤ 5) whose coarsest level still fits the 11×11 window. */
-export function maxMsSsimScales(width: number, height: number): number {
-  assertSize('width', width, 1);
-  assertSize('height', height, 1);
-  let s = 0;
-  let w = width, h = height;
-  while (s < MS_SSIM_WEIGHTS.length && w >= SSIM_WINDOW && h >= SSIM_WINDOW) {
-    s++;
-    w = Math.floor(w / 2);
-    h = Math.floor(h / 2);
-  }
-  return s;
-}
-
-/** 2×2 block average (msssim.m's ones(2)/4 filter then [1:2:end] subsampling); an odd last row/column is dropped. */
-export function downsample2x2(x: Float64Array, width: number, height: number): Float64Array {
-  const w2 = Math.floor(width / 2);
-  const h2 = Math.floor(height / 2);
-  const out = new Float64Array(w2 * h2);
-  for (let r = 0; r < h2; r++) {
-    const r0 = 2 * r * width;
-    const r1 = r0 + width;
-    for (let c = 0; c < w2; c++) {
-      const c0 = 2 * c;
-      out[r * w2 + c] = 0.25 * (x[r0 + c0] + x[r0 + c0 + 1] + x[r1 + c0] + x[r1 + c0 + 1]);
-    }
-  }
-  return out;
-}
-
-/**
- * Multi-scale SSIM: l_M^{β_M} · Π_{j<M} cs_j^{β_j} (the last scale uses the full mean SSIM, as msssim.m does),
- * per channel, averaged over channels. A negative cs or SSIM term (anti-correlated images) is clamped to 0 before
- * the fractional power, as TensorFlow's ssim_multiscale does, instead of producing NaN.
- */
-export function msSsim(a: Pixels, b: Pixels, options: MsSsimOptions): number {
-  assertPixels('a', a);
-  assertPixels('b', b);
-  assertSameLength(a, b);
-  const { width, height, channels } = resolveShape(options, a.length);
-  const L = resolveMaxValue(options.maxValue);
-  const scales = options.scales ?? MS_SSIM_WEIGHTS.length;
-  assertInteger('scales', scales, 1, MS_SSIM_WEIGHTS.length);
-  const fit = maxMsSsimScales(width, height);
-  if (scales > fit) {
-    throw new RangeError(
-      `a ${width}×${height} image supports at most ${fit} MS-SSIM scale(s) (coarsest level must be ≥ ${SSIM_WINDOW}×${SSIM_WINDOW}), got scales = ${scales}`,
-    );
-  }
-  assertFinitePixels('a', a);
-  assertFinitePixels('b', b);
-  const weights = MS_SSIM_WEIGHTS.slice(0, scales);
-  const wsum = weights.reduce((s, v) => s + v, 0);
-  let total = 0;
-  for (let c = 0; c < channels; c++) {
-    let x = extractPlane(a, 0, width, height, channels, c);
-    let y = extractPlane(b, 0, width, height, channels, c);
-    let w = width, h = height;
-    let value = 1;
-    for (let s = 0; s < scales; s++) {
-      const st = ssimPlane(x, y, w, h, L);
-      const term = s === scales - 1 ? st.ssim : st.cs;
-      value *= Math.max(term, 0) ** (weights[s] / wsum);
-      if (s < scales - 1) {
-        x = downsample2x2(x, w, h);
-        y = downsample2x2(y, w, h);
-        w = Math.floor(w / 2);
-        h = Math.floor(h / 2);
-      }
-    }
-    total += value;
   }
   return total / channels;
 }

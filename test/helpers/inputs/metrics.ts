@@ -1,5 +1,6 @@
 /** Bad-input rows for semcom-workbook/metrics (see table.ts). */
-import { frechetReference } from '../../../lib/metrics/index.js';
+import { Rng } from '../../../lib/core/index.js';
+import { frechetReference, SANITY_DEGRADATIONS } from '../../../lib/metrics/index.js';
 import { p, c, type EntryTable, type Param } from './table.js';
 
 const img = (n = 11 * 11, v = 0.5): Float32Array => Float32Array.from({ length: n },
@@ -29,6 +30,12 @@ const fboot = (at: string): Param[] => [
     p('resamples', `${at}.resamples`, 'count', [NaN, Infinity, '50', 25.5, 10, 1e12]),
   p('seed', `${at}.seed`, 'integer', [NaN, '1', 1.5, -1, 2 ** 32]),
 ];
+/** A hand-made ladder of two 2×2 RGB images (what buildDegradationLadder returns, without running cjpeg). */
+const ladder = () => ({
+  shape: { n: 2, width: 2, height: 2, channels: 3 }, reference: img(24),
+  degraded: new Map(SANITY_DEGRADATIONS.map((d, k) => [d.id, img(24, 0.05 * k)])),
+});
+const measure = () => ({ name: 'm', direction: 'higher-is-better', score: () => [0.1, 0.2] });
 const dim = (at: string): Param => p('n', at, 'count', [NaN, Infinity, '2', 1.5, 0, -1, 1e12]);
 
 export const table: EntryTable = {
@@ -54,6 +61,37 @@ export const table: EntryTable = {
         p('scales', '2.scales', 'count', [NaN, '2', 1.5, 0, 6, 1e12])],
       cases: [c('more scales than the image allows', 'scales',
         () => [img(), img(), { width: 11, height: 11, scales: 2 }])],
+    },
+    msSsimDetailed: {
+      args: () => [img(22 * 22), img(22 * 22, 0.3), { width: 22, height: 22, scales: 2 }],
+      params: [...pixels('a', '0'), ...pixels('b', '1'), ...shape('2'),
+        p('scales', '2.scales', 'count', [NaN, '2', 1.5, 0, 6, 1e12])],
+      cases: [c('more scales than the image allows', 'scales',
+        () => [img(), img(), { width: 11, height: 11, scales: 2 }])],
+    },
+    buildDegradationLadder: {
+      args: () => [img(2 * 8 * 8 * 3), { n: 2, width: 8, height: 8, rng: new Rng(1) }],
+      params: [p('images', '0', 'numbers', PIX), p('images', '0.3', 'finiteElement'),
+        p('images', '0.5', 'real', [1.5, -0.5]), p('options', '1', 'object', ['12', 12, null]),
+        p('n', '1.n', 'count', [NaN, Infinity, '2', 1.5, 0, -1, 1e12]),
+        p('width', '1.width', 'count', [NaN, Infinity, '8', 1.5, 0, -1, 1e12]),
+        p('height', '1.height', 'count', [NaN, '8', 1.5, 0, 1e12]),
+        p('channels', '1.channels', 'integer', [NaN, 1, '3', 4]), p('rng', '1.rng', 'rng')],
+      cases: [c('n that does not match the length', 'image length',
+        () => [img(2 * 8 * 8 * 3), { n: 3, width: 8, height: 8, rng: new Rng(1) }])],
+    },
+    checkMeasureOnLadder: {
+      args: () => [ladder(), measure(), { rng: new Rng(1), resamples: 100 }],
+      params: [p('ladder', '0', 'object', ['12', 12, null, {}]),
+        p('ladder.degraded', '0.degraded', 'object', [new Map()]),
+        p('measure', '1', 'object', ['12', 12, null]), p('measure.name', '1.name', 'string'),
+        p('measure.direction', '1.direction', 'string', [12, null, 'lower']),
+        p('measure.score', '1.score', 'function'), p('options', '2', 'object', ['12', 12, null]),
+        p('rng', '2.rng', 'rng'), p('resamples', '2.resamples', 'count', [NaN, Infinity, '200', 150.5, 10, 1e12])],
+      cases: [c('a score of the wrong length', 'measure.score',
+        () => [ladder(), { ...measure(), score: () => [1] }, { rng: new Rng(1) }]),
+        c('a non-finite score', 'measure.score',
+          () => [ladder(), { ...measure(), score: () => [1, NaN] }, { rng: new Rng(1) }])],
     },
     maxMsSsimScales: {
       args: () => [64, 64],
@@ -189,7 +227,9 @@ export const table: EntryTable = {
     perceptualModelInfo: 'takes no arguments (describes the loaded model)',
     releasePerceptualModel: 'takes no arguments (frees the model)',
   },
-  constants: ['MS_SSIM_WEIGHTS', 'PERCEPTUAL_INPUT_SIZE', 'PERCEPTUAL_LAYERS', 'PERCEPTUAL_METRIC_NAME',
+  constants: ['MS_SSIM_WEIGHTS', 'SANITY_DEGRADATIONS', 'SANITY_CONSTRAINTS', 'SANITY_BLUR_SIGMAS',
+    'SANITY_NOISE_SIGMAS', 'SANITY_JPEG_QUALITIES', 'MAX_LADDER_IMAGES', 'PSNR_MEASURE', 'SSIM_MEASURE',
+    'MS_SSIM_MEASURE', 'PERCEPTUAL_MEASURE', 'PERCEPTUAL_INPUT_SIZE', 'PERCEPTUAL_LAYERS', 'PERCEPTUAL_METRIC_NAME',
     'PERCEPTUAL_MODEL_PACKAGE',
     'SSIM_K1', 'SSIM_K2', 'SSIM_SIGMA', 'SSIM_WINDOW', 'MAX_BINOMIAL_N', 'MAX_FRECHET_DIM'],
 };
