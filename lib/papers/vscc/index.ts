@@ -39,4 +39,7 @@ export { claims, marginLessAbs, CLAIM_RESAMPLES, TESTS_CLOSE_MARGIN_DB, HIGH_TES
 export {
   jpegCapacityReference, crossings, separateCrossovers, crossoverSentence, type SeparatePoint, type Crossing, type CrossoverRow,
 } from './separate.js';
+export {
+  SCRATCH_CMC, scratchTrials, meanColourPsnr, scratchRows, lossRows, lossSpec, scratchSentence, type ScratchRow, type LossRow,
+} from './scratch.js';
 export { seedPatchMean, seedPatchDifference, seedText, type SeedScores, type SeedBootstrapOptions } from './seeds.js';

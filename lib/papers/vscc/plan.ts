@@ -68,6 +68,12 @@ export interface VsccPlan {
   readonly lrWarmupSteps: number;
   /** Training and evaluation images: the photo set (default) or the paper's dataset ('mini-imagenet'). */
   readonly dataset?: ImageSource;
+  /**
+   * The from-scratch check of §III-B's "at −15 dB the model fails to converge" (scratch.ts): VSCC at scratchCmc
+   * trained without warm start at each of these SNRs; absent or empty = none.
+   */
+  readonly scratchSnrsDb?: readonly number[];
+  readonly scratchCmc?: number;
 }
 
 export interface PlannedTrial { readonly method: Method; readonly trainSnrDb: number; readonly cmc: number | null; readonly seed: number; readonly trial: TrialConfig }
