@@ -195,6 +195,6 @@ export async function runWarmStart(trials: readonly PlannedTrial[], workers = 1)
 export function runTrials(trials: readonly PlannedTrial[], workers?: number, onDone?: (r: TrialResult, cached: boolean) => void): Promise<TrialResult[]> {
   return runSweepAll<TrialConfig, TrialResult>({
     module: TRIAL_MODULE, exportName: 'runTrial', configs: trials.map((t) => t.trial), workers, cacheDir: cacheDir('sweeps', 'vscc'), onDone,
-    describe: (c) => `${c.model.method}${c.model.cmc === null ? '' : ` d=${c.model.cmc}`} @ ${c.model.trainSnrDb} dB`,
+    describe: (c) => `${c.model.method}${c.model.cmc === null ? '' : ` d=${c.model.cmc}`} @ ${c.model.trainSnrDb} dB, seed ${c.model.seed}${c.model.warmStart ? '' : ', from scratch'}${c.eval.tests.includes('transmitted') ? ', transmitted-variance test' : ''}`,
   });
 }
