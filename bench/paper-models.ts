@@ -99,7 +99,7 @@ export function vsccBenchConfig(): VsccConfig {
       decoderRefineBlocks: n('decoderRefineBlocks'), groups: n('groups'), attention: true,
     },
     steps: n('steps'), batchSize: n('batchSize'), lr: n('lr'), trainCount: n('trainCount'),
-    decoderSigma: n('decoderSigma'), seed: n('seed'), trainSnrsDb: a('trainSnrs'), cmcs: a('cmcs'),
+    decoderSigma: n('decoderSigma'), trainSeeds: a('trainSeeds'), trainSnrsDb: a('trainSnrs'), cmcs: a('cmcs'),
     testSnrsDb: a('testSnrs'), resamplings: n('resamplings'), testCount: n('testCount'),
     validationCount: n('validationCount'), kbCount: n('kbCount'), evalSeed: n('seed') + 1000, examples: n('examples'),
     warmStartSteps: n('warmStartSteps'), warmStartLr: n('warmStartLr'), lrWarmupSteps: n('lrWarmupSteps'),

@@ -138,10 +138,11 @@ test('the paper profile: VSCC codec at 256×256 and the paper\'s widths trains o
       decoderRefineBlocks: num(P.decoderRefineBlocks), groups: num(P.groups), attention: true,
     },
     steps: num(P.steps), batchSize: num(P.batchSize), lr: num(P.lr), trainCount: num(P.trainCount), decoderSigma: num(P.decoderSigma),
-    seed: num(P.seed), trainSnrsDb: nums(P.trainSnrs), cmcs: nums(P.cmcs), testSnrsDb: nums(P.testSnrs), resamplings: num(P.resamplings),
+    trainSeeds: nums(P.trainSeeds), trainSnrsDb: nums(P.trainSnrs), cmcs: nums(P.cmcs), testSnrsDb: nums(P.testSnrs), resamplings: num(P.resamplings),
     testCount: num(P.testCount), validationCount: num(P.validationCount), kbCount: num(P.kbCount), evalSeed: num(P.seed) + 1000,
     examples: num(P.examples), warmStartSteps: num(P.warmStartSteps), warmStartLr: num(P.warmStartLr), lrWarmupSteps: num(P.lrWarmupSteps),
   });
+  assert.deepEqual(nums(P.trainSeeds), [1], 'one training seed: the paper\'s 21 models, no replicates (GPU days each)');
   assert.equal(planned.length, 21, '15 VSCC + 3 VAE + 3 AE models (§III-B)');
   const model = planned[0].trial.model;
   assert.equal(model.warmStart, null, 'trained from scratch, as the paper');

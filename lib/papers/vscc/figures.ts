@@ -1,20 +1,24 @@
 /**
- * Rows and Vega-Lite specs of the VSCC notebook: every curve point with its 95 % interval over test patches, the rows
- * of Figs. 7–9, the best-CMC table (chosen on validation photos, reported on test photos), the latent-variance
- * histograms and summaries. Row types are `type` aliases so they stay assignable to the plot library's Row.
+ * Rows and Vega-Lite specs of the VSCC notebook: every curve point with its 95 % interval over training seeds × test
+ * patches (seeds.ts), the rows of Figs. 7–9, the best-CMC table (chosen on validation photos, reported on test
+ * photos), the latent-variance histograms and summaries. Row types are `type` aliases so they stay assignable to the
+ * plot library's Row.
  */
-import { bootstrapMean, pairedBootstrap } from '../../metrics/index.js';
 import { DASH_LEGEND, labelExpr, titleBlock } from '../../plot/index.js';
 import type { Method, TestMethod } from './config.js';
 import { awgnNoiseVariance } from './losses.js';
 import { PAPER_BEST_CMC, PAPER_FIG7_POINTS } from './plan.js';
-import { chosenCmc, entriesOf, scoresAt, validationMeans, windowScores, type BestCmcRow, type Selection, type Split, type VsccResults } from './results.js';
+import { chosenCmc, entriesOf, scoresAtBySeed, validationMeans, windowBySeed, type BestCmcRow, type Selection, type Split, type VsccResults } from './results.js';
+import { seedPatchDifference, seedPatchMean } from './seeds.js';
 import type { TrialResult } from './trial.js';
 
 /** Bootstrap resamples behind the bands of the figures (the claims use their own, CLAIM_RESAMPLES). */
 export const FIGURE_RESAMPLES = 1000;
 
-/** One row per (model, test, split, test SNR): the full record behind every figure. lo/hi: 95 % interval of the mean over patches. */
+/**
+ * One row per (model, test, split, test SNR), its training seeds pooled: the full record behind every figure.
+ * lo/hi: 95 % interval of the mean over seeds × patches (two-way bootstrap; over patches for one seed).
+ */
 export type CurveRow = {
   method: Method;
   train_snr_db: number;
@@ -22,8 +26,10 @@ export type CurveRow = {
   test: TestMethod;
   split: Split;
   test_snr_db: number;
-  /** Patches behind the point. */
+  /** Patches behind the point (each scored once per seed). */
   n: number;
+  /** Training seeds behind the point. */
+  seeds: number;
   psnr_mean: number;
   psnr_lo: number;
   psnr_hi: number;
@@ -38,24 +44,32 @@ export type CurveRow = {
 };
 
 export function curveRows(results: readonly TrialResult[], resamples = FIGURE_RESAMPLES): CurveRow[] {
-  const rows: CurveRow[] = [];
+  type Point = NonNullable<TrialResult['curves']['fixed']>[number];
+  const groups = new Map<string, { key: Omit<CurveRow, 'n' | 'seeds' | `${'psnr' | 'ssim'}_${'mean' | 'lo' | 'hi' | 'min' | 'max'}`>; pts: { seed: number; p: Point }[] }>();
   for (const r of results) {
     const m = r.config.model;
     for (const [split, curves] of [['test', r.curves], ['validation', r.validation ?? {}]] as const) {
-      for (const [test, pts] of Object.entries(curves) as [TestMethod, NonNullable<TrialResult['curves']['fixed']>][]) {
+      for (const [test, pts] of Object.entries(curves) as [TestMethod, Point[]][]) {
         for (const p of pts) {
-          const ps = bootstrapMean(p.psnr, { resamples, seed: 1 });
-          const ss = bootstrapMean(p.ssim, { resamples, seed: 1 });
-          rows.push({
-            method: m.method, train_snr_db: m.trainSnrDb, cmc: m.cmc, test, split, test_snr_db: p.testSnrDb, n: p.psnr.length,
-            psnr_mean: p.psnrMean, psnr_lo: ps.ci95[0], psnr_hi: ps.ci95[1], psnr_min: p.psnrMin, psnr_max: p.psnrMax,
-            ssim_mean: p.ssimMean, ssim_lo: ss.ci95[0], ssim_hi: ss.ci95[1], ssim_min: p.ssimMin, ssim_max: p.ssimMax,
-          });
+          const id = JSON.stringify([m.method, m.trainSnrDb, m.cmc, test, split, p.testSnrDb]);
+          const g = groups.get(id) ?? { key: { method: m.method, train_snr_db: m.trainSnrDb, cmc: m.cmc, test, split, test_snr_db: p.testSnrDb }, pts: [] };
+          g.pts.push({ seed: m.seed, p });
+          groups.set(id, g);
         }
       }
     }
   }
-  return rows;
+  const avg = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  return [...groups.values()].map(({ key, pts }) => {
+    const ps = seedPatchMean(pts.map((x) => ({ seed: x.seed, values: x.p.psnr })), { resamples, seed: 1 });
+    const ss = seedPatchMean(pts.map((x) => ({ seed: x.seed, values: x.p.ssim })), { resamples, seed: 1 });
+    const over = (f: (p: Point) => number) => avg(pts.map((x) => f(x.p)));
+    return {
+      ...key, n: pts[0].p.psnr.length, seeds: pts.length,
+      psnr_mean: over((p) => p.psnrMean), psnr_lo: ps.ci95[0], psnr_hi: ps.ci95[1], psnr_min: over((p) => p.psnrMin), psnr_max: over((p) => p.psnrMax),
+      ssim_mean: over((p) => p.ssimMean), ssim_lo: ss.ci95[0], ssim_hi: ss.ci95[1], ssim_min: over((p) => p.ssimMin), ssim_max: over((p) => p.ssimMax),
+    };
+  });
 }
 
 const TEST_LABEL: Record<TestMethod, string> = { fixed: 'fixed variance σ_KB²', transmitted: 'transmitted variance', ae: 'AE (no resampling)' };
@@ -104,13 +118,13 @@ const f3 = (v: number) => v.toFixed(3);
 const ci = (e: { value: number; ci95: readonly [number, number] }, f: (v: number) => string) => `${f(e.value)} [${f(e.ci95[0])}, ${f(e.ci95[1])}]`;
 
 export type DifferenceRow = {
-  comparison: string; train_snr_db: number; test_snr_db: number; n: number;
+  comparison: string; train_snr_db: number; test_snr_db: number; n: number; seeds: number;
   psnr_diff: number; psnr_lo: number; psnr_hi: number; ssim_diff: number; ssim_lo: number; ssim_hi: number;
 };
 
 /**
  * Fig. 9 as paired differences per test SNR (test split): VSCC (chosen CMC) − VAE and AE − VSCC, each with its
- * paired-bootstrap 95 % interval over the test patches — the comparison the claims make, SNR by SNR.
+ * paired 95 % interval over training seeds × test patches (seeds.ts) — the comparison the claims make, SNR by SNR.
  */
 export function differenceRows(r: VsccResults, best: readonly BestCmcRow[], resamples = FIGURE_RESAMPLES): DifferenceRow[] {
   const rows: DifferenceRow[] = [];
@@ -123,12 +137,11 @@ export function differenceRows(r: VsccResults, best: readonly BestCmcRow[], resa
     ];
     for (const [comparison, a, c] of pairs) {
       if (entriesOf(r.scores, a).length === 0 || entriesOf(r.scores, c).length === 0) continue;
-      for (const e of entriesOf(r.scores, a)) {
-        const s = e.testSnrDb;
-        const p = pairedBootstrap(scoresAt(r.scores, a, s, 'psnr'), scoresAt(r.scores, c, s, 'psnr'), { resamples, seed: 1 });
-        const q = pairedBootstrap(scoresAt(r.scores, a, s, 'ssim'), scoresAt(r.scores, c, s, 'ssim'), { resamples, seed: 1 });
+      for (const s of [...new Set(entriesOf(r.scores, a).map((e) => e.testSnrDb))]) {
+        const p = seedPatchDifference(scoresAtBySeed(r.scores, a, s, 'psnr'), scoresAtBySeed(r.scores, c, s, 'psnr'), { resamples, seed: 1 });
+        const q = seedPatchDifference(scoresAtBySeed(r.scores, a, s, 'ssim'), scoresAtBySeed(r.scores, c, s, 'ssim'), { resamples, seed: 1 });
         rows.push({
-          comparison, train_snr_db: t, test_snr_db: s, n: p.n,
+          comparison, train_snr_db: t, test_snr_db: s, n: p.n, seeds: p.seeds.length,
           psnr_diff: p.value, psnr_lo: p.ci95[0], psnr_hi: p.ci95[1], ssim_diff: q.value, ssim_lo: q.ci95[0], ssim_hi: q.ci95[1],
         });
       }
@@ -149,7 +162,7 @@ export type BestCmcTableRow = {
   'best d by SSIM (ours)': number;
   'best d by SSIM (paper)': number | string;
   'validation window means, every d (PSNR / SSIM)': string;
-  'test window mean of the chosen d (PSNR dB / SSIM, 95 % interval)': string;
+  'test window mean of the chosen d (PSNR dB / SSIM, 95 % interval over seeds × patches)': string;
 };
 
 /**
@@ -161,24 +174,28 @@ export function bestCmcComparison(r: VsccResults, best: readonly BestCmcRow[]): 
     const paper = PAPER_BEST_CMC.find((p) => p.trainSnrDb === b.train_snr_db);
     const means = validationMeans(r.scores, b.train_snr_db, r.cmcs).map((v) => `d=${v.d}: ${f2(v.psnr)} dB / ${f3(v.ssim)}`);
     const pick = { method: 'vscc' as const, trainSnrDb: b.train_snr_db, cmc: b.best_cmc_ssim };
-    const tp = bootstrapMean(windowScores(r.scores, pick, 'psnr'), { resamples: FIGURE_RESAMPLES });
-    const ts = bootstrapMean(windowScores(r.scores, pick, 'ssim'), { resamples: FIGURE_RESAMPLES });
+    const tp = seedPatchMean(windowBySeed(r.scores, pick, 'psnr'), { resamples: FIGURE_RESAMPLES });
+    const ts = seedPatchMean(windowBySeed(r.scores, pick, 'ssim'), { resamples: FIGURE_RESAMPLES });
     return {
       'training SNR (dB)': b.train_snr_db, 'best d by PSNR (ours)': b.best_cmc_psnr, 'best d by PSNR (paper)': paper?.psnr ?? '—',
       'best d by SSIM (ours)': b.best_cmc_ssim, 'best d by SSIM (paper)': paper?.ssim ?? '—', 'validation window means, every d (PSNR / SSIM)': means.join('; '),
-      'test window mean of the chosen d (PSNR dB / SSIM, 95 % interval)': `d=${b.best_cmc_ssim}: ${ci(tp, f2)} / ${ci(ts, f3)}`,
+      'test window mean of the chosen d (PSNR dB / SSIM, 95 % interval over seeds × patches)': `d=${b.best_cmc_ssim}: ${ci(tp, f2)} / ${ci(ts, f3)}`,
     };
   });
 }
 
 export type VarianceRow = { train_snr_db: number; model: string; order: number; log10_variance: number; fraction: number };
 
-/** Histogram rows of log10 σ1² over (knowledge-base image, latent element): one line per model. */
-export function varianceRows(results: readonly TrialResult[]): VarianceRow[] {
+/**
+ * Histogram rows of log10 σ1² over (knowledge-base image, latent element): one line per model, of one training seed
+ * (default: the smallest seed present, the CMC grid's).
+ */
+export function varianceRows(results: readonly TrialResult[], seed?: number): VarianceRow[] {
+  const only = seed ?? Math.min(...results.map((r) => r.config.model.seed));
   return results.flatMap((r) => {
     const v = r.variance;
     const m = r.config.model;
-    if (!v) return [];
+    if (!v || m.seed !== only) return [];
     const total = v.histogram.counts.reduce((a, b) => a + b, 0);
     const model = m.method === 'vscc' ? `VSCC d = ${m.cmc}` : 'VAE';
     const order = m.cmc ?? 1e6;
@@ -187,7 +204,7 @@ export function varianceRows(results: readonly TrialResult[]): VarianceRow[] {
 }
 
 export type VarianceSummaryRow = {
-  method: Method; 'training SNR (dB)': number; d: number | string; 'σ2²': number; 'mean σ1²': number; 'min σ_KB²': number; 'max σ_KB²': number; 'active elements': string;
+  method: Method; 'training SNR (dB)': number; d: number | string; seed: number; 'σ2²': number; 'mean σ1²': number; 'min σ_KB²': number; 'max σ_KB²': number; 'active elements': string;
 };
 
 /** Per VSCC/VAE model: σ2², mean σ1², σ_KB² range, and how many latent elements are "active" (σ_KB² < 1 = P). */
@@ -197,7 +214,7 @@ export function varianceSummary(results: readonly TrialResult[]): VarianceSummar
     const v = r.variance as NonNullable<TrialResult['variance']>;
     const sig = (x: number) => Number(x.toPrecision(3));
     return {
-      method: m.method, 'training SNR (dB)': m.trainSnrDb, d: m.cmc ?? '—', 'σ2²': sig(awgnNoiseVariance(m.trainSnrDb)),
+      method: m.method, 'training SNR (dB)': m.trainSnrDb, d: m.cmc ?? '—', seed: m.seed, 'σ2²': sig(awgnNoiseVariance(m.trainSnrDb)),
       'mean σ1²': sig(v.mean), 'min σ_KB²': sig(v.kbMin), 'max σ_KB²': sig(v.kbMax),
       'active elements': `${v.kb.filter((x) => x < 1).length}/${v.kb.length}`,
     };

@@ -2,7 +2,8 @@
  * VSCC — "Variational Source-Channel Coding for Semantic Communication" (docs/papers/vscc.md): the codec of Fig. 5
  * trained with the VSCC (10), VAE (11) or AE (12) loss over AWGN, the paper's three testing methods, the plan and
  * runner (plan.ts), the typed results and the validation-split CMC choice (results.ts), the notebook's rows and
- * figures (figures.ts), and the paper's claims under the verdict rule (claims.ts).
+ * figures (figures.ts), the paper's claims under the verdict rule (claims.ts), intervals over training seeds × test
+ * patches (seeds.ts) and the separate-coding reference with its crossovers (separate.ts).
  */
 export {
   type Method, METHODS, type TestMethod, TEST_METHODS, SNR_RANGE_DB, type CodecArch, PAPER_ARCH, PAPER_TRAINING,
@@ -23,11 +24,11 @@ export {
   type HeldOut, type TrialConfig, type TrialResult, type TrainInfo, type VarianceInfo,
 } from './trial.js';
 export {
-  PAPER_TRAIN_SNRS_DB, PAPER_CMCS, PAPER_TEST_SNRS_DB, PAPER_BEST_CMC, PAPER_FIG7_POINTS, WINDOW_DB, inWindow, planTrials, transmittedTrial,
-  runTrials, runWarmStart, type VsccPlan, type PlannedTrial,
+  PAPER_TRAIN_SNRS_DB, PAPER_CMCS, PAPER_TEST_SNRS_DB, PAPER_BEST_CMC, PAPER_FIG7_POINTS, WINDOW_DB, inWindow, planTrials, replicateTrials, transmittedTrial,
+  runTrials, runWarmStart, type VsccPlan, type PlannedTrial, type WarmStartRun,
 } from './plan.js';
 export {
-  scoresOf, vsccResults, entriesOf, scoresAt, windowScores, validationMeans, bestCmc, chosenCmc,
+  scoresOf, vsccResults, entriesOf, seedsOf, scoresAt, scoresAtBySeed, windowScores, windowBySeed, validationMeans, bestCmc, chosenCmc,
   type Split, type Metric, type PatchScores, type VsccResults, type Selection, type BestCmcRow,
 } from './results.js';
 export {
@@ -35,4 +36,10 @@ export {
   type CurveRow, type DifferenceRow, type Fig7Row, type Fig8Row, type Fig9Row, type BestCmcTableRow, type VarianceRow, type VarianceSummaryRow, type MethodsAtRow, type PaperPointRow, type GridMetric,
 } from './figures.js';
 export { claims, marginLessAbs, CLAIM_RESAMPLES, TESTS_CLOSE_MARGIN_DB, HIGH_TEST_SNR_DB } from './claims.js';
-export { jpegCapacityReference, type SeparatePoint } from './separate.js';
+export {
+  jpegCapacityReference, crossings, separateCrossovers, crossoverSentence, type SeparatePoint, type Crossing, type CrossoverRow,
+} from './separate.js';
+export {
+  SCRATCH_CMC, scratchTrials, meanColourPsnr, scratchRows, lossRows, lossSpec, scratchSentence, type ScratchRow, type LossRow,
+} from './scratch.js';
+export { seedPatchMean, seedPatchDifference, seedText, type SeedScores, type SeedBootstrapOptions } from './seeds.js';

@@ -1,10 +1,12 @@
 /**
- * The typed results the VSCC claims and figures are computed from: per-patch scores of every (model, testing method,
- * split, test SNR), and the two selections made from them — a model's window score per patch, and the best CMC per
- * training SNR, chosen on the VALIDATION photos only. See docs/papers/vscc.md#evaluation.
+ * The typed results the VSCC claims and figures are computed from: per-patch scores of every (model, training seed,
+ * testing method, split, test SNR), and the two selections made from them — a model's window score per patch (one
+ * list per training seed), and the best CMC per training SNR, chosen on the VALIDATION photos only.
+ * See docs/papers/vscc.md#evaluation.
  */
 import type { Method, TestMethod } from './config.js';
 import { inWindow } from './plan.js';
+import type { SeedScores } from './seeds.js';
 import type { TrialResult } from './trial.js';
 
 export type Split = 'validation' | 'test';
@@ -15,6 +17,8 @@ export interface PatchScores {
   readonly method: Method;
   readonly trainSnrDb: number;
   readonly cmc: number | null;
+  /** The model's training seed (ModelConfig.seed). */
+  readonly seed: number;
   readonly test: TestMethod;
   readonly split: Split;
   readonly testSnrDb: number;
@@ -26,6 +30,8 @@ export interface PatchScores {
 export interface VsccResults {
   readonly trainSnrsDb: readonly number[];
   readonly cmcs: readonly number[];
+  /** Training seeds of the plan (the first: the CMC grid's; the others: replicates of the compared models). */
+  readonly trainSeeds: readonly number[];
   /** Channel-noise resamplings per patch behind each score. */
   readonly resamplings: number;
   /** Held-out photos on each side of the by-photo split. */
@@ -41,7 +47,7 @@ export function scoresOf(results: readonly TrialResult[]): PatchScores[] {
     const m = r.config.model;
     for (const [split, curves] of [['test', r.curves], ['validation', r.validation ?? {}]] as const) {
       for (const [test, pts] of Object.entries(curves) as [TestMethod, NonNullable<TrialResult['curves']['fixed']>][]) {
-        for (const p of pts) out.push({ method: m.method, trainSnrDb: m.trainSnrDb, cmc: m.cmc, test, split, testSnrDb: p.testSnrDb, psnr: p.psnr, ssim: p.ssim });
+        for (const p of pts) out.push({ method: m.method, trainSnrDb: m.trainSnrDb, cmc: m.cmc, seed: m.seed, test, split, testSnrDb: p.testSnrDb, psnr: p.psnr, ssim: p.ssim });
       }
     }
   }
@@ -49,20 +55,25 @@ export function scoresOf(results: readonly TrialResult[]): PatchScores[] {
 }
 
 /** The typed results of a run: its trial results and the plan's grids. */
-export function vsccResults(results: readonly TrialResult[], grid: { trainSnrsDb: readonly number[]; cmcs: readonly number[] }): VsccResults {
+export function vsccResults(results: readonly TrialResult[], grid: { trainSnrsDb: readonly number[]; cmcs: readonly number[]; trainSeeds?: readonly number[] }): VsccResults {
   if (results.length === 0) throw new RangeError('results must be non-empty');
   const r0 = results[0];
+  const seeds = [...new Set(results.map((r) => r.config.model.seed))];
   return {
-    trainSnrsDb: [...grid.trainSnrsDb], cmcs: [...grid.cmcs], resamplings: r0.config.eval.resamplings,
+    trainSnrsDb: [...grid.trainSnrsDb], cmcs: [...grid.cmcs], trainSeeds: grid.trainSeeds ? [...grid.trainSeeds] : seeds, resamplings: r0.config.eval.resamplings,
     testPhotos: r0.testPhotos, validationPhotos: r0.validationPhotos, scores: scoresOf(results),
   };
 }
 
-/** Which model and testing method: cmc only for VSCC; test defaults to the method's own (AE: 'ae', else 'fixed'). */
+/**
+ * Which model and testing method: cmc only for VSCC; test defaults to the method's own (AE: 'ae', else 'fixed');
+ * seed: one training seed (absent: every seed the model has).
+ */
 export interface Selection {
   readonly method: Method;
   readonly trainSnrDb: number;
   readonly cmc?: number | null;
+  readonly seed?: number;
   readonly test?: TestMethod;
   readonly split?: Split;
 }
@@ -74,16 +85,35 @@ export function entriesOf(scores: readonly PatchScores[], p: Selection): PatchSc
   const test = p.test ?? defaultTest(p.method);
   const split = p.split ?? 'test';
   return scores.filter((s) => s.method === p.method && s.trainSnrDb === p.trainSnrDb && s.test === test && s.split === split
-    && (p.method !== 'vscc' || p.cmc === undefined || s.cmc === p.cmc)).sort((a, b) => a.testSnrDb - b.testSnrDb);
+    && (p.method !== 'vscc' || p.cmc === undefined || s.cmc === p.cmc) && (p.seed === undefined || s.seed === p.seed))
+    .sort((a, b) => a.testSnrDb - b.testSnrDb || a.seed - b.seed);
 }
 
-const describe = (p: Selection): string => `${p.method}${p.cmc == null ? '' : ` d=${p.cmc}`} @ ${p.trainSnrDb} dB, ${p.test ?? defaultTest(p.method)} test, ${p.split ?? 'test'} split`;
+const describe = (p: Selection): string => `${p.method}${p.cmc == null ? '' : ` d=${p.cmc}`} @ ${p.trainSnrDb} dB${p.seed === undefined ? '' : `, seed ${p.seed}`}, ${p.test ?? defaultTest(p.method)} test, ${p.split ?? 'test'} split`;
 
-/** Per patch: the metric at one test SNR. */
+/** The training seeds a selection has scores for, ascending. */
+export function seedsOf(scores: readonly PatchScores[], p: Selection): number[] {
+  return [...new Set(entriesOf(scores, p).map((s) => s.seed))].sort((a, b) => a - b);
+}
+
+function oneSeed(scores: readonly PatchScores[], p: Selection): void {
+  const seeds = seedsOf(scores, p);
+  if (seeds.length > 1) throw new RangeError(`${describe(p)} has ${seeds.length} training seeds (${seeds.join(', ')}): name one (seed) or use the ...BySeed form`);
+}
+
+/** Per patch: the metric at one test SNR (one training seed: give `seed` when the model has several). */
 export function scoresAt(scores: readonly PatchScores[], p: Selection, testSnrDb: number, metric: Metric): readonly number[] {
+  oneSeed(scores, p);
   const e = entriesOf(scores, p).filter((s) => s.testSnrDb === testSnrDb);
   if (e.length !== 1) throw new RangeError(`expected one score set for ${describe(p)} at test SNR ${testSnrDb} dB, found ${e.length}`);
   return e[0][metric];
+}
+
+/** scoresAt for every training seed of the selection. */
+export function scoresAtBySeed(scores: readonly PatchScores[], p: Selection, testSnrDb: number, metric: Metric): SeedScores[] {
+  const seeds = seedsOf(scores, p);
+  if (seeds.length === 0) throw new RangeError(`no scores for ${describe(p)}`);
+  return seeds.map((seed) => ({ seed, values: scoresAt(scores, { ...p, seed }, testSnrDb, metric) }));
 }
 
 /**
@@ -91,6 +121,7 @@ export function scoresAt(scores: readonly PatchScores[], p: Selection, testSnrDb
  * … +10 dB). Throws when nothing is selected or the entries score different numbers of patches.
  */
 export function windowScores(scores: readonly PatchScores[], p: Selection, metric: Metric, keep: (testSnrDb: number) => boolean = (s) => inWindow(p.trainSnrDb, s)): number[] {
+  oneSeed(scores, p);
   const e = entriesOf(scores, p).filter((s) => keep(s.testSnrDb));
   if (e.length === 0) throw new RangeError(`no scores for ${describe(p)} at the selected test SNRs`);
   const n = e[0][metric].length;
@@ -100,7 +131,15 @@ export function windowScores(scores: readonly PatchScores[], p: Selection, metri
   return out;
 }
 
+/** windowScores for every training seed of the selection. */
+export function windowBySeed(scores: readonly PatchScores[], p: Selection, metric: Metric, keep?: (testSnrDb: number) => boolean): SeedScores[] {
+  const seeds = seedsOf(scores, p);
+  if (seeds.length === 0) throw new RangeError(`no scores for ${describe(p)}`);
+  return seeds.map((seed) => ({ seed, values: windowScores(scores, { ...p, seed }, metric, keep) }));
+}
+
 const mean = (a: readonly number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
+const seedMean = (rows: readonly SeedScores[]): number => mean(rows.map((r) => mean(r.values)));
 
 /** A table row, so a `type` alias (assignable to the plot library's Row). */
 export type BestCmcRow = {
@@ -110,12 +149,12 @@ export type BestCmcRow = {
   readonly best_cmc_ssim: number;
 };
 
-/** Validation window means of every CMC at one training SNR (what the best CMC is chosen from). */
+/** Validation window means of every CMC at one training SNR (what the best CMC is chosen from; mean over seeds). */
 export function validationMeans(scores: readonly PatchScores[], trainSnrDb: number, cmcs: readonly number[]): { d: number; psnr: number; ssim: number; n: number }[] {
   return cmcs.map((d) => {
     const pick: Selection = { method: 'vscc', trainSnrDb, cmc: d, test: 'fixed', split: 'validation' };
-    const ps = windowScores(scores, pick, 'psnr');
-    return { d, psnr: mean(ps), ssim: mean(windowScores(scores, pick, 'ssim')), n: ps.length };
+    const ps = windowBySeed(scores, pick, 'psnr');
+    return { d, psnr: seedMean(ps), ssim: seedMean(windowBySeed(scores, pick, 'ssim')), n: ps[0].values.length };
   });
 }
 
