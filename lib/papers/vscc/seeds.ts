@@ -11,7 +11,7 @@
  * built on it states by naming S. docs/papers/vscc.md#evaluation.
  */
 import { Rng, assertInteger } from '../../core/index.js';
-import type { Estimate } from '../../metrics/index.js';
+import { quantileSorted, type Estimate } from '../../metrics/index.js';
 
 /** One seed's per-patch scores (every seed scores the same patches in the same order). */
 export interface SeedScores {
@@ -24,13 +24,6 @@ export interface SeedBootstrapOptions {
   readonly resamples?: number;
   /** Seed of the resampling stream (default 1). */
   readonly seed?: number;
-}
-
-function quantile(sorted: Float64Array, q: number): number {
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
 function checkRows(name: string, rows: readonly SeedScores[]): number {
@@ -80,7 +73,7 @@ export function seedPatchMean(rows: readonly SeedScores[], o: SeedBootstrapOptio
   }
   stats.sort();
   const how = S === 1 ? `percentile bootstrap over ${n} patches (one training seed)` : `two-way percentile bootstrap over ${S} training seeds × ${n} patches`;
-  return { value: total / (S * n), ci95: [quantile(stats, 0.025), quantile(stats, 0.975)], n, method: `${how}, B = ${b}` };
+  return { value: total / (S * n), ci95: [quantileSorted(stats, 0.025), quantileSorted(stats, 0.975)], n, method: `${how}, B = ${b}` };
 }
 
 /**
