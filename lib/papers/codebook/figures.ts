@@ -369,3 +369,17 @@ export function codedHeadlineRows(r: PlanResults, snrDb: number): { scheme: stri
     ];
   });
 }
+
+/** Figure rows of eq. (21) with the trained codebooks: per K, the validation objective and the test PSNR with its 95 % interval. */
+export function eq21TrainedRows(r: PlanResults): { K: number; objective: number; psnr: number; lo: number; hi: number }[] {
+  const models = [r.schemes.proposed, ...r.extraK].sort((a, b) => a.config.model.K - b.config.model.K);
+  return models.map((res) => {
+    const cfg = res.config.model;
+    const ev = res.eval;
+    const p = ev.points.find((x) => x.snrDb === cfg.designSnrDb);
+    if (!p) throw new RangeError(`K = ${cfg.K}: no evaluation at the design SNR ${cfg.designSnrDb} dB (snrsDb must include it)`);
+    const dch = indexErrorProbability(indexBits(cfg.K), designEpsilon(cfg.designSnrDb)) * ev.meanSpread;
+    const [t, lo, hi] = band(p.psnrPerImage);
+    return { K: cfg.K, objective: (ev.validation.dq + dch) / ev.validation.latentVariance, psnr: t, lo, hi };
+  });
+}
