@@ -379,7 +379,7 @@ async function validationPoints(p: Params, cfg: VqModelConfig, e: EvalSettings):
   const points = e.snrsDb.map((snrDb, si) => {
     const sum = new Float64Array(n);
     for (let r = 0; r < e.draws; r++) {
-      const rx = transmitIndices(indices, { M: 64, snrDb, channel: 'rayleigh', mBits: m, rng: drawRng(e, si, r, 3) });
+      const rx = transmitIndices(indices, { M: 64, snrDb, channel: 'rayleigh', mBits: m, rng: drawRng(e, snrDb, r, 3) });
       perImagePsnr(x, decodeIndices(p, cfg, rx.indices, n), n, P).forEach((v, i) => { sum[i] += v / e.draws; });
     }
     return { snrDb, psnr: meanInterval(sum) };
@@ -400,9 +400,15 @@ interface PointInput {
   readonly samples: { bySnr: Record<string, string> };
 }
 
-/** Channel draws share seeds across models (common random numbers): seed + 1000·SNR index + draw. */
-function drawRng(e: EvalSettings, si: number, draw: number, salt = 0): Rng {
-  return new Rng(e.seed + 1000 * si + draw + 100000 * salt);
+/**
+ * Channel draws share seeds across models (common random numbers), keyed by the SNR's VALUE (so a model evaluated
+ * at fewer SNRs sees the same draws at each): seed + draw + 1000·(round(10·SNR) + 1000) + 10⁷·salt.
+ */
+function drawRng(e: EvalSettings, snrDb: number, draw: number, salt = 0): Rng {
+  assertInteger('draw', draw, 0, 999);
+  const key = Math.round(10 * snrDb) + 1000;
+  if (key < 0 || key > 9000) throw new RangeError(`snrDb must be within −100 … 800 dB for the draw seeds, got ${snrDb}`);
+  return new Rng(e.seed + draw + 1000 * key + 1e7 * salt);
 }
 
 async function snrPoint(p: Params, cfg: VqModelConfig, e: EvalSettings, a: PointInput): Promise<SnrPoint> {
@@ -417,7 +423,7 @@ async function snrPoint(p: Params, cfg: VqModelConfig, e: EvalSettings, a: Point
   let perc: Float64Array | null = null;
   let ms: Float64Array | null = null;
   for (let r = 0; r < e.draws; r++) {
-    const rx = transmitIndices(a.indices, { ...link, mBits: a.m, rng: drawRng(e, a.si, r) });
+    const rx = transmitIndices(a.indices, { ...link, mBits: a.m, rng: drawRng(e, a.snrDb, r) });
     bitErrors += rx.bitErrors;
     bits += rx.bits.length;
     const y = decodeIndices(p, cfg, rx.indices, n);
@@ -442,7 +448,7 @@ async function snrPoint(p: Params, cfg: VqModelConfig, e: EvalSettings, a: Point
     msssimPerImage: roundScores(ms as Float64Array),
     dchExact: channelDistortion(input, 'exact'), dchExactSd: Math.sqrt(Math.max(0, moments.second - moments.mean ** 2)),
     dchApprox: channelDistortion(input, 'random-labelling'),
-    dchBsc: simulateBscDistortion(a.indices, a.cb, cfg.K, cfg.D, eps, drawRng(e, a.si, 0, 1), e.draws),
+    dchBsc: simulateBscDistortion(a.indices, a.cb, cfg.K, cfg.D, eps, drawRng(e, a.snrDb, 0, 1), e.draws),
     dchChain: chain, dtotChain: dtot,
   };
 }
@@ -450,7 +456,7 @@ async function snrPoint(p: Params, cfg: VqModelConfig, e: EvalSettings, a: Point
 function codedPoint(p: Params, cfg: VqModelConfig, e: EvalSettings, x: Float32Array, n: number, indices: Int32Array, m: number, snrDb: number, si: number): CodedPoint {
   const link: LinkOptions = { M: 64, snrDb, channel: 'rayleigh', ldpc: ieee80211nLdpc(648) };
   // one draw: BP decoding of failing codewords is the slowest part of the whole evaluation
-  const rx = transmitIndices(indices, { ...link, mBits: m, rng: drawRng(e, si, 0, 2) });
+  const rx = transmitIndices(indices, { ...link, mBits: m, rng: drawRng(e, snrDb, 0, 2) });
   const psnr = perImagePsnr(x, decodeIndices(p, cfg, rx.indices, n), n, cfg.patchSize);
   return { snrDb, ber: rx.ber, indexErrorRate: rx.indexErrorRate, failedCodewordRate: rx.failedCodewords / rx.codewords, psnr: meanInterval(psnr), psnrPerImage: roundScores(psnr) };
 }

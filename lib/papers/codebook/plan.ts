@@ -49,18 +49,29 @@ export interface PlannedTrials {
 
 /**
  * Every configuration of a plan. The extra sizes and the baselines skip the full-set perceptual distance (only
- * the four schemes' headline needs it) and the extra sizes skip the LDPC-coded path.
+ * the four schemes' headline needs it) and the extra sizes skip the LDPC-coded path. The eq. (21) sizes are
+ * evaluated at the design SNR only and the entropy sweep at 10 dB and ≥ 20 dB only (no perceptual distance, no
+ * pictures): the only SNRs their table, figure and claims read.
  */
 export function planTrials(plan: CodebookPlan): PlannedTrials {
   const schemes = Object.fromEntries(VQ_SCHEMES.map((s) => [s, { kind: 'vq', model: vqConfig(s, plan.model), eval: plan.eval }])) as Record<Scheme, VqTrialConfig>;
   const lean: EvalSettings = { ...plan.eval, codedVq: false, perceptualAllSnrsDb: [] };
-  const extraK = plan.extraKs.map((K) => ({ kind: 'vq' as const, model: vqConfig('proposed', { ...plan.model, K }), eval: lean }));
   const main = schemes.proposed.model;
+  // the sweeps are only read at the SNRs their tables and claims use (evaluation time grows with the SNR count)
+  const atSnrs = (snrs: readonly number[], what: string): EvalSettings => {
+    if (snrs.length === 0) throw new RangeError(`eval.snrsDb must include ${what}, got ${plan.eval.snrsDb.join(', ')}`);
+    return { ...lean, snrsDb: snrs, perceptualCount: 0, sampleCount: 0, sampleSnrsDb: [] };
+  };
+  const extraKs = plan.extraKs.filter((K) => K !== main.K);
+  const extraK = extraKs.length === 0 ? [] : ((e: EvalSettings) => extraKs.map((K) => ({ kind: 'vq' as const, model: vqConfig('proposed', { ...plan.model, K }), eval: e })))(
+    atSnrs(plan.eval.snrsDb.filter((s) => s === main.designSnrDb), `the design SNR ${main.designSnrDb} dB`));
   if (!Array.isArray(plan.entropyKs)) throw new RangeError('entropyKs must be an array of codebook sizes (may be empty)');
-  const entropySweep = [...new Set(plan.entropyKs)].filter((K) => K !== main.K).sort((a, b) => a - b).map((K) => ({
+  const entropyKs = [...new Set(plan.entropyKs)].filter((K) => K !== main.K).sort((a, b) => a - b);
+  const entropyEval = entropyKs.length === 0 ? lean : atSnrs(plan.eval.snrsDb.filter((s) => s === LOW_SNR_DB || s >= HIGH_SNR_DB), `${LOW_SNR_DB} dB or SNRs ≥ ${HIGH_SNR_DB} dB`);
+  const entropySweep = entropyKs.map((K) => ({
     K,
-    vqvae: { kind: 'vq' as const, model: vqConfig('vqvae', { ...plan.model, K }), eval: lean },
-    vqvae_entropy: { kind: 'vq' as const, model: vqConfig('vqvae_entropy', { ...plan.model, K }), eval: lean },
+    vqvae: { kind: 'vq' as const, model: vqConfig('vqvae', { ...plan.model, K }), eval: entropyEval },
+    vqvae_entropy: { kind: 'vq' as const, model: vqConfig('vqvae_entropy', { ...plan.model, K }), eval: entropyEval },
   }));
   const separate = plan.codecs.map((codec) => {
     if (!CODEC_NAMES.includes(codec)) throw new RangeError(`codecs must be drawn from ${CODEC_NAMES.join(', ')}, got ${JSON.stringify(codec)}`);
