@@ -348,9 +348,9 @@ export async function evaluateVq(p: Params, cfg: VqModelConfig, e: EvalSettings)
   const samples = { originals: toBase64Rgb(x.subarray(0, e.sampleCount * P * P * 3)), bySnr: { clean: toBase64Rgb(clean.subarray(0, e.sampleCount * P * P * 3)) } as Record<string, string> };
   const points: SnrPoint[] = [];
   const coded: CodedPoint[] = [];
-  for (const [si, snrDb] of e.snrsDb.entries()) {
-    points.push(await snrPoint(p, cfg, e, { x, n, indices, latents, cb, pmf, m, snrDb, si, samples }));
-    if (e.codedVq) coded.push(codedPoint(p, cfg, e, x, n, indices, m, snrDb, si));
+  for (const snrDb of e.snrsDb) {
+    points.push(await snrPoint(p, cfg, e, { x, n, indices, latents, cb, pmf, m, snrDb, samples }));
+    if (e.codedVq) coded.push(codedPoint(p, cfg, e, x, n, indices, m, snrDb));
   }
   return {
     n, validation: await validationPoints(p, cfg, e), indexBitsPerImage: roundScores(indexBitsPerImage(indices, n, cfg.K)),
@@ -376,7 +376,7 @@ async function validationPoints(p: Params, cfg: VqModelConfig, e: EvalSettings):
   const { indices, latents } = encodeIndices(p, cfg, x, n);
   const cb = codebookOf(p).dataSync() as Float32Array;
   const m = indexBits(cfg.K);
-  const points = e.snrsDb.map((snrDb, si) => {
+  const points = e.snrsDb.map((snrDb) => {
     const sum = new Float64Array(n);
     for (let r = 0; r < e.draws; r++) {
       const rx = transmitIndices(indices, { M: 64, snrDb, channel: 'rayleigh', mBits: m, rng: drawRng(e, snrDb, r, 3) });
@@ -396,7 +396,6 @@ interface PointInput {
   readonly pmf: Float64Array;
   readonly m: number;
   readonly snrDb: number;
-  readonly si: number;
   readonly samples: { bySnr: Record<string, string> };
 }
 
@@ -453,7 +452,7 @@ async function snrPoint(p: Params, cfg: VqModelConfig, e: EvalSettings, a: Point
   };
 }
 
-function codedPoint(p: Params, cfg: VqModelConfig, e: EvalSettings, x: Float32Array, n: number, indices: Int32Array, m: number, snrDb: number, si: number): CodedPoint {
+function codedPoint(p: Params, cfg: VqModelConfig, e: EvalSettings, x: Float32Array, n: number, indices: Int32Array, m: number, snrDb: number): CodedPoint {
   const link: LinkOptions = { M: 64, snrDb, channel: 'rayleigh', ldpc: ieee80211nLdpc(648) };
   // one draw: BP decoding of failing codewords is the slowest part of the whole evaluation
   const rx = transmitIndices(indices, { ...link, mBits: m, rng: drawRng(e, snrDb, 0, 2) });
