@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DCH_TOLERANCE_SDS, claims, validationBestK, type CodebookResults, type Eq21Scores, type SchemeScores,
+  DCH_TOLERANCE_SDS, chosenPerceptual, claims, underUsedK, validationBestK, type CodebookResults, type EntropySizeScores, type Eq21Scores,
+  type LadderVerdict, type SchemeScores,
 } from '../../lib/papers/codebook/claims.js';
 import type { Scheme } from '../../lib/papers/codebook/config.js';
 
@@ -35,6 +36,13 @@ interface Opts {
   /** Simulated D_ch = exact + shift · sd/√n. */
   dchShift?: number;
   eq21?: Eq21Scores | null;
+  /** Proposed (1 − MS-SSIM) at 10 dB = factor × plain's. */
+  msssimFactor?: number;
+  /** Proposed LDPC-coded PSNR at 10 dB = factor × plain's (absent: no coded path). */
+  codedFactor?: number;
+  /** Default: the MobileNetV2 distance passes the ladder. */
+  ladder?: LadderVerdict[];
+  entropySweep?: EntropySizeScores[];
 }
 
 const SCHEMES: Scheme[] = ['proposed', 'vqvae_entropy', 'vqvae_channel_aware', 'vqvae'];
@@ -47,8 +55,11 @@ function results(o: Opts = {}): CodebookResults {
       if (s === 'proposed' && snr === 10 && o.headlineFactor !== undefined) psnr = add(base.map((v) => o.headlineFactor! * v), noise(9));
       const perceptual = snr !== 10 ? null
         : s === 'proposed' ? add(vqPerc.map((v) => (o.perceptualFactor ?? 1) * v), noise(11, 0.01)) : vqPerc;
-      return { snrDb: snr, psnr, perceptual };
+      const vqMs = idx.map((i) => 0.6 + 0.1 * Math.cos(3 * i));
+      const msssim = snr === 10 && s === 'proposed' ? vqMs.map((v) => 1 - (o.msssimFactor ?? 1) * (1 - v)) : vqMs;
+      return { snrDb: snr, psnr, perceptual, msssim };
     }),
+    coded: o.codedFactor === undefined ? [] : [{ snrDb: 10, psnr: s === 'proposed' ? add(base.map((v) => o.codedFactor! * v), noise(13)) : base }],
     indexBits: add(idx.map(() => o.indexBits?.[s] ?? 5), s === 'vqvae' ? idx.map(() => 0) : noise(20 + k, 0.3)),
   }])) as Record<Scheme, SchemeScores>;
   const [lo, hi] = o.cliff ?? [0, 1];
@@ -58,6 +69,8 @@ function results(o: Opts = {}): CodebookResults {
     separate: [{ codec: 'jpeg', points: [{ snrDb: 0, received: received(lo) }, { snrDb: 30, received: received(hi) }] }],
     dch: [{ scheme: 'proposed', snrDb: 10, exact: 0.5, sd: 0.4, simulated: 0.5 + ((o.dchShift ?? 0) * 0.4) / Math.sqrt(N * 64), n: N * 64 }],
     eq21: o.eq21 === undefined ? null : o.eq21,
+    ladder: o.ladder ?? [{ measure: 'MobileNetV2', passes: true }, { measure: 'MS-SSIM', passes: true }],
+    entropySweep: o.entropySweep ?? [],
   };
 }
 
@@ -158,7 +171,7 @@ test('dch-analytic is an identity check within the Monte-Carlo tolerance', () =>
 
 test('eq21: K* against each other trained size on test; the best size is chosen on validation', () => {
   const sizes = (d64: number, d256: number): Eq21Scores => ({
-    designSnrDb: 10, predictedK: 16,
+    designSnrDb: 10, predictedK: 16, lloydK: 16,
     sizes: [
       { K: 16, validationPsnr: 15, testPsnr: add(base, noise(30)) },
       { K: 64, validationPsnr: 15.5, testPsnr: add(base, idx.map(() => d64)) },
@@ -177,10 +190,50 @@ test('eq21: K* against each other trained size on test; the best size is chosen 
 });
 
 test('every claim carries a source, a method and the test count', () => {
-  const cs = claims(results({ eq21: { designSnrDb: 10, predictedK: 16, sizes: [{ K: 16, validationPsnr: 1, testPsnr: base }, { K: 64, validationPsnr: 0, testPsnr: add(base, noise(3)) }] } }), B);
+  const cs = claims(results({ eq21: { designSnrDb: 10, predictedK: 16, lloydK: 16, sizes: [{ K: 16, validationPsnr: 1, testPsnr: base }, { K: 64, validationPsnr: 0, testPsnr: add(base, noise(3)) }] } }), B);
   assert.deepEqual(cs.map((c) => c.id), ['headline-psnr', 'headline-perceptual', 'ablation-ca', 'ablation-entropy', 'proposed-best', 'utilisation', 'cliff', 'dch-analytic', 'eq21']);
   for (const c of cs) {
     assert.ok(c.source.length > 0 && c.method.length > 0, c.id);
     assert.equal(c.n, N, c.id);
   }
+});
+
+test('headline-perceptual follows the ladder: 1 − MS-SSIM when the MobileNetV2 distance fails, no claim when nothing passes', () => {
+  const ladder: LadderVerdict[] = [{ measure: 'MobileNetV2', passes: false }, { measure: 'MS-SSIM', passes: true }];
+  assert.equal(chosenPerceptual(ladder), 'MS-SSIM');
+  const r = results({ ladder, msssimFactor: 1 - 0.465, perceptualFactor: 2 });
+  const c = claim(r, 'headline-perceptual');
+  const d = (a: readonly number[]) => a.map((v) => 1 - v);
+  assert.ok(Math.abs(c.ours - (mean(d(r.schemes.proposed.points[1].msssim)) / mean(d(r.schemes.vqvae.points[1].msssim)) - 1)) < 1e-12);
+  assert.match(c.statement, /MS-SSIM/);
+  assert.equal(c.verdict, 'reproduced');
+  assert.equal(claim(results({ ladder, msssimFactor: 1.3 }), 'headline-perceptual').verdict, 'not reproduced');
+  const none: LadderVerdict[] = [{ measure: 'MobileNetV2', passes: false }, { measure: 'MS-SSIM', passes: false }];
+  assert.equal(chosenPerceptual(none), null);
+  assert.equal(claims(results({ ladder: none }), B).some((x) => x.id === 'headline-perceptual'), false);
+});
+
+test('headline-psnr-coded: the relative gain with LDPC-coded indices, only when the coded path was evaluated', () => {
+  const r = results({ codedFactor: 1.241 });
+  const c = claim(r, 'headline-psnr-coded');
+  assert.ok(Math.abs(c.ours - (mean(r.schemes.proposed.coded[0].psnr) / mean(r.schemes.vqvae.coded[0].psnr) - 1)) < 1e-12);
+  assert.equal(c.verdict, 'reproduced');
+  assert.equal(claim(results({ codedFactor: 1 }), 'headline-psnr-coded').verdict, 'not reproduced');
+  assert.equal(claims(results(), B).some((x) => x.id === 'headline-psnr-coded'), false);
+});
+
+test('ablation-entropy-large-k: decided at the size where plain VQ-VAE uses the smallest share of its codebook', () => {
+  const pts = (off: number) => SNRS.map((snr) => ({ snrDb: snr, psnr: add(base, idx.map(() => off)) }));
+  const sweep = (gain1024: number): EntropySizeScores[] => [
+    { K: 64, plainPerplexityTrain: 50, plain: pts(0), entropy: pts(-0.5) },
+    { K: 1024, plainPerplexityTrain: 200, plain: pts(0), entropy: SNRS.map((snr) => ({ snrDb: snr, psnr: add(add(base, noise(40)), idx.map(() => gain1024)) })) },
+  ];
+  assert.equal(underUsedK(sweep(1)), 1024);
+  const c = claim(results({ entropySweep: sweep(1) }), 'ablation-entropy-large-k');
+  assert.deepEqual(c.parts.map((p) => p.label), ['K = 1024, 20 dB', 'K = 1024, 30 dB']);
+  assert.ok(Math.abs(c.parts[0].ours - (mean(sweep(1)[1].entropy[2].psnr) - mean(base))) < 1e-12);
+  assert.equal(c.verdict, 'reproduced');
+  assert.equal(claim(results({ entropySweep: sweep(-1) }), 'ablation-entropy-large-k').verdict, 'not reproduced');
+  assert.equal(claims(results(), B).some((x) => x.id === 'ablation-entropy-large-k'), false);
+  assert.throws(() => underUsedK([]), /entropySweep/);
 });

@@ -12,7 +12,7 @@
 import { Rng, assertInteger } from '../../core/index.js';
 import { ieee80211nLdpc, transmitIndices, type LinkOptions } from '../../channels/index.js';
 import { DATASET_SUBSET_SEED, loadDatasetImages, loadPhotoPatches, type DatasetName } from '../../data/index.js';
-import { perceptualDistanceBatch, psnrBatch } from '../../metrics/index.js';
+import { maxMsSsimScales, msSsim, perceptualDistanceBatch, psnrBatch } from '../../metrics/index.js';
 import type { Params } from '../../nn/index.js';
 import { designEpsilon, indexBits, latentsPerImage, type VqModelConfig } from './config.js';
 import { decodeIndices, encodeIndices, codebookOf } from './model.js';
@@ -184,6 +184,11 @@ export interface SnrPoint {
    * first perceptualCount (null when none).
    */
   readonly perceptualPerImage: number[] | null;
+  /**
+   * MS-SSIM (lib/metrics/msssim.ts; 2 scales at 32×32, 3 at 64×64) of EVERY test image, first draw: the measure
+   * that passes the degradation ladder (docs/papers/codebook.md#perceptual-measure-sanity-ladder).
+   */
+  readonly msssimPerImage: number[];
   /** eq. (18) per latent vector: exact Hamming form and the random-labelling approximation. */
   readonly dchExact: number;
   /** Standard deviation of ‖e_k − e_ĵ‖² per index under the exact BSC model (sets the Monte-Carlo tolerance). */
@@ -202,6 +207,8 @@ export interface CodedPoint {
   readonly indexErrorRate: number;
   readonly failedCodewordRate: number;
   readonly psnr: Interval;
+  /** PSNR (dB) of every test image (one draw; the same images and order as the uncoded points). */
+  readonly psnrPerImage: number[];
 }
 
 export interface ValidationPoint {
@@ -214,11 +221,20 @@ export interface VqEvaluation {
   /** Test images evaluated. */
   readonly n: number;
   /** Validation images and their PSNR per SNR (for choices made from results; never reported as results). */
-  readonly validation: { readonly n: number; readonly points: ValidationPoint[] };
+  readonly validation: {
+    readonly n: number;
+    readonly points: ValidationPoint[];
+    /**
+     * D_q = E‖z − e_q(z)‖² per vector of the validation latents with this codebook, and their variance E‖z − z̄‖²:
+     * eq. (21)'s objective with the trained codebook is (D_q + P_e(ε)·meanSpread)/σ² (choices on validation only).
+     */
+    readonly dq: number;
+    readonly latentVariance: number;
+  };
   /** Per test image: mean −log2 p̂(s) of its N indices under the test index pmf p̂ (their mean over images is H(S)). */
   readonly indexBitsPerImage: number[];
   readonly symbolsPerImage: number;
-  readonly clean: { readonly psnr: Interval; readonly perceptual: Interval | null; readonly dq: number };
+  readonly clean: { readonly psnr: Interval; readonly perceptual: Interval | null; readonly dq: number; readonly msssim: Interval };
   /** Total variance of the test latents per vector, E‖z − z̄‖² (the unit of the normalised distortions). */
   readonly latentVariance: number;
   readonly usage: {
@@ -267,6 +283,14 @@ async function perceptualValues(x: Float32Array, y: Float32Array, count: number,
   const size = P * P * 3;
   const clip = (a: Float32Array) => a.subarray(0, count * size).map((v) => Math.min(1, Math.max(0, v)));
   return perceptualDistanceBatch(clip(x), clip(y), { n: count, width: P, height: P, channels: 3 });
+}
+
+/** MS-SSIM of every image pair (outputs clipped to [0, 1]; as many scales as the patch allows). */
+export function msSsimPerImage(x: Float32Array, y: Float32Array, n: number, P: number): Float64Array {
+  const size = P * P * 3;
+  const scales = maxMsSsimScales(P, P);
+  return Float64Array.from({ length: n }, (_, i) => msSsim(x.subarray(i * size, (i + 1) * size),
+    y.subarray(i * size, (i + 1) * size).map((v) => Math.min(1, Math.max(0, v))), { width: P, height: P, channels: 3, scales }));
 }
 
 async function perceptual(x: Float32Array, y: Float32Array, count: number, P: number): Promise<Interval | null> {
@@ -324,14 +348,14 @@ export async function evaluateVq(p: Params, cfg: VqModelConfig, e: EvalSettings)
   const samples = { originals: toBase64Rgb(x.subarray(0, e.sampleCount * P * P * 3)), bySnr: { clean: toBase64Rgb(clean.subarray(0, e.sampleCount * P * P * 3)) } as Record<string, string> };
   const points: SnrPoint[] = [];
   const coded: CodedPoint[] = [];
-  for (const [si, snrDb] of e.snrsDb.entries()) {
-    points.push(await snrPoint(p, cfg, e, { x, n, indices, latents, cb, pmf, m, snrDb, si, samples }));
-    if (e.codedVq) coded.push(codedPoint(p, cfg, e, x, n, indices, m, snrDb, si));
+  for (const snrDb of e.snrsDb) {
+    points.push(await snrPoint(p, cfg, e, { x, n, indices, latents, cb, pmf, m, snrDb, samples }));
+    if (e.codedVq) coded.push(codedPoint(p, cfg, e, x, n, indices, m, snrDb));
   }
   return {
     n, validation: await validationPoints(p, cfg, e), indexBitsPerImage: roundScores(indexBitsPerImage(indices, n, cfg.K)),
     symbolsPerImage: vqSymbolsPerImage(cfg),
-    clean: { psnr: meanInterval(cleanPsnr), perceptual: await perceptual(x, clean, Math.min(e.perceptualCount, n), P), dq },
+    clean: { psnr: meanInterval(cleanPsnr), perceptual: await perceptual(x, clean, Math.min(e.perceptualCount, n), P), dq, msssim: meanInterval(msSsimPerImage(x, clean, n, P)) },
     latentVariance: latentVariance(latents, cfg.D),
     usage: {
       countsTrain: Array.from(countsTrain), countsTest: Array.from(countsTest),
@@ -349,17 +373,18 @@ async function validationPoints(p: Params, cfg: VqModelConfig, e: EvalSettings):
   const P = cfg.patchSize;
   const x = await heldOutImagesFor(P, 'validation', e.validationCount, cfg.dataset);
   const n = x.length / (P * P * 3);
-  const { indices } = encodeIndices(p, cfg, x, n);
+  const { indices, latents } = encodeIndices(p, cfg, x, n);
+  const cb = codebookOf(p).dataSync() as Float32Array;
   const m = indexBits(cfg.K);
-  const points = e.snrsDb.map((snrDb, si) => {
+  const points = e.snrsDb.map((snrDb) => {
     const sum = new Float64Array(n);
     for (let r = 0; r < e.draws; r++) {
-      const rx = transmitIndices(indices, { M: 64, snrDb, channel: 'rayleigh', mBits: m, rng: drawRng(e, si, r, 3) });
+      const rx = transmitIndices(indices, { M: 64, snrDb, channel: 'rayleigh', mBits: m, rng: drawRng(e, snrDb, r, 3) });
       perImagePsnr(x, decodeIndices(p, cfg, rx.indices, n), n, P).forEach((v, i) => { sum[i] += v / e.draws; });
     }
     return { snrDb, psnr: meanInterval(sum) };
   });
-  return { n, points };
+  return { n, points, dq: quantize(latents, cb, cfg.K, cfg.D).dq, latentVariance: latentVariance(latents, cfg.D) };
 }
 
 interface PointInput {
@@ -371,13 +396,18 @@ interface PointInput {
   readonly pmf: Float64Array;
   readonly m: number;
   readonly snrDb: number;
-  readonly si: number;
   readonly samples: { bySnr: Record<string, string> };
 }
 
-/** Channel draws share seeds across models (common random numbers): seed + 1000·SNR index + draw. */
-function drawRng(e: EvalSettings, si: number, draw: number, salt = 0): Rng {
-  return new Rng(e.seed + 1000 * si + draw + 100000 * salt);
+/**
+ * Channel draws share seeds across models (common random numbers), keyed by the SNR's VALUE (so a model evaluated
+ * at fewer SNRs sees the same draws at each): seed + draw + 1000·(round(10·SNR) + 1000) + 10⁷·salt.
+ */
+function drawRng(e: EvalSettings, snrDb: number, draw: number, salt = 0): Rng {
+  assertInteger('draw', draw, 0, 999);
+  const key = Math.round(10 * snrDb) + 1000;
+  if (key < 0 || key > 9000) throw new RangeError(`snrDb must be within −100 … 800 dB for the draw seeds, got ${snrDb}`);
+  return new Rng(e.seed + draw + 1000 * key + 1e7 * salt);
 }
 
 async function snrPoint(p: Params, cfg: VqModelConfig, e: EvalSettings, a: PointInput): Promise<SnrPoint> {
@@ -390,8 +420,9 @@ async function snrPoint(p: Params, cfg: VqModelConfig, e: EvalSettings, a: Point
   const got: number[] = [];
   let bitErrors = 0, bits = 0, dtot = 0;
   let perc: Float64Array | null = null;
+  let ms: Float64Array | null = null;
   for (let r = 0; r < e.draws; r++) {
-    const rx = transmitIndices(a.indices, { ...link, mBits: a.m, rng: drawRng(e, a.si, r) });
+    const rx = transmitIndices(a.indices, { ...link, mBits: a.m, rng: drawRng(e, a.snrDb, r) });
     bitErrors += rx.bitErrors;
     bits += rx.bits.length;
     const y = decodeIndices(p, cfg, rx.indices, n);
@@ -399,6 +430,7 @@ async function snrPoint(p: Params, cfg: VqModelConfig, e: EvalSettings, a: Point
     dtot += totalDistortion(a.latents, rx.indices, a.cb, cfg.D) / e.draws;
     for (let i = 0; i < rx.indices.length; i++) { sent.push(a.indices[i]); got.push(rx.indices[i]); }
     if (r === 0) {
+      ms = msSsimPerImage(a.x, y, n, P);
       perc = await perceptualValues(a.x, y, e.perceptualAllSnrsDb.includes(a.snrDb) ? n : Math.min(e.perceptualCount, n), P);
       if (e.sampleSnrsDb.includes(a.snrDb)) a.samples.bySnr[String(a.snrDb)] = toBase64Rgb(y.subarray(0, e.sampleCount * P * P * 3));
     }
@@ -412,17 +444,18 @@ async function snrPoint(p: Params, cfg: VqModelConfig, e: EvalSettings, a: Point
     snrDb: a.snrDb, eps, ber: bitErrors / bits, indexErrorRate: chain.indexErrorRate,
     psnr: meanInterval(psnrSum), psnrPerImage: roundScores(psnrSum),
     perceptual: percCurve, perceptualPerImage: perc === null ? null : roundScores(perc),
+    msssimPerImage: roundScores(ms as Float64Array),
     dchExact: channelDistortion(input, 'exact'), dchExactSd: Math.sqrt(Math.max(0, moments.second - moments.mean ** 2)),
     dchApprox: channelDistortion(input, 'random-labelling'),
-    dchBsc: simulateBscDistortion(a.indices, a.cb, cfg.K, cfg.D, eps, drawRng(e, a.si, 0, 1), e.draws),
+    dchBsc: simulateBscDistortion(a.indices, a.cb, cfg.K, cfg.D, eps, drawRng(e, a.snrDb, 0, 1), e.draws),
     dchChain: chain, dtotChain: dtot,
   };
 }
 
-function codedPoint(p: Params, cfg: VqModelConfig, e: EvalSettings, x: Float32Array, n: number, indices: Int32Array, m: number, snrDb: number, si: number): CodedPoint {
+function codedPoint(p: Params, cfg: VqModelConfig, e: EvalSettings, x: Float32Array, n: number, indices: Int32Array, m: number, snrDb: number): CodedPoint {
   const link: LinkOptions = { M: 64, snrDb, channel: 'rayleigh', ldpc: ieee80211nLdpc(648) };
   // one draw: BP decoding of failing codewords is the slowest part of the whole evaluation
-  const rx = transmitIndices(indices, { ...link, mBits: m, rng: drawRng(e, si, 0, 2) });
+  const rx = transmitIndices(indices, { ...link, mBits: m, rng: drawRng(e, snrDb, 0, 2) });
   const psnr = perImagePsnr(x, decodeIndices(p, cfg, rx.indices, n), n, cfg.patchSize);
-  return { snrDb, ber: rx.ber, indexErrorRate: rx.indexErrorRate, failedCodewordRate: rx.failedCodewords / rx.codewords, psnr: meanInterval(psnr) };
+  return { snrDb, ber: rx.ber, indexErrorRate: rx.indexErrorRate, failedCodewordRate: rx.failedCodewords / rx.codewords, psnr: meanInterval(psnr), psnrPerImage: roundScores(psnr) };
 }

@@ -47,6 +47,10 @@ export type CurveRow = {
   readonly perceptual_lo: number | null;
   readonly perceptual_hi: number | null;
   readonly n_perceptual: number;
+  /** MS-SSIM over every test image (first draw), with its interval: the measure that passes the ladder. */
+  readonly msssim: number;
+  readonly msssim_lo: number;
+  readonly msssim_hi: number;
   /** VQ: index error rate; separate: share of images lost. */
   readonly errors: number;
 };
@@ -61,13 +65,14 @@ function band(values: readonly number[]): [number, number, number] {
   return [e.value, e.ci95[0], e.ci95[1]];
 }
 
-function curveRow(scheme: FigureScheme, snrDb: number, psnr: readonly number[], perc: readonly number[] | null, perceptualCount: number, errors: number): CurveRow {
+function curveRow(scheme: FigureScheme, snrDb: number, psnr: readonly number[], perc: readonly number[] | null, perceptualCount: number, errors: number, ms: readonly number[]): CurveRow {
   const [p, plo, phi] = band(psnr);
+  const [m, mlo, mhi] = band(ms);
   const pv = perc === null ? null : perc.slice(0, Math.min(perceptualCount, perc.length));
   const [q, qlo, qhi] = pv === null || pv.length === 0 ? [null, null, null] : band(pv);
   return {
     scheme, label: FIGURE_LABELS[scheme], snr_db: snrDb, psnr: p, psnr_lo: plo, psnr_hi: phi, n: psnr.length,
-    perceptual: q, perceptual_lo: qlo, perceptual_hi: qhi, n_perceptual: pv?.length ?? 0, errors,
+    perceptual: q, perceptual_lo: qlo, perceptual_hi: qhi, n_perceptual: pv?.length ?? 0, msssim: m, msssim_lo: mlo, msssim_hi: mhi, errors,
   };
 }
 
@@ -76,11 +81,11 @@ export function curveRows(r: PlanResults): CurveRow[] {
   const rows: CurveRow[] = [];
   for (const s of VQ_SCHEMES) {
     const pc = r.schemes[s].config.eval.perceptualCount;
-    for (const p of r.schemes[s].eval.points) rows.push(curveRow(s, p.snrDb, p.psnrPerImage, p.perceptualPerImage, pc, p.indexErrorRate));
+    for (const p of r.schemes[s].eval.points) rows.push(curveRow(s, p.snrDb, p.psnrPerImage, p.perceptualPerImage, pc, p.indexErrorRate, p.msssimPerImage));
   }
   for (const [codec, res] of Object.entries(r.separate) as [CodecName, SeparateTrialResult][]) {
     const key = separateKey(codec);
-    for (const p of res.points) rows.push(curveRow(key, p.snrDb, p.psnrPerImage, p.perceptualPerImage, res.config.eval.perceptualCount, 1 - p.successRate));
+    for (const p of res.points) rows.push(curveRow(key, p.snrDb, p.psnrPerImage, p.perceptualPerImage, res.config.eval.perceptualCount, 1 - p.successRate, p.msssimPerImage));
   }
   return rows;
 }
@@ -90,8 +95,13 @@ export function fig4Rows(r: PlanResults): { scheme: FigureScheme; snr_db: number
   return curveRows(r).map((x) => ({ scheme: x.scheme, snr_db: x.snr_db, psnr: x.psnr, psnr_lo: x.psnr_lo, psnr_hi: x.psnr_hi }));
 }
 
-/** figures/codebook/fig3.csv rows: scheme, snr_db, perceptual and its 95 % interval. */
-export function fig3Rows(r: PlanResults): { scheme: FigureScheme; snr_db: number; perceptual: number; perceptual_lo: number; perceptual_hi: number }[] {
+/** figures/codebook/fig3.csv rows: scheme, snr_db, MS-SSIM and its 95 % interval (every test image, first draw). */
+export function fig3Rows(r: PlanResults): { scheme: FigureScheme; snr_db: number; msssim: number; msssim_lo: number; msssim_hi: number }[] {
+  return curveRows(r).map((x) => ({ scheme: x.scheme, snr_db: x.snr_db, msssim: x.msssim, msssim_lo: x.msssim_lo, msssim_hi: x.msssim_hi }));
+}
+
+/** figures/codebook/fig3_mobilenet.csv rows: the MobileNetV2 distance (it FAILS the ladder; kept visible) and its 95 % interval. */
+export function fig3MobileNetRows(r: PlanResults): { scheme: FigureScheme; snr_db: number; perceptual: number; perceptual_lo: number; perceptual_hi: number }[] {
   return curveRows(r).filter((x) => x.perceptual !== null).map((x) => ({
     scheme: x.scheme, snr_db: x.snr_db, perceptual: x.perceptual as number, perceptual_lo: x.perceptual_lo as number, perceptual_hi: x.perceptual_hi as number,
   }));
@@ -184,9 +194,10 @@ export function objectiveRows(k: KSweepResult, snrsDb: readonly number[], mu = 0
 /** One trained codebook size in the eq. (21) table. */
 export type KAgreementRow = {
   readonly K: number;
-  readonly 'D_q/σ²': number;
+  readonly 'D_q/σ² (validation)': number;
   readonly 'D_ch/σ² (eq. 18, ε design)': number;
-  readonly 'predicted (D_q + D_ch)/σ²': number;
+  readonly 'eq. (21) objective (D_q + D_ch)/σ²': number;
+  readonly 'K* of eq. (21)': string;
   readonly 'measured ‖z − e_ĵ‖²/σ² (chain)': number;
   readonly 'validation PSNR (dB)': number;
   readonly 'chosen on validation': string;
@@ -209,12 +220,14 @@ export function kAgreementRows(r: PlanResults, eq21: Eq21Scores | null): KAgreem
     const p = ev.points.find((x) => x.snrDb === cfg.designSnrDb);
     const v = ev.validation.points.find((x) => x.snrDb === cfg.designSnrDb);
     if (!p || !v) throw new RangeError(`K = ${cfg.K}: no evaluation at the design SNR ${cfg.designSnrDb} dB (snrsDb must include it)`);
+    // eq. (21)'s objective on VALIDATION latents (K* is a choice); the chain's measured distortion on test latents
+    const lvv = ev.validation.latentVariance;
     const lv = ev.latentVariance;
     const dch = indexErrorProbability(indexBits(cfg.K), designEpsilon(cfg.designSnrDb)) * ev.meanSpread;
     const [t, tlo, thi] = band(p.psnrPerImage);
     return {
-      K: cfg.K, 'D_q/σ²': round(ev.clean.dq / lv), 'D_ch/σ² (eq. 18, ε design)': round(dch / lv),
-      'predicted (D_q + D_ch)/σ²': round((ev.clean.dq + dch) / lv),
+      K: cfg.K, 'D_q/σ² (validation)': round(ev.validation.dq / lvv), 'D_ch/σ² (eq. 18, ε design)': round(dch / lvv),
+      'eq. (21) objective (D_q + D_ch)/σ²': round((ev.validation.dq + dch) / lvv), 'K* of eq. (21)': eq21 !== null && cfg.K === eq21.predictedK ? 'yes' : '',
       'measured ‖z − e_ĵ‖²/σ² (chain)': round(p.dtotChain / lv),
       'validation PSNR (dB)': Number(v.psnr.mean.toFixed(2)), 'chosen on validation': cfg.K === chosen ? 'yes' : '',
       'test PSNR (dB)': Number(t.toFixed(2)), 'test PSNR 95 %': `[${tlo.toFixed(2)}, ${thi.toFixed(2)}]`,
@@ -303,4 +316,70 @@ export function sampleGrid(r: PlanResults, snrDb: number, scale = 3): { picture:
   }
   const columnLabels = rows[0].map((_, i) => `test patch ${i + 1}`);
   return { picture: renderImageGrid({ images: rows, width: P, height: P, channels: 3, scale, rowLabels: labels, columnLabels }), labels };
+}
+
+/** One row of the entropy sweep: a model (plain or + index entropy) at one K. */
+export type EntropySweepRow = {
+  readonly K: number;
+  readonly scheme: string;
+  readonly 'perplexity (train)': number;
+  readonly 'used share (train)': number;
+  readonly 'dead codes (train)': number;
+  readonly 'H(S) bits (test)': number;
+  readonly 'PSNR error-free (dB)': number;
+  readonly snr_db: number;
+  readonly psnr: number;
+  readonly psnr_lo: number;
+  readonly psnr_hi: number;
+};
+
+/**
+ * Plain VQ-VAE against VQ-VAE + index entropy at each swept K: utilisation on training patches (perplexity 2^H,
+ * its share of K, dead codes), the test index entropy, and the test PSNR at the given SNRs with 95 % bootstrap
+ * intervals over test images (draw-averaged).
+ */
+export function entropySweepRows(r: PlanResults, snrsDb: readonly number[]): EntropySweepRow[] {
+  return r.entropySweep.flatMap((x) => (['vqvae', 'vqvae_entropy'] as const).flatMap((s) => {
+    const ev = x[s].eval;
+    return ev.points.filter((p) => snrsDb.includes(p.snrDb)).map((p) => {
+      const [t, lo, hi] = band(p.psnrPerImage);
+      return {
+        K: x.K, scheme: SCHEME_LABELS[s], 'perplexity (train)': Number(ev.usage.perplexityTrain.toFixed(1)),
+        'used share (train)': Number((ev.usage.perplexityTrain / x.K).toFixed(3)), 'dead codes (train)': ev.usage.deadTrain,
+        'H(S) bits (test)': Number(band(ev.indexBitsPerImage)[0].toFixed(3)), 'PSNR error-free (dB)': Number(ev.clean.psnr.mean.toFixed(2)),
+        snr_db: p.snrDb, psnr: Number(t.toFixed(2)), psnr_lo: Number(lo.toFixed(2)), psnr_hi: Number(hi.toFixed(2)),
+      };
+    });
+  }));
+}
+
+/** The headline (10 dB) both ways: PSNR of every VQ scheme with uncoded indices and with rate-1/2 LDPC-coded ones. */
+export function codedHeadlineRows(r: PlanResults, snrDb: number): { scheme: string; path: string; symbols: number; psnr: number; psnr_lo: number; psnr_hi: number }[] {
+  return VQ_SCHEMES.flatMap((s) => {
+    const ev = r.schemes[s].eval;
+    const u = ev.points.find((p) => p.snrDb === snrDb);
+    const c = ev.coded.find((p) => p.snrDb === snrDb);
+    const row = (path: string, symbols: number, v: readonly number[]) => {
+      const [m, lo, hi] = band(v);
+      return { scheme: SCHEME_LABELS[s], path, symbols, psnr: Number(m.toFixed(2)), psnr_lo: Number(lo.toFixed(2)), psnr_hi: Number(hi.toFixed(2)) };
+    };
+    return [
+      ...(u ? [row('uncoded', ev.symbolsPerImage, u.psnrPerImage)] : []),
+      ...(c ? [row('LDPC 1/2', 2 * ev.symbolsPerImage, c.psnrPerImage)] : []),
+    ];
+  });
+}
+
+/** Figure rows of eq. (21) with the trained codebooks: per K, the validation objective and the test PSNR with its 95 % interval. */
+export function eq21TrainedRows(r: PlanResults): { K: number; objective: number; psnr: number; lo: number; hi: number }[] {
+  const models = [r.schemes.proposed, ...r.extraK].sort((a, b) => a.config.model.K - b.config.model.K);
+  return models.map((res) => {
+    const cfg = res.config.model;
+    const ev = res.eval;
+    const p = ev.points.find((x) => x.snrDb === cfg.designSnrDb);
+    if (!p) throw new RangeError(`K = ${cfg.K}: no evaluation at the design SNR ${cfg.designSnrDb} dB (snrsDb must include it)`);
+    const dch = indexErrorProbability(indexBits(cfg.K), designEpsilon(cfg.designSnrDb)) * ev.meanSpread;
+    const [t, lo, hi] = band(p.psnrPerImage);
+    return { K: cfg.K, objective: (ev.validation.dq + dch) / ev.validation.latentVariance, psnr: t, lo, hi };
+  });
 }

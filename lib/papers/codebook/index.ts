@@ -16,3 +16,4 @@ export * from './toy.js';
 export * from './plan.js';
 export * from './figures.js';
 export * from './claims.js';
+export * from './ladder.js';

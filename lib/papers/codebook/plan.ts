@@ -29,6 +29,11 @@ export interface CodebookPlan {
   readonly eval: EvalSettings;
   /** Further codebook sizes trained with the proposed loss, for the eq. (21) check (may be empty). */
   readonly extraKs: readonly number[];
+  /**
+   * Codebook sizes at which plain VQ-VAE and VQ-VAE + index entropy are both trained (issue 16: where can the
+   * entropy term matter?). The main K reuses the two scheme models; may be empty.
+   */
+  readonly entropyKs: readonly number[];
   readonly codecs: readonly CodecName[];
   readonly kSweep: { readonly Ks: readonly number[]; readonly trainPatches: number; readonly validationCount: PatchCount; readonly iters: number };
 }
@@ -36,19 +41,38 @@ export interface CodebookPlan {
 export interface PlannedTrials {
   readonly schemes: Readonly<Record<Scheme, VqTrialConfig>>;
   readonly extraK: readonly VqTrialConfig[];
+  /** Plain and entropy-regularised models at each entropyKs size other than the main K (lean evaluation). */
+  readonly entropySweep: readonly { readonly K: number; readonly vqvae: VqTrialConfig; readonly vqvae_entropy: VqTrialConfig }[];
   readonly separate: readonly SeparateTrialConfig[];
   readonly kSweep: KSweepConfig;
 }
 
 /**
  * Every configuration of a plan. The extra sizes and the baselines skip the full-set perceptual distance (only
- * the four schemes' headline needs it) and the extra sizes skip the LDPC-coded path.
+ * the four schemes' headline needs it) and the extra sizes skip the LDPC-coded path. The eq. (21) sizes are
+ * evaluated at the design SNR only and the entropy sweep at 10 dB and ≥ 20 dB only (no perceptual distance, no
+ * pictures): the only SNRs their table, figure and claims read.
  */
 export function planTrials(plan: CodebookPlan): PlannedTrials {
   const schemes = Object.fromEntries(VQ_SCHEMES.map((s) => [s, { kind: 'vq', model: vqConfig(s, plan.model), eval: plan.eval }])) as Record<Scheme, VqTrialConfig>;
   const lean: EvalSettings = { ...plan.eval, codedVq: false, perceptualAllSnrsDb: [] };
-  const extraK = plan.extraKs.map((K) => ({ kind: 'vq' as const, model: vqConfig('proposed', { ...plan.model, K }), eval: lean }));
   const main = schemes.proposed.model;
+  // the sweeps are only read at the SNRs their tables and claims use (evaluation time grows with the SNR count)
+  const atSnrs = (snrs: readonly number[], what: string): EvalSettings => {
+    if (snrs.length === 0) throw new RangeError(`eval.snrsDb must include ${what}, got ${plan.eval.snrsDb.join(', ')}`);
+    return { ...lean, snrsDb: snrs, perceptualCount: 0, sampleCount: 0, sampleSnrsDb: [] };
+  };
+  const extraKs = plan.extraKs.filter((K) => K !== main.K);
+  const extraK = extraKs.length === 0 ? [] : ((e: EvalSettings) => extraKs.map((K) => ({ kind: 'vq' as const, model: vqConfig('proposed', { ...plan.model, K }), eval: e })))(
+    atSnrs(plan.eval.snrsDb.filter((s) => s === main.designSnrDb), `the design SNR ${main.designSnrDb} dB`));
+  if (!Array.isArray(plan.entropyKs)) throw new RangeError('entropyKs must be an array of codebook sizes (may be empty)');
+  const entropyKs = [...new Set(plan.entropyKs)].filter((K) => K !== main.K).sort((a, b) => a - b);
+  const entropyEval = entropyKs.length === 0 ? lean : atSnrs(plan.eval.snrsDb.filter((s) => s === LOW_SNR_DB || s >= HIGH_SNR_DB), `${LOW_SNR_DB} dB or SNRs ≥ ${HIGH_SNR_DB} dB`);
+  const entropySweep = entropyKs.map((K) => ({
+    K,
+    vqvae: { kind: 'vq' as const, model: vqConfig('vqvae', { ...plan.model, K }), eval: entropyEval },
+    vqvae_entropy: { kind: 'vq' as const, model: vqConfig('vqvae_entropy', { ...plan.model, K }), eval: entropyEval },
+  }));
   const separate = plan.codecs.map((codec) => {
     if (!CODEC_NAMES.includes(codec)) throw new RangeError(`codecs must be drawn from ${CODEC_NAMES.join(', ')}, got ${JSON.stringify(codec)}`);
     return { kind: 'separate' as const, codec, patchSize: main.patchSize, ...(main.dataset === undefined ? {} : { dataset: main.dataset }), symbolsPerImage: vqSymbolsPerImage(main), eval: lean };
@@ -56,7 +80,7 @@ export function planTrials(plan: CodebookPlan): PlannedTrials {
   const ks = plan.kSweep;
   assertInteger('kSweep.iters', ks.iters, 1);
   return {
-    schemes, extraK, separate,
+    schemes, extraK, entropySweep, separate,
     kSweep: { kind: 'ksweep', model: main, Ks: ks.Ks, trainPatches: ks.trainPatches, validationCount: ks.validationCount, iters: ks.iters, seed: main.seed },
   };
 }
@@ -90,6 +114,8 @@ function find<R extends CodebookTrialResult>(results: readonly CodebookTrialResu
 export interface PlanResults {
   readonly schemes: Readonly<Record<Scheme, VqTrialResult>>;
   readonly extraK: readonly VqTrialResult[];
+  /** Plain and entropy-regularised models by size, the main K (the scheme models) included; sorted by K. */
+  readonly entropySweep: readonly { readonly K: number; readonly vqvae: VqTrialResult; readonly vqvae_entropy: VqTrialResult }[];
   readonly separate: Readonly<Partial<Record<CodecName, SeparateTrialResult>>>;
   readonly kSweep: KSweepResult | null;
 }
@@ -98,6 +124,10 @@ export function collect(results: readonly CodebookTrialResult[], planned: Planne
   return {
     schemes: Object.fromEntries(VQ_SCHEMES.map((s) => [s, find<VqTrialResult>(results, planned.schemes[s])])) as Record<Scheme, VqTrialResult>,
     extraK: planned.extraK.map((c) => find<VqTrialResult>(results, c)),
+    entropySweep: planned.entropySweep.length === 0 ? [] : [
+      { K: planned.schemes.vqvae.model.K, vqvae: find<VqTrialResult>(results, planned.schemes.vqvae), vqvae_entropy: find<VqTrialResult>(results, planned.schemes.vqvae_entropy) },
+      ...planned.entropySweep.map((e) => ({ K: e.K, vqvae: find<VqTrialResult>(results, e.vqvae), vqvae_entropy: find<VqTrialResult>(results, e.vqvae_entropy) })),
+    ].sort((a, b) => a.K - b.K),
     separate: Object.fromEntries(planned.separate.map((c) => [c.codec, find<SeparateTrialResult>(results, c)])),
     kSweep: withKSweep ? find<KSweepResult>(results, planned.kSweep) : null,
   };

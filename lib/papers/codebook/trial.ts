@@ -11,7 +11,7 @@ import { indexBits, validateVq, type VqModelConfig } from './config.js';
 import { encodeIndices } from './model.js';
 import { trainVqModel, type HistoryPoint, type TrainInfo } from './train.js';
 import {
-  evaluateVq, heldOutImagesFor, latentVariance, meanInterval, roundScores, toBase64Rgb, trainImagesFor, validateEval,
+  evaluateVq, heldOutImagesFor, msSsimPerImage, latentVariance, meanInterval, roundScores, toBase64Rgb, trainImagesFor, validateEval,
   type EvalSettings, type Interval, type PatchCount, type VqEvaluation,
 } from './evaluate.js';
 import { lloyd, quantize, weightedMeanSpread } from './analysis.js';
@@ -54,6 +54,8 @@ export interface SeparatePoint {
   /** Perceptual distance on the first perceptualCount images (first draw), and per image. */
   readonly perceptual: Interval | null;
   readonly perceptualPerImage: number[] | null;
+  /** MS-SSIM of every test image, first draw (a lost image is the flat mean-colour image). */
+  readonly msssimPerImage: number[];
 }
 
 export interface SeparateTrialResult {
@@ -144,6 +146,7 @@ async function separateTrial(cfg: SeparateTrialConfig): Promise<SeparateTrialRes
     const received = new Float64Array(n);
     let success = 0;
     let perc: Float64Array | null = null;
+    let ms: Float64Array | null = null;
     for (let r = 0; r < e.draws; r++) {
       const k = si * e.draws + r;
       const y = receivedBatch(res, k);
@@ -152,12 +155,14 @@ async function separateTrial(cfg: SeparateTrialConfig): Promise<SeparateTrialRes
       success += res.perSnr[k].successRate / e.draws;
       if (r === 0) {
         perc = await percValues(y, e.perceptualAllSnrsDb.includes(snrDb) ? n : curveCount);
+        ms = msSsimPerImage(x, y, n, P);
         if (e.sampleSnrsDb.includes(snrDb)) bySnr[String(snrDb)] = toBase64Rgb(y.subarray(0, e.sampleCount * P * P * 3));
       }
     }
     points.push({
       snrDb, successRate: success, receivedPerImage: roundScores(received), psnr: meanInterval(sum), psnrPerImage: roundScores(sum),
       perceptual: perc === null || curveCount === 0 ? null : meanInterval(perc.subarray(0, curveCount)), perceptualPerImage: perc === null ? null : roundScores(perc),
+      msssimPerImage: roundScores(ms as Float64Array),
     });
   }
   const settings = res.source.filter((s) => s.fits).map((s) => s.setting as number);
