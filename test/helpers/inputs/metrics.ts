@@ -212,7 +212,7 @@ export const table: EntryTable = {
       args: () => [rows(6, 2), rows(6, 2).map((v) => v * 1.1), 2, ref(), { resamples: 20 }],
       params: [p('a', '0', 'numbers', PIX), p('a', '0.5', 'finiteElement'), p('b', '1', 'numbers', PIX),
         p('b', '1.0', 'finiteElement'),
-        dim('2'), p('ref', '3', 'object', ['12', null, {}]), ...fboot('4')],
+        dim('2'), p('ref', '3', 'object', ['12', null, {}]), ...fboot('4'), p('weightB', '4.weightB', 'real')],
       cases: [c('different numbers of rows', 'a and b', () => [rows(6, 2), rows(4, 2), 2, ref(), { resamples: 20 }])],
     },
     pixelStatsDistance: {
