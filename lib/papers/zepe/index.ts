@@ -26,6 +26,6 @@ export {
 } from './hybrid.js';
 export { hybridFigureRows, hybridScaleNote, hybridBandNote, type QualityRow, type PerceptionRow, type HybridFigureRows } from './figures.js';
 export {
-  claims, PERCEPTION_D, CLOSED_FORM_ROUNDING, SUPPORT_EXIT_TOL, KL_ZERO_TOL_BITS, CONSTRAINT_TOL, GAUSSIAN_FIT_TOL, CLAIM_BOOTSTRAP, FRECHET_BOOTSTRAP,
+  claims, PERCEPTION_D, GENERATOR_GAP_TOLERANCE, CLOSED_FORM_ROUNDING, SUPPORT_EXIT_TOL, KL_ZERO_TOL_BITS, CONSTRAINT_TOL, GAUSSIAN_FIT_TOL, CLAIM_BOOTSTRAP, FRECHET_BOOTSTRAP,
   type ZepeResults, type HybridClaimInput,
 } from './claims.js';
