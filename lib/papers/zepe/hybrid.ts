@@ -281,6 +281,10 @@ function checkOptions(o: HybridExperimentOptions, n: number, testCount: number):
   if (o.frechetResamples !== undefined) assertInteger('frechetResamples', o.frechetResamples, 20, 100_000);
   (o.gridDs ?? []).forEach((d, i) => assertInteger(`gridDs[${i}]`, d, 0, n));
   if (o.gridMode !== undefined) assertOneOf('gridMode', o.gridMode, PROJECTION_MODES);
+}
+
+/** The options checked before any data is loaded. */
+function checkLinkOptions(o: HybridExperimentOptions): void {
   if (o.semanticBits !== undefined) assertInteger('semanticBits', o.semanticBits, 1, 16);
   if (o.validation !== undefined) {
     const v = o.validation;
@@ -313,6 +317,7 @@ function curvePoint(
 /** Runs the whole experiment: train/load models, fit A on train residuals, evaluate every (mode, d) on test images. */
 export async function hybridExperiment(o: HybridExperimentOptions): Promise<HybridExperimentResult> {
   assertOneOf('dataset', o.dataset, HYBRID_DATASETS);
+  checkLinkOptions(o);
   const t0 = Date.now();
   const backend = await ensureBackend();
   const test = await loadHybridRows(o.dataset, 'test');
