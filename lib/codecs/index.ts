@@ -26,3 +26,6 @@ export {
     separateBaseline, receivedImage, receivedBatch,
 } from './separate.js';
 export { type ChannelUseKind, type DigitalLinkShape, sourceBitBudget, channelUsesFor, capacityBitBudget } from './bandwidth.js';
+export {
+  type ScalarQuantizer, type ScalarQuantizerOptions, type ScalarQuantized, MAX_QUANTIZER_BITS, fitScalarQuantizer, scalarQuantize,
+} from './quantize.js';

@@ -139,6 +139,11 @@ export interface FrechetBootstrapOptions {
   /** Resamples B (default 100; each costs one n×n eigen-decomposition per set). */
   readonly resamples?: number;
   readonly seed?: number;
+  /**
+   * pairedFrechetBootstrap only: the weight w of the second distance, which estimates Fréchet(a) − w·Fréchet(b)
+   * (default 1). With b the real items themselves, w = 2 asks whether a's excess over b is below b's own level.
+   */
+  readonly weightB?: number;
 }
 
 /** z of the two-sided 95 % normal interval. */
@@ -194,6 +199,8 @@ export function pairedFrechetBootstrap(
   if (sampleRows('b', b, n) !== N) throw new RangeError('a and b must hold the same items (same number of rows)');
   checkReference(ref, n);
   const { b: B, rng } = bootstrapSettings(options);
+  const w = options.weightB ?? 1;
+  if (typeof w !== 'number' || !Number.isFinite(w)) throw new RangeError(`weightB must be a finite number, got ${String(w)}`);
   const stats = new Float64Array(B);
   const counts = new Uint32Array(N);
   for (let r = 0; r < B; r++) {
@@ -201,10 +208,11 @@ export function pairedFrechetBootstrap(
     for (let k = 0; k < N; k++) counts[rng.int(N)]++;
     const fa = weightedFit(a, n, counts, N);
     const fb = weightedFit(b, n, counts, N);
-    stats[r] = frechetWithRoot(fa.mean, fa.cov, ref) - frechetWithRoot(fb.mean, fb.cov, ref);
+    stats[r] = frechetWithRoot(fa.mean, fa.cov, ref) - w * frechetWithRoot(fb.mean, fb.cov, ref);
   }
-  const value = frechetToReference(a, n, ref) - frechetToReference(b, n, ref);
-  return { value, ci95: normalInterval(value, stats), n: N, method: `paired normal bootstrap interval over ${N} items (reference fixed), B = ${B}` };
+  const value = frechetToReference(a, n, ref) - w * frechetToReference(b, n, ref);
+  const what = w === 1 ? '' : ` (Fréchet(a) − ${w}·Fréchet(b))`;
+  return { value, ci95: normalInterval(value, stats), n: N, method: `paired normal bootstrap interval${what} over ${N} items (reference fixed), B = ${B}` };
 }
 
 /**

@@ -37,3 +37,4 @@ export {
     type DegradationLadder, type MeasureDirection, type QualityMeasure, type SanityOptions, type DegradationScore,
     type ConstraintResult, type SanityResult,
 } from './sanity.js';
+export { type PowerLawFit, powerLawFit, powerLawXAt } from './trend.js';

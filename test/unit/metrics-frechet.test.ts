@@ -59,3 +59,15 @@ test('pairedFrechetBootstrap: a clear difference excludes 0, identical sets give
   assert.deepEqual([same.value, ...same.ci95], [0, 0, 0]);
   assert.throws(() => pairedFrechetBootstrap(far, near.subarray(0, 20), 2, r), RangeError);
 });
+
+test('pairedFrechetBootstrap weightB: estimates Fréchet(a) − w·Fréchet(b); w·(same set) cancels only at w = 1', () => {
+  const r = frechetReference(sample(400, [0, 0], [1, 1], 4), 2);
+  const near = sample(300, [0.3, 0], [1, 1], 5);
+  const far = Float64Array.from(near, (v, k) => (k % 2 === 0 ? v + 1.5 : v));
+  const d = pairedFrechetBootstrap(far, near, 2, r, { resamples: 100, seed: 6, weightB: 2 });
+  assert.ok(Math.abs(d.value - (frechetToReference(far, 2, r) - 2 * frechetToReference(near, 2, r))) < 1e-12);
+  // a − 2a = −a: the interval of −Fréchet(a), i.e. the mirror image of frechetBootstrap's spread around −value
+  const self = pairedFrechetBootstrap(near, near, 2, r, { resamples: 100, seed: 6, weightB: 2 });
+  assert.ok(Math.abs(self.value + frechetToReference(near, 2, r)) < 1e-12 && self.ci95[0] < self.value && self.value < self.ci95[1]);
+  assert.throws(() => pairedFrechetBootstrap(far, near, 2, r, { weightB: NaN }), /weightB/);
+});

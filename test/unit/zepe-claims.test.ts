@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../lib/core/index.js';
 import { frechetDistance, frechetReference, gaussianFit } from '../../lib/metrics/index.js';
 import {
-  claims, PERCEPTION_D, SUPPORT_EXIT_TOL, type Fig1Summary, type HybridClaimInput, type HybridItems, type HybridRow, type Lemma2Row, type RateGapRow,
+  claims, PERCEPTION_D, GENERATOR_GAP_TOLERANCE, SUPPORT_EXIT_TOL, type Fig1Summary, type HybridClaimInput, type HybridItems, type HybridRow, type Lemma2Row, type RateGapRow,
   type RatioRow, type ZepeResults,
 } from '../../lib/papers/zepe/index.js';
 import type { Claim } from '../../lib/workbook/index.js';
@@ -66,6 +66,8 @@ interface HybridSpec {
   /** Feature shifts of x̃ at d = 0 and d = PERCEPTION_D (reference at 0). */
   shift0?: number;
   shiftD?: number;
+  /** Feature shift of the real test digits ('original' row; reference at 0). */
+  shiftReal?: number;
   modes?: readonly ('per-class' | 'pooled')[];
 }
 
@@ -74,7 +76,7 @@ function hybrid(s: HybridSpec): HybridClaimInput {
   const mnist = s.k0 !== undefined;
   const ds = Object.keys(s.mse).map(Number).sort((a, b) => a - b);
   const rows: HybridRow[] = [row('original', null, mnist ? (s.realAccuracy ?? 0.97) : null)];
-  const items: HybridItems[] = [{ mode: 'original', d: null, mse: new Float64Array(N), ssim: new Float64Array(N).fill(1), correct: null, features: null }];
+  const items: HybridItems[] = [{ mode: 'original', d: null, mse: new Float64Array(N), ssim: new Float64Array(N).fill(1), correct: null, features: mnist ? features(s.shiftReal ?? 0.4, 7) : null }];
   for (const mode of modes) {
     for (const d of ds) {
       rows.push(row(mode, d, null));
@@ -105,10 +107,10 @@ const verdictOf = (over: Partial<ZepeResults>, id: string) => byId(claims(result
 test('every claim id is produced once, paper claims before identity checks', () => {
   const cs = claims(results());
   assert.deepEqual(cs.map((c) => c.id), [
-    'zepe-rate-higher', 'conv-kl-high', 'lemma2', 'hybrid-detail', 'hybrid-detail-photos', 'hybrid-semantics', 'hybrid-perception',
+    'zepe-rate-higher', 'conv-kl-high', 'lemma2', 'hybrid-detail', 'hybrid-detail-photos', 'hybrid-semantics', 'hybrid-perception', 'generator-gap',
     'zepe-kl-zero', 'zepe-exact-constraints', 'double-mse',
   ]);
-  assert.deepEqual(cs.map((c) => c.kind), ['claim', 'claim', 'claim', 'claim', 'claim', 'claim', 'claim', 'identity', 'identity', 'identity']);
+  assert.deepEqual(cs.map((c) => c.kind), ['claim', 'claim', 'claim', 'claim', 'claim', 'claim', 'claim', 'claim', 'identity', 'identity', 'identity']);
   assert.equal(byId(cs, 'hybrid-detail').n, N);
 });
 
@@ -211,4 +213,16 @@ test('identity checks: zepe-kl-zero, zepe-exact-constraints and double-mse pass 
   const dm = byId(cs, 'double-mse');
   assert.equal(dm.parts[0].ours, 0);
   assert.ok(Math.abs(dm.parts[1].ours - 5e-5) < 1e-15);
+});
+
+test('generator-gap: Fréchet(x̂) − 2·Fréchet(real) below 0 reproduces (gap within the real-vs-real level); a far generator does not', () => {
+  const ref = gaussianFit(features(0, 99), FEATURE_DIM);
+  const dist = (shift: number) => {
+    const f = gaussianFit(features(shift, 7), FEATURE_DIM);
+    return frechetDistance(f.mean, f.cov, ref.mean, ref.cov);
+  };
+  const near = byId(claims(results({ mnist: hybrid({ ...MNIST_OK, shift0: 0.5, shiftReal: 0.4 }) })), 'generator-gap');
+  assert.ok(Math.abs(near.ours - (dist(0.5) - (1 + GENERATOR_GAP_TOLERANCE) * dist(0.4))) < 1e-9, `${near.ours}`);
+  assert.equal(near.verdict, 'reproduced');
+  assert.equal(verdictOf({ mnist: hybrid({ ...MNIST_OK, shift0: 2, shiftReal: 0.4 }) }, 'generator-gap'), 'not reproduced');
 });

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  principalDirections, fitResidualBases, projectionFor, hybridProjection, combine, trainConditionalVae, generate, planTrials,
+  principalDirections, fitResidualBases, projectionFor, hybridProjection, combine, trainConditionalVae, generate, encodeMean, decodeLatent, planTrials,
   hybridExperiment, type ImageRows,
 } from '../../lib/papers/zepe/index.js';
 import { symmetricEigen, secondMoment } from '../../lib/core/index.js';
@@ -177,6 +177,34 @@ test('tiny conditional VAE: loss decreases, cache reload, generate() shape, rang
     assert.ok(ga.every((v) => v >= 0 && v <= 1));
     assert.ok(row(0, 0) > 0.5 && avg(Array.from(ga.subarray(0, 6))) > 0.5, 'class 0 lights row 0');
     assert.throws(() => generate(again, z, new Rng(9), 'uniform' as 'standard'), (e: Error) => e instanceof RangeError && /prior/.test(e.message));
+    // Full-covariance fit: root·root = Cov(μ) + diag(E σ²). Its diagonal equals the diagonal fit's std² (computed apart),
+    // its off-diagonal the two-pass sample covariance of encodeMean over the class's rows (a second path to μ).
+    const mu = encodeMean(again, x, y);
+    for (const [c, g] of again.aggregate) {
+      const L = again.latentDim;
+      const rows = Array.from({ length: N }, (_, i) => i).filter((i) => y[i] === c);
+      const mean = Array.from({ length: L }, (_, j) => avg(rows.map((i) => mu[i * L + j])));
+      const sq = (j: number, k: number) => avg(rows.map((i) => (mu[i * L + j] - mean[j]) * (mu[i * L + k] - mean[k])));
+      const rr = (j: number, k: number) => Array.from({ length: L }, (_, t) => g.root[j * L + t] * g.root[t * L + k]).reduce((a2, b2) => a2 + b2, 0);
+      for (let j = 0; j < L; j++) {
+        assert.ok(Math.abs(rr(j, j) - g.std[j] ** 2) < 1e-4 * (1 + g.std[j] ** 2), `class ${c}: diag ${rr(j, j)} vs ${g.std[j] ** 2}`);
+        for (let k = 0; k < j; k++) assert.ok(Math.abs(rr(j, k) - sq(j, k)) < 1e-4 * (1 + Math.abs(sq(j, k))), `class ${c}: cov ${rr(j, k)} vs ${sq(j, k)}`);
+      }
+      assert.equal(g.count, rows.length);
+    }
+    assert.ok(generate(again, z, new Rng(9), 'aggregate-full').every((v) => v >= 0 && v <= 1));
+    // The encoder's latent carries the image: decoding μ(x) reconstructs x better than a sample for its class.
+    const rec = decodeLatent(again, mu, y);
+    const samp = generate(again, y, new Rng(3));
+    const mseOf = (a2: Float32Array) => avg(Array.from(a2, (v, i) => (v - x[i]) ** 2));
+    assert.ok(mseOf(rec) < mseOf(samp), `decoded ${mseOf(rec)} vs sampled ${mseOf(samp)}`);
+    // Continuing a run: a cached stage of its own, starting where the first ended (not from a fresh initialisation).
+    const more = await trainConditionalVae({ ...opts, steps: 20, continueFrom: again });
+    assert.equal(more.training.totalSteps, 100);
+    assert.equal(more.training.lossHistory.length, 20);
+    assert.ok(avg(more.training.lossHistory.slice(0, 5)) < 0.8 * avg(h.slice(0, 10)), 'continues from the trained weights');
+    assert.ok((await trainConditionalVae({ ...opts, steps: 20, continueFrom: again })).training.fromCache);
+    await assert.rejects(() => trainConditionalVae({ ...opts, hidden: 16, steps: 5, continueFrom: again }), /continueFrom/);
     await assert.rejects(() => trainConditionalVae({ ...opts, dataset: 'cifar' as 'mnist' }), (e: Error) => e instanceof RangeError && /dataset/.test(e.message));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -195,5 +223,11 @@ test('bad arguments throw RangeError naming the argument', async () => {
   assert.throws(() => planTrials('cifar' as 'mnist', 'quick'), (e: Error) => e instanceof RangeError && /dataset/.test(e.message));
   assert.throws(() => planTrials('mnist', 'medium' as 'quick'), (e: Error) => e instanceof RangeError && /profile/.test(e.message));
   await assert.rejects(() => hybridExperiment({ ...planTrials('mnist', 'quick'), dataset: 'svhn' as 'mnist' }), (e: Error) => e instanceof RangeError && /dataset/.test(e.message));
+  const q = planTrials('mnist', 'quick');
+  const v = q.validation as NonNullable<typeof q.validation>;
+  await assert.rejects(() => hybridExperiment({ ...q, validation: { ...v, curveSteps: [100, 300] } }), /curveSteps must end at cvae.steps/);
+  await assert.rejects(() => hybridExperiment({ ...q, validation: { ...v, curveSteps: [300, 200, 400] } }), /curveSteps\[1\]/);
+  await assert.rejects(() => hybridExperiment({ ...q, validation: { ...v, priors: ['flat' as 'standard'] } }), /priors\[0\]/);
+  await assert.rejects(() => hybridExperiment({ ...planTrials('photos', 'quick'), semanticBits: 0 }), /semanticBits/);
   assert.throws(() => combine([1, 2], [1, 2], [1, 0, 0], 2), RangeError);
 });

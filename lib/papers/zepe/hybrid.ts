@@ -16,13 +16,14 @@
  */
 import { Rng, assertInteger, assertOneOf } from '../../core/index.js';
 import {
-  bootstrapMean, exactBinomialInterval, frechetBootstrap, frechetReference, pixelStatsDistance, ssimBatch,
+  bootstrapMean, exactBinomialInterval, frechetBootstrap, frechetReference, frechetToReference, pixelStatsDistance, ssimBatch,
   type FrechetReference,
 } from '../../metrics/index.js';
 import type { TrainProgress } from '../../nn/index.js';
+import { fitScalarQuantizer, scalarQuantize } from '../../codecs/index.js';
 import { combine, fitResidualBases, projectionFor, PROJECTION_MODES, type ProjectionMode, type ResidualBases } from './projection.js';
 import {
-  classify, dimOf, ensureBackend, generate, loadHybridRows, trainClassifier, trainConditionalVae, HYBRID_DATASETS,
+  classify, decodeLatent, dimOf, encodeMean, ensureBackend, generate, loadHybridRows, trainClassifier, trainConditionalVae, HYBRID_DATASETS, LATENT_PRIORS,
   type Classifier, type ConditionalVae, type HybridDataset, type ImageRows, type LatentPrior, type Likelihood, type TrainSummary,
 } from './models.js';
 
@@ -50,6 +51,20 @@ export interface HybridExperimentOptions {
   readonly gridCount?: number;
   readonly gridDs?: readonly number[];
   readonly gridMode?: ProjectionMode;
+  /**
+   * MNIST: choose the generator on validation digits held out of the MNIST train split (neither network trains on
+   * them). The cVAE is trained in stages ending at `curveSteps` (ascending, the last = cvae.steps; each stage continues
+   * the previous one: continueFrom); at every stage and prior the generated digits are compared with `nValRef` other
+   * validation digits (feature Fréchet distance, classifier accuracy), which gives the learning curve, and the
+   * (stage, prior) of the smallest Fréchet distance is the generator used on the test digits.
+   */
+  readonly validation?: { readonly nVal: number; readonly nValRef: number; readonly curveSteps: readonly number[]; readonly priors: readonly LatentPrior[] };
+  /**
+   * Photos: the semantic link sends the encoder's mean latent, uniformly scalar-quantised with this many bits per
+   * coordinate (lib/codecs fitScalarQuantizer on the A-fit training rows, ±3 sd), and the receiver decodes it to x̂.
+   * Without it the receiver samples the generator with nothing received.
+   */
+  readonly semanticBits?: number;
   /** Clip x̃ to [0, 1] before every metric (default true): a receiver displays valid pixels; clipping never adds MSE. */
   readonly clip?: boolean;
   /** Bootstrap resamples for the interval of each row's feature Fréchet distance (default 50; evaluation only). */
@@ -120,8 +135,43 @@ export interface HybridGrid {
   readonly channels: 1 | 3;
 }
 
+/** One point of the generator's learning curve on validation digits (every interval 95 % over the nVal digits). */
+export interface GeneratorCurveRow {
+  /** Training steps of the cVAE at this stage. */
+  step: number;
+  prior: LatentPrior;
+  /** Fréchet(generated, validation reference) with its normal bootstrap interval. */
+  frechet: number;
+  frechetLo: number;
+  frechetHi: number;
+  /** Fréchet(real validation digits, the same reference): the level sampling alone reaches. */
+  realFrechet: number;
+  /** frechet − realFrechet. */
+  gap: number;
+  accuracy: number;
+  accuracyLo: number;
+  accuracyHi: number;
+  /** Classifier accuracy on the real validation digits. */
+  realAccuracy: number;
+  nVal: number;
+}
+
+/** What crosses the semantic link per image. */
+export interface SemanticLink {
+  readonly kind: 'class' | 'quantised latent' | 'nothing';
+  /** Bits per image: log2(classes) for a class, latentDim · bits for the quantised latent, 0 for nothing. */
+  readonly bitsPerImage: number;
+  /** Quantised latent only: bits per coordinate and the latent's size. */
+  readonly bitsPerCoordinate: number | null;
+  readonly latentDim: number;
+}
+
 export interface HybridExperimentResult {
   readonly dataset: HybridDataset;
+  readonly semantic: SemanticLink;
+  /** MNIST with validation: the learning curve (every stage × prior) and the generator chosen on it. */
+  readonly generatorCurve: GeneratorCurveRow[] | null;
+  readonly chosen: { readonly step: number; readonly prior: LatentPrior } | null;
   readonly rows: HybridRow[];
   /** Per-image scores of every row (same order as rows). */
   readonly items: HybridItems[];
@@ -233,34 +283,114 @@ function checkOptions(o: HybridExperimentOptions, n: number, testCount: number):
   if (o.gridMode !== undefined) assertOneOf('gridMode', o.gridMode, PROJECTION_MODES);
 }
 
+/** The options checked before any data is loaded. */
+function checkLinkOptions(o: HybridExperimentOptions): void {
+  if (o.semanticBits !== undefined) assertInteger('semanticBits', o.semanticBits, 1, 16);
+  if (o.validation !== undefined) {
+    const v = o.validation;
+    assertInteger('validation.nVal', v.nVal, 2);
+    assertInteger('validation.nValRef', v.nValRef, 2);
+    if (!Array.isArray(v.curveSteps) || v.curveSteps.length === 0) throw new RangeError('validation.curveSteps must be a non-empty array of step counts');
+    v.curveSteps.forEach((s, i) => assertInteger(`validation.curveSteps[${i}]`, s, i === 0 ? 1 : v.curveSteps[i - 1] + 1));
+    if (v.curveSteps[v.curveSteps.length - 1] !== o.cvae.steps) throw new RangeError(`validation.curveSteps must end at cvae.steps = ${o.cvae.steps}`);
+    if (!Array.isArray(v.priors) || v.priors.length === 0) throw new RangeError('validation.priors must be a non-empty array of latent priors');
+    v.priors.forEach((p, i) => assertOneOf(`validation.priors[${i}]`, p, LATENT_PRIORS));
+  }
+}
+
+/** Generated digits for the classes of `val` against its reference: one learning-curve point. */
+function curvePoint(
+  model: ConditionalVae, prior: LatentPrior, val: ImageRows, ref: FrechetReference, real: { frechet: number; accuracy: number }, cls: Classifier,
+  resamples: number, seed: number,
+): GeneratorCurveRow {
+  const out = classify(cls, generate(model, val.y, new Rng(seed), prior));
+  const k = out.labels.reduce((s, l, i) => s + (l === val.y[i] ? 1 : 0), 0);
+  const acc = exactBinomialInterval(k, val.n);
+  const f = frechetBootstrap(out.features, cls.featureDim, ref, { resamples, seed });
+  return {
+    step: model.training.totalSteps ?? model.training.steps, prior, frechet: f.value, frechetLo: f.ci95[0], frechetHi: f.ci95[1],
+    realFrechet: real.frechet, gap: f.value - real.frechet, accuracy: acc.value, accuracyLo: acc.ci95[0], accuracyHi: acc.ci95[1],
+    realAccuracy: real.accuracy, nVal: val.n,
+  };
+}
+
 /** Runs the whole experiment: train/load models, fit A on train residuals, evaluate every (mode, d) on test images. */
 export async function hybridExperiment(o: HybridExperimentOptions): Promise<HybridExperimentResult> {
   assertOneOf('dataset', o.dataset, HYBRID_DATASETS);
+  checkLinkOptions(o);
   const t0 = Date.now();
   const backend = await ensureBackend();
   const test = await loadHybridRows(o.dataset, 'test');
-  const train = await loadHybridRows(o.dataset, 'train');
+  let train = await loadHybridRows(o.dataset, 'train');
   const n = dimOf(test);
   checkOptions(o, n, test.n);
+  // Validation digits: held out of the train split before either network sees it.
+  const v = o.dataset === 'mnist' ? o.validation : undefined;
+  let val: { rows: ImageRows; ref: ImageRows } | null = null;
+  if (v) {
+    if (v.nVal + v.nValRef >= train.n) throw new RangeError(`validation.nVal + validation.nValRef must leave training rows (train split: ${train.n})`);
+    const order = new Rng(o.seed + 11).permutation(train.n);
+    val = { rows: gatherRows(train, order.slice(0, v.nVal)), ref: gatherRows(train, order.slice(v.nVal, v.nVal + v.nValRef)) };
+    train = gatherRows(train, order.slice(v.nVal + v.nValRef));
+  }
   const nFit = Math.min(o.nFit, train.n);
   const modes = o.modes ?? (o.dataset === 'mnist' ? PROJECTION_MODES : ['pooled' as const]);
   const clip = o.clip ?? true;
   const progress = o.onProgress ?? (() => {});
 
-  progress('training the conditional VAE');
-  const model: ConditionalVae = await trainConditionalVae({ dataset: o.dataset, seed: o.seed, cacheDir: o.cacheDir && `${o.cacheDir}/zepe-cvae`, ...o.cvae, onProgress: (p) => progress('cvae', p) });
   let cls: Classifier | null = null;
   if (o.dataset === 'mnist') {
     if (!o.classifier) throw new RangeError('classifier settings are required for dataset "mnist"');
     progress('training the classifier');
-    cls = await trainClassifier({ ...o.classifier, seed: o.seed + 1000, cacheDir: o.cacheDir && `${o.cacheDir}/zepe-classifier`, onProgress: (p) => progress('classifier', p) });
+    cls = await trainClassifier({ ...o.classifier, seed: o.seed + 1000, cacheDir: o.cacheDir && `${o.cacheDir}/zepe-classifier`, data: val ? train : undefined, onProgress: (p) => progress('classifier', p) });
+  }
+  progress('training the conditional VAE');
+  const cvaeBase = { dataset: o.dataset, seed: o.seed, cacheDir: o.cacheDir && `${o.cacheDir}/zepe-cvae`, ...o.cvae, data: val ? train : undefined, onProgress: (p: TrainProgress) => progress('cvae', p) };
+  let model: ConditionalVae;
+  let prior: LatentPrior = o.cvae.prior ?? 'aggregate';
+  let generatorCurve: GeneratorCurveRow[] | null = null;
+  let chosen: { step: number; prior: LatentPrior } | null = null;
+  const resamples = o.frechetResamples ?? 50;
+  if (v && val && cls) {
+    const valRef = frechetReference(classify(cls, val.ref.x).features, cls.featureDim);
+    const valRows = val.rows;
+    const realOut = classify(cls, valRows.x);
+    const real = {
+      frechet: frechetToReference(realOut.features, cls.featureDim, valRef),
+      accuracy: realOut.labels.reduce((s, l, i) => s + (l === valRows.y[i] ? 1 : 0), 0) / valRows.n,
+    };
+    generatorCurve = [];
+    const stages: ConditionalVae[] = [];
+    for (const [i, steps] of v.curveSteps.entries()) {
+      const prev = stages[i - 1];
+      const m = await trainConditionalVae({ ...cvaeBase, steps: steps - (i === 0 ? 0 : v.curveSteps[i - 1]), continueFrom: prev });
+      stages.push(m);
+      for (const p of v.priors) generatorCurve.push(curvePoint(m, p, val.rows, valRef, real, cls, resamples, o.seed + 31));
+    }
+    const best = generatorCurve.reduce((a, b) => (b.frechet < a.frechet ? b : a));
+    chosen = { step: best.step, prior: best.prior };
+    model = stages[v.curveSteps.indexOf(best.step)];
+    prior = best.prior;
+  } else {
+    model = await trainConditionalVae(cvaeBase);
   }
   const t1 = Date.now();
+  // The semantic link: the class (MNIST), the quantised encoder latent (photos with semanticBits), or nothing.
+  const bitsQ = o.dataset === 'mnist' ? undefined : o.semanticBits;
+  const semantic: SemanticLink = bitsQ !== undefined
+    ? { kind: 'quantised latent', bitsPerImage: bitsQ * model.latentDim, bitsPerCoordinate: bitsQ, latentDim: model.latentDim }
+    : { kind: model.classes > 1 ? 'class' : 'nothing', bitsPerImage: model.classes > 1 ? Math.log2(model.classes) : 0, bitsPerCoordinate: null, latentDim: model.latentDim };
 
   // Residuals on a seeded train subset; every random draw below forks from one Rng so runs repeat exactly.
   const rng = new Rng(o.seed + 7);
   const fitRows = gatherRows(train, rng.fork().permutation(train.n).slice(0, nFit));
-  const fitHat = generate(model, fitRows.y, rng.fork());
+  const genRng = rng.fork();
+  const quantizer = bitsQ === undefined ? null : fitScalarQuantizer(encodeMean(model, fitRows.x, fitRows.y), model.latentDim, { bits: bitsQ });
+  /** x̂ at the receiver: decoded quantised latent, or a generator sample for the class. */
+  const receive = (rows: ImageRows, r: Rng): Float32Array => (quantizer
+    ? decodeLatent(model, scalarQuantize(quantizer, encodeMean(model, rows.x, rows.y)).values, rows.y)
+    : generate(model, rows.y, r, prior));
+  const fitHat = receive(fitRows, genRng);
   const maxD = Math.max(0, ...o.ds.filter((d) => d < n), ...(o.gridDs ?? []).filter((d) => d < n));
   progress('fitting projections');
   const bases = new Map(modes.map((mode) => [mode, fitResidualBases({ x: fitRows.x, xhat: fitHat, labels: fitRows.y, n, mode, maxD })] as const));
@@ -270,9 +400,8 @@ export async function hybridExperiment(o: HybridExperimentOptions): Promise<Hybr
   const perm = rng.fork().permutation(test.n);
   const evalRows = gatherRows(test, perm.slice(0, o.nTest));
   const refRows = gatherRows(test, perm.slice(o.nTest, o.nTest + o.nRef));
-  const evalHat = generate(model, evalRows.y, rng.fork());
+  const evalHat = receive(evalRows, rng.fork());
   const ref: Reference = { x: refRows.x, features: cls ? frechetReference(classify(cls, refRows.x).features, cls.featureDim) : null };
-  const resamples = o.frechetResamples ?? 50;
   const rows: HybridRow[] = [];
   const items: HybridItems[] = [];
   const add = (mode: HybridRow['mode'], d: number | null, xt: Float32Array) => {
@@ -294,7 +423,7 @@ export async function hybridExperiment(o: HybridExperimentOptions): Promise<Hybr
     counts: Object.fromEntries([...b.counts].map(([k, v]) => [k === -1 ? 'all' : String(k), v])),
   }));
   return {
-    dataset: o.dataset, rows, items, reference: ref.features, featureDim: cls?.featureDim ?? null, grid, backend, cvae: model.training, classifier: cls?.training ?? null, n, nFit, nTest: o.nTest, nRef: o.nRef, fit,
+    dataset: o.dataset, semantic, generatorCurve, chosen, rows, items, reference: ref.features, featureDim: cls?.featureDim ?? null, grid, backend, cvae: model.training, classifier: cls?.training ?? null, n, nFit, nTest: o.nTest, nRef: o.nRef, fit,
     seconds: { training: (t1 - t0) / 1000, fitting: (t2 - t1) / 1000, evaluation: (t3 - t2) / 1000, total: (t3 - t0) / 1000 },
   };
 }

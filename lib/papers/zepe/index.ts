@@ -15,17 +15,20 @@ export {
   type ProjectionMode, type PrincipalDirections, type ResidualBases, type FitProjectionOptions, type HybridProjectionOptions,
 } from './projection.js';
 export {
-  trainConditionalVae, generate, trainClassifier, classify, loadHybridData, loadHybridRows, initCvaeParams, initClassifierParams, ensureBackend, dimOf, HYBRID_DATASETS, PHOTO_PATCH,
-  type HybridDataset, type ImageRows, type Likelihood, type LatentPrior, type CvaeOptions, type ConditionalVae, type ClassifierOptions,
+  trainConditionalVae, generate, encodeMean, decodeLatent, LATENT_PRIORS, trainClassifier, classify, loadHybridData, loadHybridRows, initCvaeParams, initClassifierParams, ensureBackend, dimOf, HYBRID_DATASETS, PHOTO_PATCH,
+  type HybridDataset, type ImageRows, type Likelihood, type LatentPrior, type AggregateFit, type CvaeOptions, type ConditionalVae, type ClassifierOptions,
   type Classifier, type TrainSummary,
 } from './models.js';
 export {
   hybridExperiment, hybridReconstruct,
   type HybridExperimentOptions, type HybridExperimentResult, type HybridRow, type HybridMetrics, type HybridItems, type HybridGrid,
-  type HybridProfile,
+  type HybridProfile, type GeneratorCurveRow, type SemanticLink,
 } from './hybrid.js';
-export { hybridFigureRows, hybridScaleNote, hybridBandNote, type QualityRow, type PerceptionRow, type HybridFigureRows } from './figures.js';
 export {
-  claims, PERCEPTION_D, CLOSED_FORM_ROUNDING, SUPPORT_EXIT_TOL, KL_ZERO_TOL_BITS, CONSTRAINT_TOL, GAUSSIAN_FIT_TOL, CLAIM_BOOTSTRAP, FRECHET_BOOTSTRAP,
+  hybridFigureRows, hybridScaleNote, hybridBandNote, semanticLinkNote, generatorCurveRows, extrapolateGeneratorGap,
+  type QualityRow, type PerceptionRow, type HybridFigureRows, type GeneratorCurvePoint,
+} from './figures.js';
+export {
+  claims, PERCEPTION_D, GENERATOR_GAP_TOLERANCE, CLOSED_FORM_ROUNDING, SUPPORT_EXIT_TOL, KL_ZERO_TOL_BITS, CONSTRAINT_TOL, GAUSSIAN_FIT_TOL, CLAIM_BOOTSTRAP, FRECHET_BOOTSTRAP,
   type ZepeResults, type HybridClaimInput,
 } from './claims.js';

@@ -6,7 +6,7 @@
  *   penultimate layer for a Fréchet distance).
  */
 import { createHash } from 'node:crypto';
-import { Rng, assertInteger, assertOneOf, assertPositive, cacheDir } from '../../core/index.js';
+import { Rng, assertInteger, assertOneOf, assertPositive, cacheDir, sqrtPsd } from '../../core/index.js';
 import { DATASET_SUBSET_SEED, loadDatasetImages, loadMnist, loadPhotoPatches } from '../../data/index.js';
 import {
   tf, initBackend, backendChoice, describeBackend, initDense, denseLayer, randomNormal, reparameterize, train,
@@ -94,7 +94,12 @@ function dataDigest(data: ImageRows): string {
 }
 
 export type Likelihood = 'bernoulli' | 'gaussian';
-export type LatentPrior = 'standard' | 'aggregate';
+/**
+ * Latent distribution of the generator: 'standard' N(0, I); 'aggregate' a per-class diagonal Gaussian fitted to the
+ * encoder's aggregate posterior; 'aggregate-full' the same with a full covariance Cov(μ) + diag(E σ²) per class.
+ */
+export type LatentPrior = 'standard' | 'aggregate' | 'aggregate-full';
+export const LATENT_PRIORS: readonly LatentPrior[] = ['standard', 'aggregate', 'aggregate-full'];
 
 export interface CvaeOptions {
   readonly dataset: HybridDataset;
@@ -118,15 +123,24 @@ export interface CvaeOptions {
    * samples as the sent class, 88 % of aggregate samples; photo prior samples decode to near-black patches).
    */
   readonly prior?: LatentPrior;
+  /**
+   * Continue training this model (same dataset and sizes) for `steps` more steps: its parameters are the start
+   * (Adam's moments start afresh) and its run hash is part of the new run's identity, so every stage of a learning
+   * curve is a cached run of its own.
+   */
+  readonly continueFrom?: ConditionalVae;
   /** Checkpoint root (default cacheDir('models', 'zepe-cvae')); the run lives in <root>/<config hash>. */
   readonly cacheDir?: string;
   readonly onProgress?: (p: TrainProgress) => void;
-  /** Training rows instead of the dataset's train split (tests); they are hashed into the config. */
+  /** Training rows instead of the dataset's train split (tests, or the split less its validation rows); hashed into the config. */
   readonly data?: ImageRows;
 }
 
 export interface TrainSummary {
+  /** Steps of this run. */
   readonly steps: number;
+  /** Steps since initialisation, counting the runs continued from (= steps for a fresh run). */
+  readonly totalSteps?: number;
   readonly stepsDone: number;
   readonly fromCache: boolean;
   readonly finalLoss: number;
@@ -149,8 +163,19 @@ export interface ConditionalVae {
   readonly likelihood: Likelihood;
   readonly prior: LatentPrior;
   /** Per class: mean and standard deviation of the aggregate posterior (used when prior = 'aggregate'). */
-  readonly aggregate: ReadonlyMap<number, { readonly mean: Float32Array; readonly std: Float32Array }>;
+  readonly aggregate: ReadonlyMap<number, AggregateFit>;
   readonly training: TrainSummary;
+}
+
+/** Per-class fit of the encoder's aggregate posterior. */
+export interface AggregateFit {
+  readonly mean: Float32Array;
+  /** √(var(μ_j) + E σ_j²) per latent dimension ('aggregate'). */
+  readonly std: Float32Array;
+  /** Row-major L×L symmetric square root of Cov(μ) + diag(E σ²) ('aggregate-full'). */
+  readonly root: Float64Array;
+  /** Training rows of the class behind the fit. */
+  readonly count: number;
 }
 
 /** The cVAE's initial parameters (n pixels, `classes` one-hot inputs): what trainConditionalVae starts from with new Rng(seed). */
@@ -191,13 +216,18 @@ export async function trainConditionalVae(o: CvaeOptions): Promise<ConditionalVa
   const backend = await ensureBackend();
   const data = o.data ?? await loadHybridRows(o.dataset, 'train');
   const n = dimOf(data);
+  const from = o.continueFrom;
+  if (from && (from.n !== n || from.classes !== data.classes || from.latentDim !== o.latentDim || from.hidden !== o.hidden || from.likelihood !== likelihood)) {
+    throw new RangeError('continueFrom must be a model of the same data size, classes, latentDim, hidden and likelihood');
+  }
   const config = {
     kind: 'zepe-cvae', version: 1, dataset: o.dataset, latentDim: o.latentDim, hidden: o.hidden, batchSize: o.batchSize,
     seed: o.seed, likelihood, sigma: likelihood === 'gaussian' ? sigma : null, n, classes: data.classes,
-    data: o.data ? dataDigest(o.data) : 'default',
+    data: o.data ? dataDigest(o.data) : 'default', ...(from ? { continueFrom: from.training.hash } : {}),
   };
-  const rng = new Rng(o.seed);
+  const rng = new Rng(o.seed + (from?.training.totalSteps ?? 0));
   const params = initCvaeParams(n, data.classes, o.latentDim, o.hidden, rng);
+  if (from) for (const [k, v] of Object.entries(params)) v.assign(from.params[k]);
   const optimizer = { lr: o.lr };
   const hash = checkpointIdentity({ config, steps: o.steps, optimizer, codeModule: import.meta.url }).hash;
   const lossFn = ({ rng: r }: { rng: Rng }): tf.Scalar => {
@@ -216,7 +246,7 @@ export async function trainConditionalVae(o: CvaeOptions): Promise<ConditionalVa
     return tf.mean(tf.add(nll, kl)) as tf.Scalar;
   };
   const prior = o.prior ?? 'aggregate';
-  assertOneOf('prior', prior, ['standard', 'aggregate'] as const);
+  assertOneOf('prior', prior, LATENT_PRIORS);
   const res = await train({
     params, steps: o.steps, lossFn, rng, optimizer, config, onProgress: o.onProgress, codeModule: import.meta.url,
     progressEvery: Math.max(1, Math.floor(o.steps / 50)),
@@ -225,16 +255,16 @@ export async function trainConditionalVae(o: CvaeOptions): Promise<ConditionalVa
   return {
     params, dataset: o.dataset, n, width: data.width, height: data.height, channels: data.channels, classes: data.classes,
     latentDim: o.latentDim, hidden: o.hidden, likelihood, prior, aggregate: aggregatePosterior(params, data, o.latentDim),
-    training: summary(res, o.steps, backend),
+    training: { ...summary(res, o.steps, backend), totalSteps: (from?.training.totalSteps ?? 0) + o.steps },
   };
 }
 
 /** Per-class diagonal Gaussian of the aggregate posterior over (at most 10,000 evenly spaced) training rows. */
-function aggregatePosterior(p: Params, data: ImageRows, latent: number): Map<number, { mean: Float32Array; std: Float32Array }> {
+function aggregatePosterior(p: Params, data: ImageRows, latent: number): Map<number, AggregateFit> {
   const n = dimOf(data);
   const stride = Math.max(1, Math.floor(data.n / 10000));
   const idx = Array.from({ length: Math.ceil(data.n / stride) }, (_, k) => k * stride);
-  const sums = new Map<number, { m: Float64Array; m2: Float64Array; v: Float64Array; count: number }>();
+  const sums = new Map<number, { m: Float64Array; m2: Float64Array; outer: Float64Array; v: Float64Array; count: number }>();
   for (let s = 0; s < idx.length; s += 1000) {
     const rows = idx.slice(s, s + 1000);
     const x = new Float32Array(rows.length * n);
@@ -247,22 +277,32 @@ function aggregatePosterior(p: Params, data: ImageRows, latent: number): Map<num
     const m = mu.dataSync(), l = lv.dataSync();
     tf.dispose([mu, lv]);
     y.forEach((c, k) => {
-      const acc = sums.get(c) ?? { m: new Float64Array(latent), m2: new Float64Array(latent), v: new Float64Array(latent), count: 0 };
+      const acc = sums.get(c) ?? { m: new Float64Array(latent), m2: new Float64Array(latent), outer: new Float64Array(latent * latent), v: new Float64Array(latent), count: 0 };
       for (let j = 0; j < latent; j++) {
         const mj = m[k * latent + j];
         acc.m[j] += mj;
         acc.m2[j] += mj * mj;
         acc.v[j] += Math.exp(l[k * latent + j]);
+        for (let i = 0; i <= j; i++) acc.outer[j * latent + i] += mj * m[k * latent + i];
       }
       acc.count++;
       sums.set(c, acc);
     });
   }
-  const out = new Map<number, { mean: Float32Array; std: Float32Array }>();
+  const out = new Map<number, AggregateFit>();
   for (const [c, a] of sums) {
     const mean = Float32Array.from(a.m, (v) => v / a.count);
     const std = Float32Array.from(a.m2, (v, j) => Math.sqrt(Math.max(v / a.count - mean[j] ** 2, 0) + a.v[j] / a.count));
-    out.set(c, { mean, std });
+    const cov = new Float64Array(latent * latent);
+    for (let j = 0; j < latent; j++) {
+      for (let i = 0; i <= j; i++) {
+        // Cov(μ) in float64 from the sums (the means are O(1), so the cancellation is harmless), plus E σ² on the diagonal.
+        const cij = a.outer[j * latent + i] / a.count - (a.m[j] / a.count) * (a.m[i] / a.count) + (i === j ? a.v[j] / a.count : 0);
+        cov[j * latent + i] = cij;
+        cov[i * latent + j] = cij;
+      }
+    }
+    out.set(c, { mean, std, root: Float64Array.from(sqrtPsd({ data: cov, n: latent }).data), count: a.count });
   }
   return out;
 }
@@ -281,7 +321,7 @@ function summary(res: Awaited<ReturnType<typeof train>>, steps: number, backend:
  */
 export function generate(model: ConditionalVae, z: ArrayLike<number>, rng: Rng, prior: LatentPrior = model.prior): Float32Array {
   if (!(rng instanceof Rng)) throw new TypeError('rng must be a lib/core Rng');
-  assertOneOf('prior', prior, ['standard', 'aggregate'] as const);
+  assertOneOf('prior', prior, LATENT_PRIORS);
   const L = model.latentDim;
   const out = new Float32Array(z.length * model.n);
   const chunk = 512;
@@ -289,14 +329,53 @@ export function generate(model: ConditionalVae, z: ArrayLike<number>, rng: Rng, 
     const m = Math.min(chunk, z.length - s);
     const zs = Array.from({ length: m }, (_, i) => z[s + i]);
     const u = rng.fillNormal(new Float32Array(m * L)) as Float32Array;
-    if (prior === 'aggregate') {
+    if (prior !== 'standard') {
+      const e = new Float64Array(L);
       zs.forEach((c, i) => {
         const g = model.aggregate.get(c);
         if (!g) throw new RangeError(`z[${s + i}] = ${c}: no aggregate posterior for that class`);
-        for (let j = 0; j < L; j++) u[i * L + j] = g.mean[j] + g.std[j] * u[i * L + j];
+        for (let j = 0; j < L; j++) e[j] = u[i * L + j];
+        for (let j = 0; j < L; j++) {
+          let v = g.mean[j];
+          if (prior === 'aggregate') v += g.std[j] * e[j];
+          else for (let k = 0; k < L; k++) v += g.root[j * L + k] * e[k];
+          u[i * L + j] = v;
+        }
       });
     }
     const img = tf.tidy(() => tf.sigmoid(decodeLogits(model.params, tf.tensor2d(u, [m, L]), oneHot(zs, model.classes))));
+    out.set(img.dataSync() as Float32Array, s * model.n);
+    img.dispose();
+  }
+  return out;
+}
+
+/** The encoder's mean μ(x, z) of N×n images x with classes z: N × latentDim (the semantic link's analogue latent). */
+export function encodeMean(model: ConditionalVae, x: ArrayLike<number>, z: ArrayLike<number>): Float32Array {
+  if (x.length !== z.length * model.n) throw new RangeError(`x.length (${x.length}) must be z.length (${z.length}) × n (${model.n})`);
+  const L = model.latentDim;
+  const out = new Float32Array(z.length * L);
+  for (let s = 0; s < z.length; s += 512) {
+    const m = Math.min(512, z.length - s);
+    const rows = Float32Array.from({ length: m * model.n }, (_, i) => x[s * model.n + i]);
+    const zs = Array.from({ length: m }, (_, i) => z[s + i]);
+    const mu = tf.tidy(() => denseLayer(model.params, 'enc.mu', tf.relu(denseLayer(model.params, 'enc.h', tf.concat([tf.tensor2d(rows, [m, model.n]), oneHot(zs, model.classes)], 1)))));
+    out.set(mu.dataSync() as Float32Array, s * L);
+    mu.dispose();
+  }
+  return out;
+}
+
+/** The decoder's mean image sigmoid(dec(u, z)) for given latents u (N × latentDim) and classes z: N × n. */
+export function decodeLatent(model: ConditionalVae, u: ArrayLike<number>, z: ArrayLike<number>): Float32Array {
+  const L = model.latentDim;
+  if (u.length !== z.length * L) throw new RangeError(`u.length (${u.length}) must be z.length (${z.length}) × latentDim (${L})`);
+  const out = new Float32Array(z.length * model.n);
+  for (let s = 0; s < z.length; s += 512) {
+    const m = Math.min(512, z.length - s);
+    const us = Float32Array.from({ length: m * L }, (_, i) => u[s * L + i]);
+    const zs = Array.from({ length: m }, (_, i) => z[s + i]);
+    const img = tf.tidy(() => tf.sigmoid(decodeLogits(model.params, tf.tensor2d(us, [m, L]), oneHot(zs, model.classes))));
     out.set(img.dataSync() as Float32Array, s * model.n);
     img.dispose();
   }

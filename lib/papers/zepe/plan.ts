@@ -467,7 +467,12 @@ export function planTrials(dataset: HybridDataset, profile: HybridProfile, seed 
     return {
       dataset, seed, ds: [0, 2, 5, 10, 20, 50, 100, 200, 784],
       nTest: quick ? 500 : 2000, nRef: quick ? 500 : 2000, nFit: quick ? 2000 : 12000,
-      cvae: quick ? { latentDim: 8, hidden: 256, steps: 400, batchSize: 64, lr: 2e-3 } : { latentDim: 16, hidden: 400, steps: 3000, batchSize: 64, lr: 1e-3 },
+      cvae: quick ? { latentDim: 8, hidden: 256, steps: 400, batchSize: 64, lr: 2e-3 } : { latentDim: 16, hidden: 400, steps: 6000, batchSize: 64, lr: 1e-3 },
+      // The generator is chosen on validation digits held out of the train split, over its learning curve and priors.
+      validation: {
+        nVal: quick ? 500 : 2000, nValRef: quick ? 500 : 2000,
+        curveSteps: quick ? [200, 400] : [750, 1500, 3000, 4500, 6000], priors: ['standard', 'aggregate', 'aggregate-full'],
+      },
       classifier: quick ? { hidden: [256, 128], steps: 400, batchSize: 64, lr: 2e-3 } : { hidden: [256, 128], steps: 2000, batchSize: 64, lr: 1e-3 },
       gridCount: 6, gridDs: [5, 20, 100, 200], frechetResamples: quick ? 20 : 50,
     };
@@ -479,5 +484,7 @@ export function planTrials(dataset: HybridDataset, profile: HybridProfile, seed 
     nTest: quick ? 300 : flickr ? 500 : 800, nRef: quick ? 300 : flickr ? 500 : 780, nFit: quick ? 600 : 1500,
     cvae: quick ? { latentDim: 16, hidden: 128, steps: 250, batchSize: 64, lr: 2e-3 } : { latentDim: 32, hidden: 256, steps: 2000, batchSize: 64, lr: 1e-3 },
     gridCount: 4, gridDs: [16, 64, 256], modes: ['pooled'],
+    // The semantic link: the encoder's latent, 4 bits per coordinate (quick: 16 × 4 = 64 bits, full: 32 × 4 = 128 bits per image).
+    semanticBits: 4,
   };
 }

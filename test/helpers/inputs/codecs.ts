@@ -24,8 +24,25 @@ const link = (at: string): Param[] => [
   p('blockLength', `${at}.blockLength`, 'count', [NaN, '1', 1.5, 0]),
 ];
 
+const qrows = (): Float64Array => Float64Array.from({ length: 12 }, (_, i) => ((i * 7) % 5) - 2);
+const quantizer = () => ({ dim: 3, bits: 2, lo: Float64Array.of(-3, -3, -3), hi: Float64Array.of(3, 3, 3) });
+
 export const table: EntryTable = {
   rows: {
+    fitScalarQuantizer: {
+      args: () => [qrows(), 3, { bits: 2 }],
+      params: [p('rows', '0', 'numbers'), p('rows', '0.4', 'finiteElement'), p('dim', '1', 'count'),
+        p('options', '2', 'object', ['12', 12, null]), p('bits', '2.bits', 'integer', [NaN, '2', 1.5, 0, 25]),
+        p('spread', '2.spread', 'positive')],
+      cases: [c('rows not a whole number of vectors', 'rows', () => [qrows().slice(0, 11), 3, { bits: 2 }]),
+        c('one vector only', 'rows', () => [qrows().slice(0, 3), 3, { bits: 2 }])],
+    },
+    scalarQuantize: {
+      args: () => [quantizer(), qrows()],
+      params: [p('q', '0', 'object', ['12', 12, null]), p('q.bits', '0.bits', 'integer', [NaN, '2', 0, 25]),
+        p('q.dim', '0.dim', 'count'), p('rows', '1', 'numbers'), p('rows', '1.2', 'finiteElement')],
+      cases: [c('ranges of the wrong length', 'q.lo', () => [{ ...quantizer(), lo: Float64Array.of(0) }, qrows()])],
+    },
     assertRgbImage: { args: () => ['img', image()], params: img('img', '1') },
     imageAt: {
       args: () => [{ x: pix(2 * 4 * 4 * 3), width: 4, height: 4 }, 1],
@@ -245,5 +262,5 @@ export const table: EntryTable = {
   noNumericInput: { codecToolStatus: 'takes no arguments (which codec programs are installed)' },
   constants: ['CHROMA_FORMATS', 'CODEC_NAMES', 'CODEC_TOOLS', 'DEFAULT_FALLBACK_COLOUR', 'HEVC_MIN_SIZE',
     'SETTING_RANGE', 'X265_PRESETS',
-    'MAX_CODEWORDS', 'MAX_CODEWORD_BATCH'],
+    'MAX_CODEWORDS', 'MAX_CODEWORD_BATCH', 'MAX_QUANTIZER_BITS'],
 };

@@ -208,11 +208,22 @@ export const table: EntryTable = {
       params: [p('rows', '0', 'numbers', PIX), p('rows', '0.5', 'finiteElement'), dim('1'),
         p('ref', '2', 'object', ['12', null, {}]), ...fboot('3')],
     },
+    powerLawFit: {
+      args: () => [[1, 2, 4], [8, 4, 2]],
+      params: [p('x', '0', 'numbers'), p('y', '1', 'numbers'), p('x[1]', '0.1', 'positive'), p('y[2]', '1.2', 'positive')],
+      cases: [c('different lengths', 'same length', () => [[1, 2, 4], [8, 4]]), c('one point', 'at least 2', () => [[1], [1]]),
+        c('x all equal', 'distinct', () => [[2, 2], [1, 3]])],
+    },
+    powerLawXAt: {
+      args: () => [{ scale: 8, exponent: -1, n: 3 }, 1],
+      params: [p('fit', '0', 'object', ['12', 12, null]), p('fit.scale', '0.scale', 'positive'), p('fit.exponent', '0.exponent', 'real'),
+        p('target', '1', 'positive')],
+    },
     pairedFrechetBootstrap: {
       args: () => [rows(6, 2), rows(6, 2).map((v) => v * 1.1), 2, ref(), { resamples: 20 }],
       params: [p('a', '0', 'numbers', PIX), p('a', '0.5', 'finiteElement'), p('b', '1', 'numbers', PIX),
         p('b', '1.0', 'finiteElement'),
-        dim('2'), p('ref', '3', 'object', ['12', null, {}]), ...fboot('4')],
+        dim('2'), p('ref', '3', 'object', ['12', null, {}]), ...fboot('4'), p('weightB', '4.weightB', 'real')],
       cases: [c('different numbers of rows', 'a and b', () => [rows(6, 2), rows(4, 2), 2, ref(), { resamples: 20 }])],
     },
     pixelStatsDistance: {
