@@ -37,3 +37,4 @@ export {
     type DegradationLadder, type MeasureDirection, type QualityMeasure, type SanityOptions, type DegradationScore,
     type ConstraintResult, type SanityResult,
 } from './sanity.js';
+export { fitSaturating, olsSlope, type SaturatingFit, type SaturatingFitOptions } from './curve.js';
