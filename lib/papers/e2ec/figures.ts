@@ -350,7 +350,7 @@ export type ExtrapolationRow = {
   acc_fit_target: number | null;
   acc_fit_asymptote: number | null;
   rate_fit_target: number | null;
-  /** Linear continuation of the last slope to `target` epochs (accuracy capped at 100 %). */
+  /** Linear continuation of the last slope to `target` epochs (accuracy clipped to [0, 100] %). */
   acc_linear_target: number;
   rate_linear_target: number;
   paper_acc: number | null;
@@ -388,8 +388,8 @@ export function curveExtrapolation(results: readonly TrialResult[], planned: Pla
     out.push({
       model: rows[0].model, epochs_trained: end.epoch, chosen_epoch: rows.find((r) => r.chosen)?.epoch ?? end.epoch,
       acc_last: 100 * end.accuracy, rate_last: end.rate_bits, acc_slope: accSlope, rate_slope: rateSlope,
-      acc_fit_target: fa ? Math.min(100, fa.predict(target)) : null, acc_fit_asymptote: fa ? fa.a : null, rate_fit_target: fr ? fr.predict(target) : null,
-      acc_linear_target: Math.min(100, 100 * end.accuracy + accSlope * (target - end.epoch)),
+      acc_fit_target: fa ? Math.min(100, Math.max(0, fa.predict(target))) : null, acc_fit_asymptote: fa ? fa.a : null, rate_fit_target: fr ? fr.predict(target) : null,
+      acc_linear_target: Math.min(100, Math.max(0, 100 * end.accuracy + accSlope * (target - end.epoch))),
       rate_linear_target: end.rate_bits + rateSlope * (target - end.epoch),
       paper_acc: paper?.accuracy ?? null, paper_rate: paper?.rate ?? null,
     });
@@ -474,6 +474,6 @@ export function rdboPositionBullets(rows: readonly RdboPositionRow[]): string[] 
     ? `outside RDBO's rate range (its most accurate point: ${f(100 * r.rdbo_best_accuracy)} % at ${f(r.rdbo_best_rate, 1)} bits)`
     : `RDBO at the same rate ${f(100 * r.rdbo_accuracy_at_rate)} % (E2EC ${r.gap_pp !== null && r.gap_pp >= 0 ? '+' : '−'}${f(Math.abs(r.gap_pp ?? 0))} pp)`}.`);
   const above = rows.filter((r) => r.gap_pp !== null && r.gap_pp > 0).length;
-  out.push(`- ${above} of ${rows.length} E2EC points lie above the RDBO curve at their rate. RDBO's x-axis is an estimate of I(X; Z) in bits for a noiseless Gaussian code (capped at log₂ B per dimension), E2EC's the bits actually sent over BSC(0.1): the two rates measure different things, so an E2EC point above the RDBO curve does not contradict a bound — RDBO is not one (errata 7); claim rdbo-bound tests it on held-out digits.`);
+  out.push(`- ${above} of ${rows.length} E2EC points lie above the RDBO curve at their rate. RDBO's x-axis is an estimate of I(X; Z) in bits for a noiseless Gaussian code (capped at log₂ B per dimension), E2EC's the bits actually sent over BSC(0.1): the two rates measure different things. A point above the RDBO curve does not contradict a bound (RDBO is not one: errata 7), and a point below it does not show E2EC worse at equal bits sent, since RDBO sends none over a channel. Claim rdbo-bound tests the first reading on held-out digits; the budgets table shows both trained for at least the same epochs.`);
   return out;
 }
