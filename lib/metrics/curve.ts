@@ -59,6 +59,9 @@ export function fitSaturating(x: ArrayLike<number>, y: ArrayLike<number>, option
   assertPositive('cMax', cMax);
   if (!(cMax > cMin)) throw new RangeError(`cMax must exceed cMin, got ${cMin} … ${cMax}`);
   for (let i = 0; i < x.length; i++) if (!(x[i] > 0)) throw new RangeError(`x[${i}] must be > 0 (x^(−c) is undefined at 0), got ${x[i]}`);
+  let distinct = false;
+  for (let i = 1; i < x.length; i++) if (x[i] !== x[0]) distinct = true;
+  if (!distinct) throw new RangeError('x must hold at least two distinct values');
   const sseAt = (lc: number) => fixedC(x, y, Math.exp(lc))?.sse ?? Infinity;
   const lo = Math.log(cMin);
   const hi = Math.log(cMax);
@@ -66,7 +69,7 @@ export function fitSaturating(x: ArrayLike<number>, y: ArrayLike<number>, option
   let best = 0;
   let bestSse = Infinity;
   for (let k = 0; k <= G; k++) { const s = sseAt(lo + ((hi - lo) * k) / G); if (s < bestSse) { bestSse = s; best = k; } }
-  if (!Number.isFinite(bestSse)) throw new RangeError('x must hold at least two distinct values');
+  if (!Number.isFinite(bestSse)) throw new RangeError('x must hold at least two distinct values (x^(−c) is constant over the data)');
   let l = lo + ((hi - lo) * Math.max(0, best - 1)) / G;
   let r = lo + ((hi - lo) * Math.min(G, best + 1)) / G;
   const phi = (Math.sqrt(5) - 1) / 2;
@@ -76,7 +79,8 @@ export function fitSaturating(x: ArrayLike<number>, y: ArrayLike<number>, option
     if (sseAt(m1) <= sseAt(m2)) r = m2; else l = m1;
   }
   const c = Math.exp((l + r) / 2);
-  const f = fixedC(x, y, c) as { a: number; b: number; sse: number };
+  const f = fixedC(x, y, c);
+  if (!f) throw new RangeError('x must hold at least two distinct values (x^(−c) is constant over the data)');
   return { a: f.a, b: f.b, c, sse: f.sse, predict: (t: number) => f.a - f.b * t ** -c };
 }
 
