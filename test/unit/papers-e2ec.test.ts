@@ -15,7 +15,7 @@ import {
   lengthClassInformation,
   e2ecConfig, d2jsccConfig, rdboConfig, sampleCode, truncate, bscValid, selector, semanticMetrics, embeddingGeometry,
   mixtureMi, mixtureMiJs, lengthEntropyBits, layerNorm, initLayerNorm, runTrial, planTrials, TEST_DIGITS, differenceSummary, differenceBullets,
-  splitDigits, testHalf, chooseCheckpoint, curveExtrapolation, budgetRows, rdboPosition, rdboPositionBullets, learningCurveRows,
+  splitDigits, testHalf, chooseCheckpoint, curveExtrapolation, curveFitRows, budgetRows, rdboPosition, rdboPositionBullets, learningCurveRows,
   type BaselineTrialResult, type E2ecTrialResult, type CurvePoint, type TrialResult, type AnyConfig,
 } from '../../lib/papers/e2ec/index.js';
 
@@ -358,6 +358,13 @@ test('Table I on the test half: testHalf keeps exactly the split\'s test digits;
   assert.ok(Math.abs(ex[0].rate_slope - 1) < 1e-12 && Math.abs(ex[0].rate_linear_target - 140) < 1e-9);
   assert.ok(ex[0].acc_linear_target <= 100);
   assert.throws(() => curveExtrapolation(results, planned, { lastK: 1 }), (e: Error) => e instanceof RangeError && /lastK/.test(e.message));
+  const fit = curveFitRows(results, planned, { target: 100, points: 5 });
+  assert.equal(fit.filter((r) => r.series.startsWith('measured')).length, 5);
+  const fitted = fit.filter((r) => r.series.startsWith('saturating'));
+  assert.equal(fitted.length, 5);
+  assert.ok(Math.abs(fitted[4].epoch - 100) < 1e-9 && Math.abs(fitted[4].accuracy - 100 * law(100)) < 1e-3);
+  assert.deepEqual(fit.filter((r) => r.series.startsWith('paper')).map((r) => [r.epoch, r.accuracy, r.rate_bits]), [[100, 97.97, 48.22]]);
+  assert.throws(() => curveFitRows(results, planned, { points: 1 }), (e: Error) => e instanceof RangeError && /points/.test(e.message));
 
   // RDBO at 10 and 40 bits (80 %, 90 %): at 20 bits the log-rate interpolation gives 80 + 10·log(2)/log(4) = 85 %.
   const ev = (rateBits: number, accuracy: number) => ({ rateBits, accuracy });

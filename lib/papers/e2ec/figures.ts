@@ -477,3 +477,34 @@ export function rdboPositionBullets(rows: readonly RdboPositionRow[]): string[] 
   out.push(`- ${above} of ${rows.length} E2EC points lie above the RDBO curve at their rate. RDBO's x-axis is an estimate of I(X; Z) in bits for a noiseless Gaussian code (capped at log₂ B per dimension), E2EC's the bits actually sent over BSC(0.1): the two rates measure different things. A point above the RDBO curve does not contradict a bound (RDBO is not one: errata 7), and a point below it does not show E2EC worse at equal bits sent, since RDBO sends none over a channel. Claim rdbo-bound tests the first reading on held-out digits; the budgets table shows both trained for at least the same epochs.`);
   return out;
 }
+
+/** One row of the default model's curve-fit figure: measured validation points, the fitted curves, the paper's value. */
+export type CurveFitRow = { series: string; epoch: number; accuracy: number; rate_bits: number };
+
+/**
+ * The default model's validation accuracy (%) and rate against epochs with both saturating fits
+ * (a − b·e^(−c), fitSaturating over the evaluations at epoch ≥ 1) drawn out to `target` epochs at `points`
+ * log-spaced epochs, and the paper's Table I value at `target`. Empty when the model has fewer than 3 evaluations.
+ */
+export function curveFitRows(results: readonly TrialResult[], planned: PlannedConfigs, options: { target?: number; points?: number } = {}): CurveFitRow[] {
+  const target = options.target ?? 100;
+  const points = options.points ?? 40;
+  if (!(target > 0) || !Number.isFinite(target)) throw new RangeError(`target (epochs) must be a positive number, got ${String(target)}`);
+  if (!Number.isInteger(points) || points < 2 || points > 1000) throw new RangeError(`points must be an integer in 2..1000, got ${String(points)}`);
+  const r = resultFor<E2ecTrialResult>(results, planned.main);
+  const pts = r.curve.filter((c) => c.epoch > 0).sort((a, b) => a.epoch - b.epoch);
+  if (pts.length < 3) return [];
+  const ex = pts.map((c) => c.epoch);
+  const fa = fitSaturating(ex, pts.map((c) => 100 * c.accuracy));
+  const fr = fitSaturating(ex, pts.map((c) => c.rateBits));
+  const rows: CurveFitRow[] = pts.map((c) => ({ series: 'measured (validation digits)', epoch: c.epoch, accuracy: 100 * c.accuracy, rate_bits: c.rateBits }));
+  const lo = Math.log(ex[0]);
+  const hi = Math.log(target);
+  for (let k = 0; k < points; k++) {
+    const e = Math.exp(lo + ((hi - lo) * k) / (points - 1));
+    rows.push({ series: 'saturating fit a − b·e^(−c)', epoch: e, accuracy: Math.min(100, Math.max(0, fa.predict(e))), rate_bits: fr.predict(e) });
+  }
+  const paper = PAPER_TABLE1.epsilon.find((p) => p.value === planned.main.eps);
+  if (paper && planned.main.maxLength === 64) rows.push({ series: `paper, Table I (${target} epochs, test digits)`, epoch: target, accuracy: paper.accuracy, rate_bits: paper.rate });
+  return rows;
+}
