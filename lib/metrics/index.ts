@@ -38,3 +38,4 @@ export {
     type ConstraintResult, type SanityResult,
 } from './sanity.js';
 export { type PowerLawFit, powerLawFit, powerLawXAt } from './trend.js';
+export { fitSaturating, olsSlope, type SaturatingFit, type SaturatingFitOptions } from './curve.js';

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,7 +15,8 @@ import {
   lengthClassInformation,
   e2ecConfig, d2jsccConfig, rdboConfig, sampleCode, truncate, bscValid, selector, semanticMetrics, embeddingGeometry,
   mixtureMi, mixtureMiJs, lengthEntropyBits, layerNorm, initLayerNorm, runTrial, planTrials, TEST_DIGITS, differenceSummary, differenceBullets,
-  type BaselineTrialResult, type TrialResult, type AnyConfig,
+  splitDigits, testHalf, chooseCheckpoint, curveExtrapolation, curveFitRows, budgetRows, rdboPosition, rdboPositionBullets, learningCurveRows,
+  type BaselineTrialResult, type E2ecTrialResult, type CurvePoint, type TrialResult, type AnyConfig,
 } from '../../lib/papers/e2ec/index.js';
 
 test('a length pmf concentrated on index l sends l + 1 bits; truncation keeps exactly those bits', () => {
@@ -251,8 +252,14 @@ test('the "what differs" summary is computed from the results: spans, the paper\
     ds: [8], betas: [0.01], sweepSteps: 5, ablationSteps: 5, trunkEpsilons: [0.2, 0.05],
   });
   const results: TrialResult[] = [];
-  const put = (config: AnyConfig, rateBits: number, accuracy: number, lengthClassBits: number) =>
-    results.push({ kind: 'e2ec', config, eval: { n: 10000, rateBits, accuracy, lengthClassBits } } as unknown as TrialResult);
+  // Per-digit scores with exactly `accuracy` right on each half of the split (Table I is read on the test half).
+  const { test: testIdx, validation } = splitDigits(10000);
+  const put = (config: AnyConfig, rateBits: number, accuracy: number, lengthClassBits: number) => {
+    const correct = new Array<number>(10000).fill(0);
+    for (const half of [testIdx, validation]) half.slice(0, Math.round(accuracy * half.length)).forEach((i) => { correct[i] = 1; });
+    const bits = new Array<number>(10000).fill(rateBits);
+    results.push({ kind: 'e2ec', config, eval: { n: 10000, rateBits, accuracy, lengthClassBits, correct, bits, lengthHistogram: new Array<number>(64).fill(0), ce: 0.1 } } as unknown as TrialResult);
+  };
   const [e02, e01, e005, n8, n16, n64] = planned.table1;
   put(e02.config, 60, 0.97, 0.02); put(e01.config, 50, 0.975, 0.03); put(e005.config, 45, 0.98, 0.01);
   put(n8.config, 5, 0.84, 1.6); put(n16.config, 12, 0.96, 1.4); put(n64.config, 50, 0.975, 0.03);
@@ -275,4 +282,100 @@ test('the "what differs" summary is computed from the results: spans, the paper\
   assert.match(text, /λ = 0\.003: 4\.5 bits, 50\.0 %/);
   assert.doesNotMatch(text, /NaN/);
   assert.throws(() => differenceSummary(results.slice(1), planned), /no result for config/);
+});
+
+test('the checkpoint choice minimises the validation objective (ties: the earlier step); an empty curve throws', () => {
+  const pt = (step: number, objective: number) => ({ step, epoch: step / 10, objective, ce: objective, accuracy: 0.9, rateBits: 10, lengthEntropyBits: 1, n: 5 }) as CurvePoint;
+  assert.equal(chooseCheckpoint([pt(10, 0.5), pt(20, 0.3), pt(30, 0.3), pt(40, 0.4)]).step, 20);
+  assert.throws(() => chooseCheckpoint([]), (e: Error) => e instanceof RangeError && /curve/.test(e.message));
+});
+
+test('a tiny E2EC run with evalEvery: curve from step 0, chosen point = argmin, one snapshot kept, identical when reloaded from the cache', async () => {
+  process.env.SEMCOM_CACHE = mkdtempSync(join(tmpdir(), 'e2ec-curve-'));
+  const cfg = e2ecConfig({ steps: 4, batchSize: 16, trainCount: 200, testCount: 100, logEvery: 1, hidden: [16, 16], contentHidden: [16, 16], maxLength: 8, embedDim: 8, evalEvery: 2, lr: 1e-2 });
+  const a = (await runTrial(cfg)) as E2ecTrialResult;
+  assert.deepEqual(a.curve.map((c) => c.step), [0, 2, 4]);
+  assert.ok(a.curve.every((c) => c.n === splitDigits(TEST_DIGITS).validation.length));
+  assert.deepEqual(a.curve.map((c) => c.epoch), [0, (2 * 16) / 200, (4 * 16) / 200]);
+  for (const c of a.curve) assert.ok(Math.abs(c.objective - (c.ce + cfg.lambda * c.rateBits)) < 1e-12);
+  const best = a.curve.filter((c) => c.step > 0).reduce((m, c) => (c.objective < m.objective ? c : m));
+  assert.deepEqual(a.chosen, best);
+  const snaps: string[] = [];
+  const walk = (d: string) => { for (const f of readdirSync(d, { withFileTypes: true })) { if (f.isDirectory()) walk(join(d, f.name)); else if (/^snap-\d+\.f32$/.test(f.name)) snaps.push(f.name); } };
+  walk(process.env.SEMCOM_CACHE);
+  assert.deepEqual(snaps, [`snap-${best.step}.f32`]);
+  const b = (await runTrial(cfg)) as E2ecTrialResult;
+  assert.equal(b.train.fromCache, true);
+  assert.deepEqual(b.curve, a.curve);
+  assert.deepEqual(b.eval.correct, a.eval.correct, 'the reloaded model (chosen snapshot) scores the same digits the same');
+  assert.deepEqual(b.eval.bits, a.eval.bits);
+});
+
+test('Table I on the test half: testHalf keeps exactly the split\'s test digits; learning curve, extrapolation, budgets and the RDBO position from results', () => {
+  const n = 10000;
+  const { test: t } = splitDigits(n);
+  const bits = Array.from({ length: n }, (_, i) => 1 + (i % 8));
+  const correct = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0 : 1));
+  const h = testHalf({ n, bits, correct, ce: 0.2, lengthHistogram: new Array<number>(8).fill(0) } as unknown as E2ecTrialResult['eval']);
+  assert.equal(h.n, t.length);
+  assert.ok(Math.abs(h.rateBits - t.reduce((s, i) => s + bits[i], 0) / t.length) < 1e-12);
+  assert.equal(h.accuracy, t.reduce((s, i) => s + correct[i], 0) / t.length);
+  assert.equal(h.lengthHistogram.reduce((s, c) => s + c, 0), t.length);
+
+  const planned = planTrials({
+    e2ec: { steps: 30, evalEvery: 10, hidden: [64, 32], contentHidden: [32, 32], samples: 1, baseline: 'aux', lr: 1e-4 },
+    sweepE2ec: { hidden: [16, 16], contentHidden: [16, 16], samples: 4, baseline: 'leaveOneOut', lr: 1e-3 },
+    baselines: { steps: 120, hidden: [16, 16] }, epsilons: [0.1], lengths: [8, 64], lambdas: [1e-6, 1e-3], ds: [8], betas: [0.1, 0.001],
+    sweepSteps: 20, sweepFineTuneSteps: 10, ablationSteps: 5, trunkEpsilons: [],
+  });
+  // The sweep models take sweepE2ec and never a curve; Table I keeps its architecture and evalEvery.
+  assert.ok(planned.lambdas.every((l) => l.config.hidden[0] === 16 && l.config.samples === 4 && l.config.evalEvery === undefined));
+  assert.ok(planned.ablation.every((a) => a.config.hidden[0] === 16 && a.config.samples === 1 && a.config.evalEvery === undefined));
+  assert.equal(planned.main.hidden[0], 64);
+  assert.equal(planned.main.evalEvery, 10);
+  assert.equal(JSON.stringify(planned.sweepMain), JSON.stringify(planned.lambdas[0].config));
+  const budgets = budgetRows(planned);
+  const row = (m: string) => budgets.find((b) => b.models.startsWith(m))!;
+  assert.equal(row('Table I').count, 2, 'ε = 0.1 and N = 64 are one model');
+  assert.ok(Math.abs(row('Table I').epochs - (30 * 128) / 60000) < 1e-12);
+  assert.ok(Math.abs(row('λ sweep').epochs - (30 * 128) / 60000) < 1e-12);
+  assert.ok(Math.abs(row('d2-JSCC').epochs - (120 * 64) / 60000) < 1e-12);
+
+  // A learning curve made from a known saturating law: the fit returns its value at 100 epochs.
+  const law = (e: number) => 0.99 - 0.2 * e ** -0.8;
+  const mkCurve = (): CurvePoint[] => [0, 1, 2, 3, 4, 5].map((e) => ({ step: 10 * e, epoch: e, accuracy: e === 0 ? 0.1 : law(e), rateBits: 40 + e, ce: 0.1, lengthEntropyBits: 3, objective: e === 0 ? 9 : 1 - law(e), n: 5000 }));
+  const results: TrialResult[] = [];
+  for (const c of [planned.table1[0].config, planned.table1[1].config]) {
+    const curve = mkCurve();
+    results.push({ kind: 'e2ec', config: c, curve, chosen: curve[5] } as unknown as TrialResult);
+  }
+  const rows = learningCurveRows(results, planned);
+  assert.equal(rows.length, 12, 'two distinct models × six points');
+  assert.equal(rows.filter((r) => r.chosen).length, 2);
+  const ex = curveExtrapolation(results, planned, { target: 100, lastK: 3 });
+  assert.equal(ex.length, 2);
+  assert.ok(Math.abs(ex[0].acc_fit_target! - 100 * law(100)) < 1e-3, `${ex[0].acc_fit_target} vs ${100 * law(100)}`);
+  assert.ok(Math.abs(ex[0].rate_slope - 1) < 1e-12 && Math.abs(ex[0].rate_linear_target - 140) < 1e-9);
+  assert.ok(ex[0].acc_linear_target <= 100);
+  assert.throws(() => curveExtrapolation(results, planned, { lastK: 1 }), (e: Error) => e instanceof RangeError && /lastK/.test(e.message));
+  const fit = curveFitRows(results, planned, { target: 100, points: 5 });
+  assert.equal(fit.filter((r) => r.series.startsWith('measured')).length, 5);
+  const fitted = fit.filter((r) => r.series.startsWith('saturating'));
+  assert.equal(fitted.length, 5);
+  assert.ok(Math.abs(fitted[4].epoch - 100) < 1e-9 && Math.abs(fitted[4].accuracy - 100 * law(100)) < 1e-3);
+  assert.deepEqual(fit.filter((r) => r.series.startsWith('paper')).map((r) => [r.epoch, r.accuracy, r.rate_bits]), [[100, 97.97, 48.22]]);
+  assert.throws(() => curveFitRows(results, planned, { points: 1 }), (e: Error) => e instanceof RangeError && /points/.test(e.message));
+
+  // RDBO at 10 and 40 bits (80 %, 90 %): at 20 bits the log-rate interpolation gives 80 + 10·log(2)/log(4) = 85 %.
+  const ev = (rateBits: number, accuracy: number) => ({ rateBits, accuracy });
+  results.push({ kind: 'rdbo', config: planned.rdbo[0], eval: ev(10, 0.8) } as unknown as TrialResult);
+  results.push({ kind: 'rdbo', config: planned.rdbo[1], eval: ev(40, 0.9) } as unknown as TrialResult);
+  results.push({ kind: 'e2ec', config: planned.lambdas[0].config, eval: ev(20, 0.9) } as unknown as TrialResult);
+  results.push({ kind: 'e2ec', config: planned.lambdas[1].config, eval: ev(5, 0.5) } as unknown as TrialResult);
+  const pos = rdboPosition(results, planned);
+  assert.ok(Math.abs(pos[0].rdbo_accuracy_at_rate! - 0.85) < 1e-12 && Math.abs(pos[0].gap_pp! - 5) < 1e-9);
+  assert.equal(pos[1].rdbo_accuracy_at_rate, null);
+  const text = rdboPositionBullets(pos).join('\n');
+  assert.match(text, /\+5\.00 pp/);
+  assert.match(text, /1 of 2 E2EC points lie above/);
 });

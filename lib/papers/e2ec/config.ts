@@ -49,6 +49,11 @@ export interface E2ecConfig extends TrainSettings {
   /** Entropy bonus weight (authors: 0.01) and distillation temperature (authors: 3). */
   readonly entropyWeight: number;
   readonly temperature: number;
+  /**
+   * Steps between evaluations on the validation half of the test digits (the learning curve, and the checkpoint
+   * Table I reports is the evaluated one with the lowest validation objective); absent or 0: no curve, final weights.
+   */
+  readonly evalEvery?: number;
 }
 
 export interface D2jsccConfig extends TrainSettings {
@@ -143,4 +148,5 @@ export function validateE2ec(c: E2ecConfig): void {
   assertNonNegative('entropyWeight', c.entropyWeight);
   assertPositive('temperature', c.temperature);
   assertInRange('eps', c.eps, 0, 0.5);
+  if (c.evalEvery !== undefined) assertInteger('evalEvery', c.evalEvery, 0);
 }

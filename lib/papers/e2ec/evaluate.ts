@@ -6,7 +6,7 @@
  * drops) and Fig. 2(f) embedding geometry.
  */
 import { Rng } from '../../core/index.js';
-import { mutualInformation } from '../../info/index.js';
+import { entropy, mutualInformation } from '../../info/index.js';
 import { accuracyWithInterval, exactBinomialInterval } from '../../metrics/index.js';
 import { tf, type Params } from '../../nn/index.js';
 import type { E2ecConfig } from './config.js';
@@ -217,4 +217,46 @@ export function embeddingGeometry(emb: Float32Array | number[], n: number, d: nu
     maxCrossInner = Math.max(maxCrossInner, Math.abs(dot));
   }
   return { distance, maxCrossInner };
+}
+
+/** One learning-curve point: the model after `step` training steps, scored on the validation digits. */
+export interface CurvePoint {
+  step: number;
+  /** step · batch / training digits. */
+  epoch: number;
+  /** Mean CE (nats) of the decoder on the validation digits (stochastic encoding, as evaluateE2ec). */
+  ce: number;
+  accuracy: number;
+  /** Mean bits sent, E[l + 1]. */
+  rateBits: number;
+  /** H(L): plug-in entropy (bits) of the sent length on the validation digits. */
+  lengthEntropyBits: number;
+  /** The training objective's two terms on validation: ce + λ·rateBits (nats); the checkpoint choice minimises it. */
+  objective: number;
+  /** Validation digits scored. */
+  n: number;
+}
+
+/** Scores the model on `data` (the validation digits) as evaluateE2ec does, without the block importance. */
+export function validationPoint(p: Params, cfg: E2ecConfig, data: Digits, seed: number, at: { step: number; epoch: number }): CurvePoint {
+  const n = cfg.maxLength;
+  const enc = encodeAll(p, cfg, data, new Rng(seed));
+  const dec = decodeAll(p, n, enc.a, data.y);
+  const hist = new Array<number>(n).fill(0);
+  let bits = 0;
+  enc.lengths.forEach((l) => { hist[l - 1] += 1; bits += l; });
+  const rateBits = bits / data.n;
+  return {
+    step: at.step, epoch: at.epoch, ce: dec.ce, accuracy: dec.correct / data.n, rateBits,
+    lengthEntropyBits: entropy(hist.map((c) => c / data.n)), objective: dec.ce + cfg.lambda * rateBits, n: data.n,
+  };
+}
+
+/**
+ * The checkpoint choice on validation: the curve point with the lowest objective (ce + λ·rate); ties go to the
+ * earlier step. Throws on an empty curve.
+ */
+export function chooseCheckpoint(curve: readonly CurvePoint[]): CurvePoint {
+  if (!Array.isArray(curve) || curve.length === 0) throw new RangeError('curve must hold at least one validation point');
+  return curve.reduce((best, c) => (c.objective < best.objective ? c : best));
 }

@@ -15,8 +15,8 @@ export {
 } from './model.js';
 export { initD2jscc, d2jsccForward, d2jsccLoss, initRdbo, rdboForward, rdboEvaluate, rdboLoss } from './baselines.js';
 export {
-  evaluateE2ec, semanticMetrics, embeddingGeometry, lengthClassInformation, lengthClassBias,
-  type SemanticMetrics, type E2ecEval, type BlockImportance, type EmbeddingGeometry, type FullEval, type DropsByDigit,
+  evaluateE2ec, semanticMetrics, embeddingGeometry, lengthClassInformation, lengthClassBias, validationPoint, chooseCheckpoint,
+  type CurvePoint, type SemanticMetrics, type E2ecEval, type BlockImportance, type EmbeddingGeometry, type FullEval, type DropsByDigit,
 } from './evaluate.js';
 export { mnistNormalised, StepBatches, type Digits } from './data.js';
 export { runTrial, TEST_DIGITS, type TrialResult, type E2ecTrialResult, type BaselineTrialResult, type HistoryPoint, type TrainInfo } from './trial.js';
@@ -27,7 +27,8 @@ export {
 export {
   table1Rows, table1Comparison, lengthEntropyBits, fig2aRows, fig2aSpec, fig2eRows, fig2eSpec, trajectoryRows, lengthHistogramRows, lengthSpreadRows,
   embeddingRows, ablationRows, trunkRows, infoPlaneSpec, COLLAPSE_ACCURACY, differenceSummary, differenceBullets,
-  type Table1Row, type Fig2aRow, type DifferenceSummary,
+  testHalf, learningCurveRows, curveExtrapolation, curveFitRows, budgetRows, rdboPosition, rdboPositionBullets,
+  type Table1Row, type Fig2aRow, type DifferenceSummary, type TestHalf, type CurveRow, type CurveFitRow, type ExtrapolationRow, type BudgetRow, type RdboPositionRow,
 } from './figures.js';
 export {
   claims, claimsInput, untestedClaims, pairedSdDifference, unpairedDifference, crossInnerAtInit, trajectoryWindows,

@@ -35,6 +35,12 @@ export interface ExperimentPlan {
   readonly betas: readonly number[];
   /** Steps of the λ-sweep models (Fig. 2(a)–(d)); Table I's models train `e2ec.steps`. */
   readonly sweepSteps: number;
+  /**
+   * Settings of the λ-sweep and ablation models that differ from `e2ec` (architecture, lr, estimator): Table I can
+   * train the authors' architecture while the sweeps stay affordable. Those models never get a learning curve
+   * (`evalEvery` of `e2ec` is not inherited).
+   */
+  readonly sweepE2ec?: Partial<E2ecConfig>;
   /** Fine-tune steps of the λ-sweep models (default: those of `e2ec`). */
   readonly sweepFineTuneSteps?: number;
   /** ε values at which the trunk-layout study retrains Table I's models with the other layout (default: all of `epsilons`). */
@@ -53,6 +59,8 @@ export interface PlannedConfigs {
   readonly rdbo: AnyConfig[];
   /** The default model: N = 64, ε = 0.1, λ = 1e-6 (the paper's defaults). */
   readonly main: E2ecConfig;
+  /** The λ-sweep model at the main λ (the ablation's reference trajectory), or the main model when the sweep lacks that λ. */
+  readonly sweepMain: E2ecConfig;
 }
 
 export function planTrials(plan: ExperimentPlan): PlannedConfigs {
@@ -65,8 +73,10 @@ export function planTrials(plan: ExperimentPlan): PlannedConfigs {
   assertInteger('ablationSteps', plan.ablationSteps, 1);
   const sweepFineTune = plan.sweepFineTuneSteps ?? plan.e2ec.fineTuneSteps;
   if (sweepFineTune !== undefined) assertInteger('sweepFineTuneSteps', sweepFineTune, 0);
-  const lambdas = plan.lambdas.map((lambda) => ({ lambda, config: e2ecConfig({ ...plan.e2ec, lambda, steps: plan.sweepSteps, ...(sweepFineTune === undefined ? {} : { fineTuneSteps: sweepFineTune }) }) }));
-  const ab: Partial<E2ecConfig> = { ...plan.e2ec, steps: plan.ablationSteps, fineTuneSteps: 0, samples: 1, baseline: 'aux', grounding: true }; // the authors' estimator
+  const { evalEvery: _curveOnlyForTableI, ...tableBase } = plan.e2ec;
+  const sweepBase: Partial<E2ecConfig> = { ...tableBase, ...(plan.sweepE2ec ?? {}) };
+  const lambdas = plan.lambdas.map((lambda) => ({ lambda, config: e2ecConfig({ ...sweepBase, lambda, steps: plan.sweepSteps, ...(sweepFineTune === undefined ? {} : { fineTuneSteps: sweepFineTune }) }) }));
+  const ab: Partial<E2ecConfig> = { ...sweepBase, steps: plan.ablationSteps, fineTuneSteps: 0, samples: 1, baseline: 'aux', grounding: true }; // the authors' estimator
   const ablation = [
     { variant: 'authors (aux baseline + grounding)', config: e2ecConfig(ab) },
     { variant: 'no variance-reduction baseline', config: e2ecConfig({ ...ab, baseline: 'none' }) },
@@ -78,8 +88,9 @@ export function planTrials(plan: ExperimentPlan): PlannedConfigs {
   });
   const trunk = trunkEps.map((eps) => ({ eps, config: e2ecConfig({ ...plan.e2ec, eps, sharedTrunk: !main.sharedTrunk }) }));
   const b = plan.baselines;
+  const sweepMain = lambdas.find((l) => l.lambda === main.lambda)?.config ?? main;
   return {
-    table1, lambdas, ablation, trunk, main,
+    table1, lambdas, ablation, trunk, main, sweepMain,
     d2jscc: plan.ds.map((d) => d2jsccConfig({ ...b, d })),
     rdbo: plan.betas.map((beta) => rdboConfig({ ...b, beta })),
   };

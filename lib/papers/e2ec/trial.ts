@@ -5,14 +5,15 @@
  * Evaluation always uses all TEST_DIGITS (10,000) MNIST test digits in their file order, whatever the config's
  * `testCount` says: that field stays in the configs only because it is part of the trained models' cache keys.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng, assertInteger, assertPositive, cacheDir, writeJsonAtomic } from '../../core/index.js';
 import { tf, codeKeyedHash, describeBackend, initBackend, train, type Params } from '../../nn/index.js';
 import { validateE2ec, d2jsccConfig, rdboConfig, type AnyConfig, type D2jsccConfig, type E2ecConfig, type RdboConfig } from './config.js';
 import { StepBatches, mnistNormalised, type Digits } from './data.js';
 import { d2jsccForward, d2jsccLoss, initD2jscc, initRdbo, rdboEvaluate, rdboLoss } from './baselines.js';
-import { embeddingGeometry, evaluateE2ec, semanticMetrics, type BlockImportance, type DropsByDigit, type E2ecEval, type EmbeddingGeometry, type SemanticMetrics } from './evaluate.js';
+import { chooseCheckpoint, embeddingGeometry, evaluateE2ec, semanticMetrics, validationPoint, type BlockImportance, type CurvePoint, type DropsByDigit, type E2ecEval, type EmbeddingGeometry, type SemanticMetrics } from './evaluate.js';
+import { splitDigits } from './plan.js';
 import { CLASSES, crossEntropy, e2ecSurrogate, initE2ec, type StepStats } from './model.js';
 
 export interface HistoryPoint extends StepStats { step: number }
@@ -40,6 +41,13 @@ export interface E2ecTrialResult {
   drops: DropsByDigit;
   embedInit: EmbeddingGeometry;
   embedFinal: EmbeddingGeometry;
+  /**
+   * Learning curve on the validation half of the test digits (splitDigits), every `evalEvery` steps from step 0;
+   * empty without evalEvery.
+   */
+  curve: CurvePoint[];
+  /** The curve point whose weights every other field describes (lowest validation objective); null without a curve. */
+  chosen: CurvePoint | null;
 }
 
 export interface BaselineTrialResult {
@@ -56,9 +64,17 @@ type LossFn = (x: tf.Tensor2D, y: Uint8Array, rng: Rng, step: number) => tf.Scal
 
 interface Phase { readonly dir: string; readonly config: unknown; readonly steps: number; readonly offset: number; readonly lr: number }
 
-/** One train() call: steps offset+1 … offset+steps, history saved beside its checkpoints (and restored on resume). */
-async function trainPhase(cfg: AnyConfig, ph: Phase, params: Params, rng: Rng, batches: StepBatches, lossFn: LossFn, history?: HistoryPoint[]) {
+/** Validation evaluations during training: a point every `every` steps (global step count), with a weight snapshot. */
+interface CurveHook {
+  readonly every: number;
+  readonly points: CurvePoint[];
+  readonly evaluate: (step: number) => CurvePoint;
+}
+
+/** One train() call: steps offset+1 … offset+steps, history (and curve) saved beside its checkpoints and restored on resume. */
+async function trainPhase(cfg: AnyConfig, ph: Phase, params: Params, rng: Rng, batches: StepBatches, lossFn: LossFn, history?: HistoryPoint[], curve?: CurveHook) {
   const histPath = join(ph.dir, 'history.json');
+  const curvePath = join(ph.dir, 'curve.json');
   const every = Math.max(1, Math.floor(ph.steps / 10));
   const res = await train({
     params, steps: ph.steps, rng, config: ph.config, checkpointDir: ph.dir, checkpointEvery: every,
@@ -68,43 +84,93 @@ async function trainPhase(cfg: AnyConfig, ph: Phase, params: Params, rng: Rng, b
       const { x, y } = batches.batch(ph.offset + step);
       return lossFn(tf.tensor2d(x, [cfg.batchSize, 784]), y, r, ph.offset + step);
     },
-    progressEvery: every,
-    onProgress: () => { if (history) writeJsonAtomic(histPath, history); },
+    progressEvery: curve ? 1 : every,
+    onProgress: ({ step }) => {
+      if (curve && (ph.offset + step) % curve.every === 0) {
+        curve.points.push(curve.evaluate(ph.offset + step));
+        writeSnapshot(ph.dir, ph.offset + step, params);
+      }
+      if (step % every !== 0 && step !== ph.steps) return; // the checkpoint steps (train() writes one right after)
+      if (history) writeJsonAtomic(histPath, history);
+      if (curve) writeJsonAtomic(curvePath, curve.points);
+    },
   });
-  if (history && res.resumedFrom > 0 && existsSync(histPath)) {
+  if (res.resumedFrom > 0) {
     const upTo = ph.offset + res.resumedFrom;
-    const saved = (JSON.parse(readFileSync(histPath, 'utf8')) as HistoryPoint[]).filter((h) => h.step <= upTo);
-    const fresh = history.filter((h) => h.step > upTo);
-    history.splice(0, history.length, ...saved, ...fresh);
+    const restore = <T extends { step: number }>(path: string, into: T[]) => {
+      if (!existsSync(path)) return;
+      const saved = (JSON.parse(readFileSync(path, 'utf8')) as T[]).filter((h) => h.step <= upTo && h.step > ph.offset);
+      const before = into.filter((h) => h.step <= ph.offset);
+      const fresh = into.filter((h) => h.step > upTo);
+      into.splice(0, into.length, ...before, ...saved, ...fresh);
+    };
+    if (history) restore(histPath, history);
+    if (curve) restore(curvePath, curve.points);
   }
   return res;
+}
+
+/** Raw float32 weights of every parameter (sorted names), written atomically as snap-<step>.f32 in `dir`. */
+function writeSnapshot(dir: string, step: number, params: Params): void {
+  const names = Object.keys(params).sort();
+  const parts = names.map((k) => params[k].dataSync() as Float32Array);
+  const buf = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) { buf.set(p, o); o += p.length; }
+  const path = join(dir, `snap-${step}.f32`);
+  writeFileSync(`${path}.tmp`, Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength));
+  renameSync(`${path}.tmp`, path);
+}
+
+/** Loads snap-<step>.f32 of `dir` into `params` (same names and shapes as when written). */
+function readSnapshot(dir: string, step: number, params: Params): void {
+  const raw = readFileSync(join(dir, `snap-${step}.f32`));
+  const buf = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+  let o = 0;
+  for (const k of Object.keys(params).sort()) {
+    const v = params[k];
+    const size = v.size;
+    if (o + size > buf.length) throw new RangeError(`snapshot ${dir}/snap-${step}.f32 is shorter than the model's parameters`);
+    v.assign(tf.tensor(buf.subarray(o, o + size), v.shape));
+    o += size;
+  }
+  if (o !== buf.length) throw new RangeError(`snapshot ${dir}/snap-${step}.f32 does not match the model's parameters`);
+}
+
+/** Deletes the snapshots of `dir` except snap-<keep>.f32 (the chosen checkpoint stays for re-evaluation). */
+function pruneSnapshots(dir: string, keep: number | null): void {
+  if (!existsSync(dir)) return;
+  for (const f of readdirSync(dir)) if (/^snap-\d+\.f32$/.test(f) && f !== `snap-${keep}.f32`) rmSync(join(dir, f));
 }
 
 /**
  * Trains `steps` at `lr`, then (fineTuneSteps > 0) continues at fineTuneLr with a fresh Adam. The first phase is
  * cached under the hash of the config without the fine-tune fields, so adding a fine-tune reuses a trained model.
  */
-async function fit(cfg: AnyConfig, params: Params, rng: Rng, lossFn: LossFn, history?: HistoryPoint[]): Promise<TrainInfo> {
+async function fit(cfg: AnyConfig, params: Params, rng: Rng, lossFn: LossFn, history?: HistoryPoint[], curve?: CurveHook): Promise<{ info: TrainInfo; dirs: string[] }> {
   const data = mnistNormalised('train', cfg.trainCount, cfg.seed);
   const batches = new StepBatches(data, cfg.batchSize, cfg.seed);
   const { fineTuneSteps = 0, fineTuneLr = cfg.lr / 10, ...first } = cfg;
   assertInteger('fineTuneSteps', fineTuneSteps, 0);
   assertPositive('fineTuneLr', fineTuneLr);
   const dir1 = cacheDir('models', 'e2ec', codeKeyedHash(first, import.meta.url).slice(0, 24));
-  const r1 = await trainPhase(cfg, { dir: dir1, config: first, steps: cfg.steps, offset: 0, lr: cfg.lr }, params, rng, batches, lossFn, history);
+  const r1 = await trainPhase(cfg, { dir: dir1, config: first, steps: cfg.steps, offset: 0, lr: cfg.lr }, params, rng, batches, lossFn, history, curve);
+  const dirs = [dir1];
   let ms = r1.elapsedMs;
   let fromCache = r1.fromCache;
   if (fineTuneSteps > 0) {
     const dir2 = cacheDir('models', 'e2ec', codeKeyedHash(cfg, import.meta.url).slice(0, 24));
-    const r2 = await trainPhase(cfg, { dir: dir2, config: cfg, steps: fineTuneSteps, offset: cfg.steps, lr: fineTuneLr }, params, rng, batches, lossFn, history);
+    const r2 = await trainPhase(cfg, { dir: dir2, config: cfg, steps: fineTuneSteps, offset: cfg.steps, lr: fineTuneLr }, params, rng, batches, lossFn, history, curve);
+    dirs.push(dir2);
     ms += r2.elapsedMs;
     fromCache = fromCache && r2.fromCache;
   }
   const total = cfg.steps + fineTuneSteps;
-  return {
+  const info = {
     steps: total, epochs: (total * cfg.batchSize) / data.n, seconds: ms / 1000,
     msPerStep: ms / total, fromCache, backend: describeBackend(),
   };
+  return { info, dirs };
 }
 
 async function e2ecTrial(cfg: E2ecConfig): Promise<E2ecTrialResult> {
@@ -113,13 +179,37 @@ async function e2ecTrial(cfg: E2ecConfig): Promise<E2ecTrialResult> {
   const p = initE2ec(cfg, rng);
   const embedInit = embeddingGeometry(p.emb.dataSync() as Float32Array, cfg.maxLength, cfg.embedDim);
   const history: HistoryPoint[] = [];
-  const info = await fit(cfg, p, rng, (x, y, r, step) =>
-    e2ecSurrogate(p, cfg, x, y, r, step % cfg.logEvery === 0 || step === 1 ? (s) => history.push({ step, ...s }) : undefined), history);
   const test = mnistNormalised('test', TEST_DIGITS, cfg.seed);
+  const evalEvery = cfg.evalEvery ?? 0;
+  let curve: CurveHook | undefined;
+  if (evalEvery > 0) {
+    const val = pickDigits(test, splitDigits(TEST_DIGITS).validation);
+    const trainN = Math.min(cfg.trainCount, 60000);
+    // The same sampling seed at every point: differences along the curve are the model's, not the draws'.
+    const evaluate = (step: number) => validationPoint(p, cfg, val, cfg.seed + 2, { step, epoch: (step * cfg.batchSize) / trainN });
+    curve = { every: evalEvery, points: [evaluate(0)], evaluate };
+  }
+  const { info, dirs } = await fit(cfg, p, rng, (x, y, r, step) =>
+    e2ecSurrogate(p, cfg, x, y, r, step % cfg.logEvery === 0 || step === 1 ? (s) => history.push({ step, ...s }) : undefined), history, curve);
+  let chosen: CurvePoint | null = null;
+  if (curve) {
+    chosen = chooseCheckpoint(curve.points.filter((c) => c.step > 0));
+    const dir = chosen.step <= cfg.steps ? dirs[0] : dirs[1];
+    if (chosen.step !== info.steps) readSnapshot(dir, chosen.step, p);
+    dirs.forEach((d) => pruneSnapshots(d, d === dir ? chosen?.step ?? null : null));
+  }
   const ev = evaluateE2ec(p, cfg, test, cfg.seed + 1);
   const embedFinal = embeddingGeometry(p.emb.dataSync() as Float32Array, cfg.maxLength, cfg.embedDim);
   tf.dispose(Object.values(p));
-  return { kind: 'e2ec', config: cfg, train: info, history, eval: ev.metrics, importance: ev.importance, drops: ev.drops, embedInit, embedFinal };
+  return { kind: 'e2ec', config: cfg, train: info, history, eval: ev.metrics, importance: ev.importance, drops: ev.drops, embedInit, embedFinal, curve: curve?.points ?? [], chosen };
+}
+
+/** The digits at `idx` (in that order). */
+function pickDigits(d: Digits, idx: readonly number[]): Digits {
+  const x = new Float32Array(idx.length * 784);
+  const y = new Uint8Array(idx.length);
+  idx.forEach((i, k) => { x.set(d.x.subarray(i * 784, (i + 1) * 784), k * 784); y[k] = d.y[i]; });
+  return { x, y, n: idx.length };
 }
 
 /**
@@ -158,7 +248,7 @@ async function baselineTrial(cfg: D2jsccConfig | RdboConfig): Promise<BaselineTr
   if (cfg.kind === 'd2jscc') {
     const c = d2jsccConfig(cfg);
     const p = initD2jscc(c, rng);
-    const info = await fit(c, p, rng, (x, y, r) => d2jsccLoss(p, c, x, y, r));
+    const { info } = await fit(c, p, rng, (x, y, r) => d2jsccLoss(p, c, x, y, r));
     const m = evalBaseline(test, 1000, (x, y) => {
       const logits = d2jsccForward(p, c, x, evalRng, false);
       return { ce: perDigitCe(logits, y), pred: tf.argMax(logits, 1).dataSync(), bits: new Float64Array(y.length).fill(c.d) };
@@ -168,7 +258,7 @@ async function baselineTrial(cfg: D2jsccConfig | RdboConfig): Promise<BaselineTr
   }
   const c = rdboConfig(cfg);
   const p = initRdbo(c, rng);
-  const info = await fit(c, p, rng, (x, y, r) => rdboLoss(p, c, x, y, r));
+  const { info } = await fit(c, p, rng, (x, y, r) => rdboLoss(p, c, x, y, r));
   // Î depends on the batch size (capped at log B per dimension): estimate it with the training batch size.
   const m = evalBaseline(test, c.batchSize, (x, y) => {
     const { logits, miPerSample } = rdboEvaluate(p, c, x, evalRng);

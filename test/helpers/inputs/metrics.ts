@@ -140,6 +140,18 @@ export const table: EntryTable = {
       params: [...pixels('a', '0'), ...pixels('b', '1'), p('n', '2.n', 'count', [NaN, '2', 1.5, 0, 1e12]),
         p('width', '2.width', 'count', [NaN, 0, 1e12]), p('options', '2', 'object', ['12', 12, null])],
     },
+    fitSaturating: {
+      args: () => [[1, 2, 3, 4], [0.5, 0.7, 0.77, 0.8], { cMin: 0.1, cMax: 2 }],
+      params: [p('x', '0', 'numbers', ['12', 12, null, [1, 2]]), p('x', '0.1', 'real'), p('y', '1', 'numbers', ['12', 12, null, [1, 2]]),
+        p('y', '1.2', 'real'), p('options', '2', 'object', ['12', 12, null]), p('cMin', '2.cMin', 'positive'), p('cMax', '2.cMax', 'positive')],
+      cases: [c('different lengths', 'same length', () => [[1, 2, 3], [1, 2, 3, 4]]), c('x = 0', 'x[0]', () => [[0, 1, 2], [1, 2, 3]]),
+        c('one distinct x', 'distinct', () => [[2, 2, 2], [1, 2, 3]]), c('cMax below cMin', 'cMax', () => [[1, 2, 3], [1, 2, 3], { cMin: 2, cMax: 1 }])],
+    },
+    olsSlope: {
+      args: () => [[1, 2, 3], [2, 4, 6]],
+      params: [p('x', '0', 'numbers', ['12', 12, null, [1]]), p('x', '0.1', 'real'), p('y', '1', 'numbers', ['12', 12, null, [1]]), p('y', '1.2', 'real')],
+      cases: [c('different lengths', 'same length', () => [[1, 2], [1, 2, 3]]), c('one distinct x', 'distinct', () => [[2, 2], [1, 2]])],
+    },
     bootstrapMean: {
       args: () => [vals(), { resamples: 100 }],
       params: [p('values', '0', 'numbers', ['12', 12, null, [1]]), p('values', '0.2', 'real'), ...boot('1')],
