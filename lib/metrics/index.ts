@@ -37,5 +37,6 @@ export {
     type DegradationLadder, type MeasureDirection, type QualityMeasure, type SanityOptions, type DegradationScore,
     type ConstraintResult, type SanityResult,
 } from './sanity.js';
-export { type PowerLawFit, powerLawFit, powerLawXAt } from './trend.js';
-export { fitSaturating, olsSlope, type SaturatingFit, type SaturatingFitOptions } from './curve.js';
+export {
+  fitSaturating, olsSlope, powerLawFit, powerLawXAt, type PowerLawFit, type SaturatingFit, type SaturatingFitOptions,
+} from './curve.js';
