@@ -17,7 +17,7 @@
  * Run:
  *   node dist/bench/nn.js [--models vscc,codebook] [--rounds 7] [--round-ms 1500]
  *   node dist/bench/nn.js --profile-step vscc [--steps 3]   top kernels of one step and the time outside kernels
- * Rows: vscc, e2ec-table1, e2ec-authors, codebook (see bench/paper-models.ts for what each is). bench/README.md
+ * Rows: vscc, e2ec-sweep, e2ec-authors, codebook (see bench/paper-models.ts for what each is). bench/README.md
  * says more. Timing on a shared machine is noisy: compare ratios from the same run, and read the load average.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';

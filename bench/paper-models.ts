@@ -9,7 +9,8 @@
  *
  * Rows (model names as in issue 15 and build/bench/nn.json):
  *   vscc          VSCC codec (Fig. 5 at the notebook's 32×32 scale), VSCC loss (10), the first model of the plan
- *   e2ec-table1   E2EC at the notebook's Table I configuration (N = 64, ε = 0.1, λ = 1e-6)
+ *   e2ec-sweep    E2EC at the notebook's λ-sweep / Fig. 2(a) configuration (trunks 256/256, K = 4; Table I trains the
+ *                 authors' architecture since issue 16, which is the e2ec-authors row)
  *   e2ec-authors  E2EC at the authors' configuration (lib/papers/e2ec/config.ts defaults: trunks 1024/512, K = 1)
  *   codebook      the codebook paper's VQ-VAE, scheme 'proposed' (entropy + channel-aware + Gram losses)
  * `spec` is what the PyTorch mirror (bench/peers/) is built from: the same configuration object, plus constants
@@ -27,7 +28,7 @@ import { e2ecSurrogate, initE2ec, INPUT_DIM, CLASSES } from '../lib/papers/e2ec/
 import { designEpsilon, latentsPerImage, vqConfig, type VqModelConfig } from '../lib/papers/codebook/config.js';
 import { designTransition, initVqModel, vqForward } from '../lib/papers/codebook/model.js';
 
-export const PAPER_MODELS = ['vscc', 'e2ec-table1', 'e2ec-authors', 'codebook'] as const;
+export const PAPER_MODELS = ['vscc', 'e2ec-sweep', 'e2ec-authors', 'codebook'] as const;
 export type PaperModel = (typeof PAPER_MODELS)[number];
 
 /** One model ready to step: parameters, its Adam, and the training step on a fixed batch. */
@@ -109,16 +110,19 @@ export function vsccBenchConfig(): VsccConfig {
   return first.trial.model;
 }
 
-/** E2EC at the full profile's Table I configuration (the notebook's `plan.main`: N = 64, ε = 0.1). */
-export function e2ecTable1BenchConfig(): E2ecConfig {
+/**
+ * E2EC at the full profile's λ-sweep configuration (Fig. 2(a)–(d): the notebook's `sweepE2ec` overrides — trunks,
+ * content net, lr, K — over the shared settings; N = 64, ε = 0.1).
+ */
+export function e2ecSweepBenchConfig(): E2ecConfig {
   const p = fullProfileParameters('e2ec');
   const n = (k: string) => need<number>(p, k, 'number');
   const pair = (k: string) => need<number[]>(p, k, 'array') as unknown as [number, number];
-  const samples = n('samples');
+  const samples = n('sweepSamples');
   return e2ecConfig({
-    steps: n('steps'), fineTuneSteps: n('fineTuneSteps'), fineTuneLr: n('fineTuneLr'), trainCount: n('trainCount'),
-    testCount: n('testCount'), logEvery: n('logEvery'), seed: n('seed'), lr: n('lr'), hidden: pair('hidden'),
-    contentHidden: pair('contentHidden'), sharedTrunk: need<boolean>(p, 'sharedTrunk', 'boolean'),
+    steps: n('sweepSteps'), fineTuneSteps: n('sweepFineTuneSteps'), fineTuneLr: n('fineTuneLr'), trainCount: n('trainCount'),
+    testCount: n('testCount'), logEvery: n('logEvery'), seed: n('seed'), lr: n('sweepLr'), hidden: pair('sweepHidden'),
+    contentHidden: pair('sweepContentHidden'), sharedTrunk: need<boolean>(p, 'sharedTrunk', 'boolean'),
     samples, baseline: samples > 1 ? 'leaveOneOut' : 'aux',
   });
 }
@@ -179,8 +183,8 @@ function buildVscc(): BenchModel {
     (rng) => trainingLoss(params, cfg, tf.tensor4d(x, shape), rng).loss, { config: cfg });
 }
 
-function buildE2ec(model: 'e2ec-table1' | 'e2ec-authors'): BenchModel {
-  const cfg = model === 'e2ec-table1' ? e2ecTable1BenchConfig() : e2ecAuthorsBenchConfig();
+function buildE2ec(model: 'e2ec-sweep' | 'e2ec-authors'): BenchModel {
+  const cfg = model === 'e2ec-sweep' ? e2ecSweepBenchConfig() : e2ecAuthorsBenchConfig();
   const params = initE2ec(cfg, new Rng(cfg.seed));
   const r = new Rng(2);
   const x = new Float32Array(cfg.batchSize * INPUT_DIM);
@@ -213,7 +217,7 @@ function buildCodebook(): BenchModel {
 export function buildBenchModel(model: PaperModel): BenchModel {
   switch (model) {
     case 'vscc': return buildVscc();
-    case 'e2ec-table1':
+    case 'e2ec-sweep':
     case 'e2ec-authors': return buildE2ec(model);
     case 'codebook': return buildCodebook();
     default: throw new RangeError(`model must be one of ${PAPER_MODELS.join(', ')}, got ${JSON.stringify(model)}`);

@@ -32,7 +32,7 @@ import e2ec  # noqa: E402
 import kernels  # noqa: E402
 import vscc  # noqa: E402
 
-MIRRORS = {"vscc": vscc.build, "e2ec-table1": e2ec.build, "e2ec-authors": e2ec.build, "codebook": codebook.build}
+MIRRORS = {"vscc": vscc.build, "e2ec-sweep": e2ec.build, "e2ec-authors": e2ec.build, "codebook": codebook.build}
 
 
 def blas_libraries():

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { tf, initBackend } from '../../lib/nn/index.js';
 import { latentsPerImage } from '../../lib/papers/codebook/config.js';
 import {
-  PAPER_MODELS, buildBenchModel, codebookBenchConfig, e2ecAuthorsBenchConfig, e2ecTable1BenchConfig, paramCount,
+  PAPER_MODELS, buildBenchModel, codebookBenchConfig, e2ecAuthorsBenchConfig, e2ecSweepBenchConfig, paramCount,
   vsccBenchConfig,
 } from '../../bench/paper-models.js';
 import { PythonPeer, peerScript } from '../../bench/python-peer.js';
@@ -26,7 +26,7 @@ import {
 test('bench configurations: the full-profile models issue 15 times', () => {
   const v = vsccBenchConfig();
   assert.deepEqual([v.imageSize, v.batchSize, v.method], [32, 16, 'vscc']);
-  const t = e2ecTable1BenchConfig();
+  const t = e2ecSweepBenchConfig();
   assert.deepEqual([t.hidden, t.contentHidden, t.samples, t.batchSize], [[256, 256], [256, 256], 4, 128]);
   const a = e2ecAuthorsBenchConfig();
   assert.deepEqual([a.hidden, a.contentHidden, a.samples, a.baseline, a.batchSize, a.lr],
