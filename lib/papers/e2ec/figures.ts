@@ -346,7 +346,7 @@ export type ExtrapolationRow = {
   /** OLS slope over the last `lastK` evaluations, per epoch (pp, bits). */
   acc_slope: number;
   rate_slope: number;
-  /** Saturating fit a − b·e^(−c) over epochs ≥ 1, evaluated at `target` epochs, and its asymptote a. */
+  /** Saturating fit a − b·epoch^(−c) over epochs ≥ 1, evaluated at `target` epochs, and its asymptote a. */
   acc_fit_target: number | null;
   acc_fit_asymptote: number | null;
   rate_fit_target: number | null;
@@ -483,7 +483,7 @@ export type CurveFitRow = { series: string; epoch: number; accuracy: number; rat
 
 /**
  * The default model's validation accuracy (%) and rate against epochs with both saturating fits
- * (a − b·e^(−c), fitSaturating over the evaluations at epoch ≥ 1) drawn out to `target` epochs at `points`
+ * (a − b·epoch^(−c), fitSaturating over the evaluations at epoch ≥ 1) drawn out to `target` epochs at `points`
  * log-spaced epochs, and the paper's Table I value at `target`. Empty when the model has fewer than 3 evaluations.
  */
 export function curveFitRows(results: readonly TrialResult[], planned: PlannedConfigs, options: { target?: number; points?: number } = {}): CurveFitRow[] {
@@ -502,7 +502,7 @@ export function curveFitRows(results: readonly TrialResult[], planned: PlannedCo
   const hi = Math.log(target);
   for (let k = 0; k < points; k++) {
     const e = Math.exp(lo + ((hi - lo) * k) / (points - 1));
-    rows.push({ series: 'saturating fit a − b·e^(−c)', epoch: e, accuracy: Math.min(100, Math.max(0, fa.predict(e))), rate_bits: fr.predict(e) });
+    rows.push({ series: 'saturating fit a − b·epoch^(−c)', epoch: e, accuracy: Math.min(100, Math.max(0, fa.predict(e))), rate_bits: fr.predict(e) });
   }
   const paper = PAPER_TABLE1.epsilon.find((p) => p.value === planned.main.eps);
   if (paper && planned.main.maxLength === 64) rows.push({ series: `paper, Table I (${target} epochs, test digits)`, epoch: target, accuracy: paper.accuracy, rate_bits: paper.rate });
