@@ -15,7 +15,7 @@ import {
   lengthClassInformation,
   e2ecConfig, d2jsccConfig, rdboConfig, sampleCode, truncate, bscValid, selector, semanticMetrics, embeddingGeometry,
   mixtureMi, mixtureMiJs, lengthEntropyBits, layerNorm, initLayerNorm, runTrial, planTrials, TEST_DIGITS, differenceSummary, differenceBullets,
-  splitDigits, testHalf, chooseCheckpoint, curveExtrapolation, curveFitRows, budgetRows, rdboPosition, rdboPositionBullets, learningCurveRows,
+  splitDigits, testHalf, chooseCheckpoint, curveExtrapolation, curveFitRows, budgetRows, budgetLabels, rdboPosition, rdboPositionBullets, learningCurveRows,
   type BaselineTrialResult, type E2ecTrialResult, type CurvePoint, type TrialResult, type AnyConfig,
 } from '../../lib/papers/e2ec/index.js';
 
@@ -340,6 +340,17 @@ test('Table I on the test half: testHalf keeps exactly the split\'s test digits;
   assert.ok(Math.abs(row('Table I').epochs - (30 * 128) / 60000) < 1e-12);
   assert.ok(Math.abs(row('λ sweep').epochs - (30 * 128) / 60000) < 1e-12);
   assert.ok(Math.abs(row('d2-JSCC').epochs - (120 * 64) / 60000) < 1e-12);
+  // The labels carry the same epochs, and a plan whose baselines get fewer epochs than E2EC is refused.
+  const labels = budgetLabels(planned);
+  assert.ok(Math.abs(labels.epochs.sweep - (30 * 128) / 60000) < 1e-12 && Math.abs(labels.epochs.baselines - (120 * 64) / 60000) < 1e-12);
+  assert.match(labels.table1, /^30 steps × 128 \(0\.1 epochs; paper 100\) at lr 0\.0001, trunks 784→64→32, content 32\/32, K = 1$/);
+  assert.match(labels.sweep, /^20 \+ 10 steps × 128 .* at lr 0\.001 then 0\.0001, trunks 784→16→16, K = 4$/);
+  const starved = planTrials({
+    e2ec: { steps: 30, hidden: [64, 32], contentHidden: [32, 32], samples: 1, baseline: 'aux', lr: 1e-4 },
+    baselines: { steps: 10, hidden: [16, 16] }, epsilons: [0.1], lengths: [64], lambdas: [1e-6], ds: [8], betas: [0.1],
+    sweepSteps: 20, ablationSteps: 5, trunkEpsilons: [],
+  });
+  assert.throws(() => budgetLabels(starved), (e: Error) => e instanceof RangeError && /baselineSteps/.test(e.message));
 
   // A learning curve made from a known saturating law: the fit returns its value at 100 epochs.
   const law = (e: number) => 0.99 - 0.2 * e ** -0.8;

@@ -430,6 +430,43 @@ export function budgetRows(planned: PlannedConfigs): BudgetRow[] {
   ].filter((r): r is BudgetRow => r !== null);
 }
 
+/** Training budgets as one-line labels for subtitles and captions (epochs = (steps + fine-tune steps) × batch / train digits). */
+export interface BudgetLabels {
+  /** Table I's models (the main configuration). */
+  readonly table1: string;
+  /** The λ-sweep models of Fig. 2(a)–(d). */
+  readonly sweep: string;
+  /** d2-JSCC and RDBO. */
+  readonly baselines: string;
+  readonly epochs: { readonly table1: number; readonly sweep: number; readonly baselines: number };
+}
+
+/**
+ * The budget labels of a plan, read from its configurations. Throws when the baselines get fewer epochs than any
+ * E2EC model (issue 16: Fig. 2(a) compares like with like), naming the setting to raise.
+ */
+export function budgetLabels(planned: PlannedConfigs): BudgetLabels {
+  const m = planned.main;
+  const sw = planned.lambdas.length ? planned.lambdas[0].config : m;
+  const bl = planned.d2jscc.length ? planned.d2jscc[0] : null;
+  const epochsOf = (c: AnyConfig) => ((c.steps + (c.fineTuneSteps ?? 0)) * c.batchSize) / c.trainCount;
+  const tune = (c: E2ecConfig) => (c.fineTuneSteps ? [` + ${c.fineTuneSteps}`, ` then ${c.fineTuneLr ?? c.lr / 10}`] : ['', '']);
+  const label = (c: E2ecConfig) => {
+    const [steps, lr] = tune(c);
+    return `${c.steps}${steps} steps × ${c.batchSize} (${epochsOf(c).toFixed(1)} epochs; paper 100) at lr ${c.lr}${lr}, trunks 784→${c.hidden.join('→')}`;
+  };
+  const epochs = { table1: epochsOf(m), sweep: epochsOf(sw), baselines: bl ? epochsOf(bl) : Number.POSITIVE_INFINITY };
+  if (bl && epochs.baselines < Math.max(epochs.table1, epochs.sweep)) {
+    throw new RangeError(`baselineSteps gives the baselines ${epochs.baselines.toFixed(2)} epochs, fewer than E2EC's ${Math.max(epochs.table1, epochs.sweep).toFixed(2)}: raise baselineSteps`);
+  }
+  return {
+    table1: `${label(m)}, content ${m.contentHidden.join('/')}, K = ${m.samples}`,
+    sweep: `${label(sw)}, K = ${sw.samples}`,
+    baselines: bl ? `${bl.steps} steps × ${bl.batchSize} (${epochs.baselines.toFixed(1)} epochs) at lr ${bl.lr}, encoder 784→${(bl as { hidden: readonly number[] }).hidden.join('→')}` : 'no baselines',
+    epochs,
+  };
+}
+
 /** An E2EC λ point against the RDBO curve at its rate (all test digits; descriptive, the test is claim rdbo-bound). */
 export type RdboPositionRow = {
   lambda: number;

@@ -27,7 +27,7 @@ export {
 export {
   table1Rows, table1Comparison, lengthEntropyBits, fig2aRows, fig2aSpec, fig2eRows, fig2eSpec, trajectoryRows, lengthHistogramRows, lengthSpreadRows,
   embeddingRows, ablationRows, trunkRows, infoPlaneSpec, COLLAPSE_ACCURACY, differenceSummary, differenceBullets,
-  testHalf, learningCurveRows, curveExtrapolation, curveFitRows, budgetRows, rdboPosition, rdboPositionBullets,
+  testHalf, learningCurveRows, curveExtrapolation, curveFitRows, budgetRows, budgetLabels, type BudgetLabels, rdboPosition, rdboPositionBullets,
   type Table1Row, type Fig2aRow, type DifferenceSummary, type TestHalf, type CurveRow, type CurveFitRow, type ExtrapolationRow, type BudgetRow, type RdboPositionRow,
 } from './figures.js';
 export {
