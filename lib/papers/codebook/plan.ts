@@ -63,8 +63,8 @@ export function planTrials(plan: CodebookPlan): PlannedTrials {
     return { ...lean, snrsDb: snrs, perceptualCount: 0, sampleCount: 0, sampleSnrsDb: [] };
   };
   const extraKs = plan.extraKs.filter((K) => K !== main.K);
-  const extraK = extraKs.length === 0 ? [] : ((e: EvalSettings) => extraKs.map((K) => ({ kind: 'vq' as const, model: vqConfig('proposed', { ...plan.model, K }), eval: e })))(
-    atSnrs(plan.eval.snrsDb.filter((s) => s === main.designSnrDb), `the design SNR ${main.designSnrDb} dB`));
+  const extraEval = extraKs.length === 0 ? lean : atSnrs(plan.eval.snrsDb.filter((s) => s === main.designSnrDb), `the design SNR ${main.designSnrDb} dB`);
+  const extraK = extraKs.map((K) => ({ kind: 'vq' as const, model: vqConfig('proposed', { ...plan.model, K }), eval: extraEval }));
   if (!Array.isArray(plan.entropyKs)) throw new RangeError('entropyKs must be an array of codebook sizes (may be empty)');
   const entropyKs = [...new Set(plan.entropyKs)].filter((K) => K !== main.K).sort((a, b) => a - b);
   const entropyEval = entropyKs.length === 0 ? lean : atSnrs(plan.eval.snrsDb.filter((s) => s === LOW_SNR_DB || s >= HIGH_SNR_DB), `${LOW_SNR_DB} dB or SNRs ≥ ${HIGH_SNR_DB} dB`);
