@@ -13,6 +13,7 @@ import { Rng } from '../../core/index.js';
 import { bootstrapMean, exactBinomialInterval, pairedBootstrap, quantileSorted, type Estimate } from '../../metrics/index.js';
 import { differencePart, paperClaim, valuePart, type Claim, type ClaimPart } from '../../workbook/index.js';
 import { PAPER_CROSS_INNER, PAPER_TABLE1, resultFor, splitDigits, type DigitSplit, type PlannedConfigs } from './plan.js';
+import { MIN_TRAINED_ACCURACY, isTrained } from './restarts.js';
 import type { BaselineTrialResult, E2ecTrialResult, TrialResult } from './trial.js';
 
 /** One model's scores on the test digits, one entry per digit in test-set order (the same digits for every model). */
@@ -33,10 +34,15 @@ export interface TrajectoryPoint {
 /** What the claims need, typed: built from the trial results by claimsInput(). */
 export interface E2ecClaimsInput {
   /** Table I's models (ε block at N = 64, N block at ε = 0.1), scored on the test half of the test digits. */
-  readonly table1: readonly { readonly block: 'epsilon' | 'N'; readonly value: number; readonly scores: DigitScores }[];
+  readonly table1: readonly { readonly block: 'epsilon' | 'N'; readonly value: number; readonly scores: DigitScores; readonly trained?: boolean }[];
   /** The default model (N = 64, ε = 0.1, λ = 1e-6), scored on the test half of the test digits. */
   readonly main: {
     readonly scores: DigitScores;
+    /**
+     * False when the run did not train (restarts.ts: validation accuracy at the chosen checkpoint below
+     * MIN_TRAINED_ACCURACY): the claims about this model are then left out. Absent: trained.
+     */
+    readonly trained?: boolean;
     /** Per digit: accuracy drop (0/±1 per block) summed over the early half of the 4-bit blocks and over the late half. */
     readonly drops: { readonly early: ArrayLike<number>; readonly late: ArrayLike<number> };
     /** max_i |⟨v_i^(0), v_i^(1)⟩| at initialisation and after training. */
@@ -67,9 +73,9 @@ export function claimsInput(results: readonly TrialResult[], planned: PlannedCon
   const split = splitDigits(n);
   const onTest = (m: { correct: ArrayLike<number>; bits: ArrayLike<number> }): DigitScores => ({ correct: pick(m.correct, split.test), bits: pick(m.bits, split.test) });
   return {
-    table1: planned.table1.map((t) => ({ block: t.block, value: t.value, scores: onTest(e(t.config).eval) })),
+    table1: planned.table1.map((t) => { const m = e(t.config); return { block: t.block, value: t.value, scores: onTest(m.eval), trained: isTrained(m) }; }),
     main: {
-      scores: onTest(main.eval), drops: { early: pick(main.drops.early, split.test), late: pick(main.drops.late, split.test) },
+      scores: onTest(main.eval), trained: isTrained(main), drops: { early: pick(main.drops.early, split.test), late: pick(main.drops.late, split.test) },
       crossInner: { init: main.embedInit.maxCrossInner, trained: main.embedFinal.maxCrossInner },
       maxLength: planned.main.maxLength, embedDim: planned.main.embedDim, initStd: 0.1,
     },
@@ -201,16 +207,42 @@ function pickOnValidation<T extends { scores: DigitScores }>(cands: readonly T[]
   return best;
 }
 
-/** Claims that could not be formed from these results (no pair at comparable rate, too short a trajectory), with why. */
+/**
+ * Claims (and trend parts) that could not be formed from these results — no pair at comparable rate, too short a
+ * trajectory, a Table I model that did not train — with why.
+ */
 export function untestedClaims(r: E2ecClaimsInput): string[] {
   const formed = new Set(claims(r).map((c) => c.id));
+  const rule = `validation accuracy at the chosen checkpoint below ${100 * MIN_TRAINED_ACCURACY} %, restarts.ts`;
+  const untrained = `did not train (${rule})`;
   const why: Record<string, string> = {
+    'acc-default': `the default model ${untrained}`,
+    'early-bits': `the default model ${untrained}`,
+    'cross-inner': `the default model ${untrained}`,
+    'rate-eps': r.table1.filter((t) => t.block === 'epsilon').length < 2 ? 'Table I has fewer than two ε' : `no two consecutive ε of Table I both trained (${rule} for one of each pair)`,
+    'rate-n': r.table1.filter((t) => t.block === 'N').length < 2 ? 'Table I has fewer than two N' : `no two consecutive N of Table I both trained (${rule} for one of each pair)`,
+    'acc-n': r.table1.filter((t) => t.block === 'N').length < 2 ? 'Table I has fewer than two N' : `no two consecutive N of Table I both trained (${rule} for one of each pair)`,
     'beats-d2': 'no E2EC point of the λ sweep sends on average at most d bits for any d2-JSCC point (validation digits)',
     'rdbo-bound': 'no RDBO point has an estimated rate at or above any E2EC point\'s rate (validation digits)',
     'spread-grows': 'the λ sweep has fewer than two values',
     'info-plane': 'no λ trajectory has enough logged points for three windows',
   };
-  return Object.keys(why).filter((id) => !formed.has(id)).map((id) => `${id}: not tested — ${why[id]}`);
+  const parts = (['rate-eps', 'rate-n', 'acc-n'] as const).flatMap((id) => {
+    const left = formed.has(id) ? leftOutPairs(r, id === 'rate-eps' ? 'epsilon' : 'N') : [];
+    return left.length ? [`${id}: ${left.join(', ')} not tested — a model of the pair ${untrained}`] : [];
+  });
+  return [...Object.keys(why).filter((id) => !formed.has(id)).map((id) => `${id}: not tested — ${why[id]}`), ...parts];
+}
+
+/** Consecutive pairs of a Table I block left out of its trend claims because a model of the pair did not train. */
+function leftOutPairs(r: E2ecClaimsInput, block: 'epsilon' | 'N'): string[] {
+  const rows = r.table1.filter((t) => t.block === block).slice().sort((a, b) => a.value - b.value);
+  const sym = block === 'epsilon' ? 'ε' : 'N';
+  const out: string[] = [];
+  for (let i = 1; i < rows.length; i++) {
+    if (rows[i - 1].trained === false || rows[i].trained === false) out.push(`${sym} ${rows[i - 1].value} → ${rows[i].value}`);
+  }
+  return out;
 }
 
 const paperRow = (block: 'epsilon' | 'N', value: number) => (PAPER_TABLE1[block] as readonly { value: number; rate: number; accuracy: number }[]).find((p) => p.value === value);
@@ -223,8 +255,10 @@ export function claims(r: E2ecClaimsInput): Claim[] {
   const n = r.main.scores.correct.length;
   sameLength('main', r.main.scores.correct, r.main.scores.bits);
 
+  const mainTrained = r.main.trained !== false;
+
   // Table I, the default column: 97.97 % at 48.22 bits.
-  {
+  if (mainTrained) {
     const acc = scaled(accuracy(r.main.scores), 100);
     const rate = bootstrapMean(r.main.scores.bits, { resamples: B });
     out.push(paperClaim({
@@ -244,20 +278,23 @@ export function claims(r: E2ecClaimsInput): Claim[] {
     const rows = r.table1.filter((t) => t.block === block).slice().sort((a, b) => a.value - b.value);
     if (rows.length < 2) return;
     const parts: ClaimPart[] = [];
+    const sym = block === 'epsilon' ? 'ε' : 'N';
+    const left = leftOutPairs(r, block);
     for (let i = 1; i < rows.length; i++) {
       const [lo, hi] = [rows[i - 1], rows[i]];
+      if (lo.trained === false || hi.trained === false) continue;
       const a = what === 'rate' ? hi.scores.bits : times(hi.scores.correct, 100);
       const b = what === 'rate' ? lo.scores.bits : times(lo.scores.correct, 100);
       sameLength(id, a, b);
       const [pl, ph] = [paperRow(block, lo.value), paperRow(block, hi.value)];
       const paper = pl && ph ? Number((what === 'rate' ? ph.rate - pl.rate : ph.accuracy - pl.accuracy).toFixed(2)) : null;
-      const sym = block === 'epsilon' ? 'ε' : 'N';
       parts.push(differencePart({ label: `${sym} ${lo.value} → ${hi.value}`, diff: pairedBootstrap(a, b, { resamples: B }), direction: 'greater', paper }));
     }
+    if (!parts.length) return;
     out.push(paperClaim({
       id, source: `§IV-B, Table I (${block === 'epsilon' ? 'top block, N = 64' : 'bottom block, ε = 0.1'})`, statement,
       unit: what === 'rate' ? 'bits (difference)' : 'pp (difference)', parts,
-      method: `paired percentile bootstrap over the same ${n} test digits (per-digit ${what === 'rate' ? 'bits sent' : 'correctness'} of the two models), B = ${B}; consecutive settings`,
+      method: `paired percentile bootstrap over the same ${n} test digits (per-digit ${what === 'rate' ? 'bits sent' : 'correctness'} of the two models), B = ${B}; consecutive settings${left.length ? `; left out (a model did not train: validation accuracy below ${100 * MIN_TRAINED_ACCURACY} %): ${left.join(', ')}` : ''}`,
       n,
     }));
   };
@@ -266,7 +303,7 @@ export function claims(r: E2ecClaimsInput): Claim[] {
   trend('acc-n', 'N', 'accuracy', 'accuracy rises with the maximum length N (92.64 → 97.97 % for N 8 → 64)');
 
   // Fig. 2(e): earlier bits matter more.
-  {
+  if (mainTrained) {
     const { early, late } = r.main.drops;
     sameLength('early-bits', early, late, r.main.scores.correct);
     out.push(paperClaim({
@@ -280,7 +317,7 @@ export function claims(r: E2ecClaimsInput): Claim[] {
   }
 
   // Fig. 2(f): max cross inner product, 0.1718 at init → 0.0480 trained.
-  {
+  if (mainTrained) {
     const { init, trained } = r.main.crossInner;
     const q = crossInnerAtInit(r.main.maxLength, r.main.embedDim, r.main.initStd);
     out.push(paperClaim({

@@ -6,6 +6,7 @@ import type { AnyConfig, E2ecConfig } from './config.js';
 import { lengthClassBias, semanticMetrics, type E2ecEval, type SemanticMetrics } from './evaluate.js';
 import { PAPER_TABLE1, resultFor, splitDigits, type PlannedConfigs } from './plan.js';
 import { fitSaturating, olsSlope } from '../../metrics/index.js';
+import { isTrained } from './restarts.js';
 import type { BaselineTrialResult, E2ecTrialResult, TrialResult } from './trial.js';
 import { titleBlock } from '../../plot/index.js';
 import { entropy } from '../../info/index.js';
@@ -221,12 +222,13 @@ export function ablationRows(results: readonly TrialResult[], planned: PlannedCo
  * Trunk layout against ε: rate, accuracy and I(L; Y) for the ε block of Table I with the length net on its own trunk
  * (the authors' layout) and on a trunk shared with the auxiliary classifier branch.
  */
-export function trunkRows(results: readonly TrialResult[], planned: PlannedConfigs): { trunk: string; eps: number; rate_bits: number; accuracy: number; length_class_bits: number }[] {
+export function trunkRows(results: readonly TrialResult[], planned: PlannedConfigs): { trunk: string; eps: number; seed: number; rate_bits: number; accuracy: number; length_class_bits: number; trained: string }[] {
   const label = (shared: boolean) => (shared ? 'shared with the auxiliary branch' : 'separate (authors)');
   const own = planned.table1.filter((t) => t.block === 'epsilon' && planned.trunk.some((x) => x.eps === t.value)).map((t) => ({ eps: t.value, config: t.config }));
   return [...own, ...planned.trunk].map(({ eps, config }) => {
-    const r = resultFor<E2ecTrialResult>(results, config).eval;
-    return { trunk: label(config.sharedTrunk), eps, rate_bits: r.rateBits, accuracy: r.accuracy, length_class_bits: r.lengthClassBits };
+    const m = resultFor<E2ecTrialResult>(results, config);
+    const r = m.eval;
+    return { trunk: label(config.sharedTrunk), eps, seed: config.seed, rate_bits: r.rateBits, accuracy: r.accuracy, length_class_bits: r.lengthClassBits, trained: isTrained(m) ? 'yes' : 'no' };
   });
 }
 

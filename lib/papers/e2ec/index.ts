@@ -31,6 +31,10 @@ export {
   type Table1Row, type Fig2aRow, type DifferenceSummary, type TestHalf, type CurveRow, type CurveFitRow, type ExtrapolationRow, type BudgetRow, type RdboPositionRow,
 } from './figures.js';
 export {
+  MIN_TRAINED_ACCURACY, validationAccuracy, isTrained, restartUntrained, restartRows,
+  type RestartAttempt, type RestartOutcome, type RestartOptions,
+} from './restarts.js';
+export {
   claims, claimsInput, untestedClaims, pairedSdDifference, unpairedDifference, crossInnerAtInit, trajectoryWindows,
   type E2ecClaimsInput, type DigitScores, type TrajectoryPoint,
 } from './claims.js';
