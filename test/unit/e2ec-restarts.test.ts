@@ -1,6 +1,6 @@
 /**
  * E2EC failed-run restarts (lib/papers/e2ec/restarts.ts): the rule "trained ⇔ validation accuracy at the chosen
- * checkpoint ≥ 0.5", retraining with seed + 1 up to maxRestarts, the plan pointing at each entry's last attempt (the
+ * checkpoint ≥ 0.25", retraining with seed + 1 up to maxRestarts, the plan pointing at each entry's last attempt (the
  * default model included), and the claims leaving out comparisons with a model that did not train. Stand-in results
  * (no training): the rule's inputs are the curve and the chosen point only.
  */
@@ -35,10 +35,11 @@ function fake(config: E2ecConfig, chosen: number, peak = chosen): E2ecTrialResul
 
 const eps = (e: number): E2ecConfig => plan.table1.find((t) => t.block === 'epsilon' && t.value === e)?.config as E2ecConfig;
 
-test('the rule: trained at or above 50 % validation accuracy at the chosen checkpoint, not at a higher earlier peak', () => {
-  assert.equal(MIN_TRAINED_ACCURACY, 0.5);
-  assert.equal(isTrained(fake(eps(0.1), 0.5)), true);
-  assert.equal(isTrained(fake(eps(0.1), 0.499)), false);
+test('the rule: trained at or above 25 % validation accuracy at the chosen checkpoint, not at a higher earlier peak', () => {
+  assert.equal(MIN_TRAINED_ACCURACY, 0.25);
+  assert.equal(isTrained(fake(eps(0.1), 0.25)), true);
+  assert.equal(isTrained(fake(eps(0.1), 0.249)), false);
+  assert.equal(isTrained(fake(eps(0.1), 0.43)), true, 'a slow learner (N = 8 in the first full run) is trained');
   assert.equal(isTrained(fake(eps(0.1), 0.2, 0.9)), false, 'a run that learned and lost it is judged at its chosen point');
   const noCurve = { ...fake(eps(0.1), 0.1), curve: [], chosen: null } as E2ecTrialResult;
   assert.equal(isTrained(noCurve), true, 'without a validation curve there is nothing to judge');
@@ -46,7 +47,7 @@ test('the rule: trained at or above 50 % validation accuracy at the chosen check
 
 test('restartUntrained: seed + 1 until trained or maxRestarts spent; the plan and the default model follow the last attempt', async () => {
   // ε = 0.2 fails twice then trains; ε = 0.1 (the default model, N = 64) fails once then trains.
-  const outcome = new Map<string, number[]>([[`0.2`, [0.12, 0.3, 0.96]], [`0.1`, [0.1, 0.95]]]);
+  const outcome = new Map<string, number[]>([[`0.2`, [0.12, 0.2, 0.96]], [`0.1`, [0.1, 0.95]]]);
   const acc = (c: E2ecConfig) => (outcome.get(String(c.eps)) ?? [0.9])[c.seed - eps(0.2).seed] ?? 0.9;
   const first: TrialResult[] = plan.table1.map((t) => fake(t.config, acc(t.config)));
   const asked: number[][] = [];
@@ -75,13 +76,13 @@ test('restartUntrained: seed + 1 until trained or maxRestarts spent; the plan an
 
   const rows = restartRows(once.attempts);
   assert.equal(rows[0]['validation ACC at chosen (%)'], 12);
-  assert.equal(rows[0].trained, 'no (< 50 %)');
+  assert.equal(rows[0].trained, 'no (< 25 %)');
   assert.equal(rows[3].trained, 'yes');
 });
 
 test('claims leave out every comparison with a model that did not train, and say so', () => {
   const results: TrialResult[] = [
-    ...plan.table1.map((t) => fake(t.config, t.value === 0.2 && t.block === 'epsilon' ? 0.15 : 0.9)),
+    ...plan.table1.map((t) => fake(t.config, t.value === 0.2 && t.block === 'epsilon' ? 0.19 : 0.9)),
     ...[...plan.lambdas.map((l) => l.config)].map((c) => ({ ...fake(c, 0.9), chosen: null, curve: [] }) as TrialResult),
     ...[...plan.d2jscc, ...plan.rdbo].map((c) => ({ kind: c.kind, config: c, eval: { correct: new Array(40).fill(1), bits: new Array(40).fill(8) } }) as unknown as TrialResult),
   ];

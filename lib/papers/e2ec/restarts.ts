@@ -6,11 +6,14 @@
  * Such a run measures the seed, not the paper's claim, so a claim must not be decided by it.
  *
  * The rule (fixed in code, applied to the validation half of the test digits only):
- *   trained ⇔ the chosen checkpoint's validation accuracy ≥ MIN_TRAINED_ACCURACY (0.5),
- * halfway between chance (0.1) and the paper's lowest Table I accuracy (92.64 % at N = 8), so it separates "did not
- * learn" from "learned less" at any budget that learns at all. A run that fails it is retrained with seed + 1, up to
- * `maxRestarts` times; the failed attempts stay listed (restartRows) and the claims leave out any comparison that
- * still involves an untrained model (claims.ts, claimsInput).
+ *   trained ⇔ the chosen checkpoint's validation accuracy ≥ MIN_TRAINED_ACCURACY (0.25, 2.5 × chance).
+ * It separates a run that never left the neighbourhood of chance from one that learns slowly: in the first full run
+ * of the authors' settings (6 epochs at lr 1e-4) the slowest learner, N = 8, reached 43 % and was still rising slowly, while
+ * ε = 0.2 (seed 114514) peaked at 19 % after one epoch and fell back to 10–14 %. The threshold was set after that
+ * run (docs/papers/e2ec.md#choices-made-from-results); it decides only whether a run gets another seed, never which
+ * result is reported. A run that fails it is retrained with seed + 1, up to `maxRestarts` times; the failed attempts
+ * stay listed (restartRows) and the claims leave out any comparison that still involves an untrained model
+ * (claims.ts, claimsInput).
  */
 import { assertInteger, assertObject } from '../../core/index.js';
 import type { E2ecConfig } from './config.js';
@@ -18,7 +21,7 @@ import { resultFor, runTrials, type PlannedConfigs } from './plan.js';
 import type { E2ecTrialResult, TrialResult } from './trial.js';
 
 /** Validation accuracy at the chosen checkpoint below which a Table I run counts as not trained. */
-export const MIN_TRAINED_ACCURACY = 0.5;
+export const MIN_TRAINED_ACCURACY = 0.25;
 
 /** Validation accuracy of a Table I result at its chosen checkpoint (its last curve point when none was chosen). */
 export function validationAccuracy(r: E2ecTrialResult): number | null {
