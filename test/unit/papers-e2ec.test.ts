@@ -366,14 +366,20 @@ test('Table I on the test half: testHalf keeps exactly the split\'s test digits;
   const ex = curveExtrapolation(results, planned, { target: 100, lastK: 3 });
   assert.equal(ex.length, 2);
   assert.ok(Math.abs(ex[0].acc_fit_target! - 100 * law(100)) < 1e-3, `${ex[0].acc_fit_target} vs ${100 * law(100)}`);
-  assert.ok(Math.abs(ex[0].rate_slope - 1) < 1e-12 && Math.abs(ex[0].rate_linear_target - 140) < 1e-9);
+  // rate 40 + epoch: its continuation (140 bits) exceeds the N + 1 bits a code can carry, so it is clipped and said.
+  const maxRate = planned.table1[0].config.maxLength + 1;
+  assert.ok(Math.abs(ex[0].rate_slope - 1) < 1e-12 && ex[0].rate_linear_target === Math.min(140, maxRate));
+  if (maxRate < 140) assert.match(ex[0].note, new RegExp(`linear rate clipped to ${maxRate} bits`));
+  assert.equal(ex[0].rate_fit_target, null, 'a straight line fits a − b·x^(−c) only with an asymptote far above N + 1: no estimate');
+  assert.match(ex[0].note, /rate fit's asymptote .* no estimate/);
+  assert.ok(!/accuracy fit/.test(ex[0].note), 'the accuracy law (asymptote 99 %) is kept');
   assert.ok(ex[0].acc_linear_target <= 100);
   assert.throws(() => curveExtrapolation(results, planned, { lastK: 1 }), (e: Error) => e instanceof RangeError && /lastK/.test(e.message));
   const fit = curveFitRows(results, planned, { target: 100, points: 5 });
   assert.equal(fit.filter((r) => r.series.startsWith('measured')).length, 5);
   const fitted = fit.filter((r) => r.series.startsWith('saturating'));
   assert.equal(fitted.length, 5);
-  assert.ok(Math.abs(fitted[4].epoch - 100) < 1e-9 && Math.abs(fitted[4].accuracy - 100 * law(100)) < 1e-3);
+  assert.ok(Math.abs(fitted[4].epoch - 100) < 1e-9 && Math.abs(fitted[4].accuracy! - 100 * law(100)) < 1e-3);
   assert.deepEqual(fit.filter((r) => r.series.startsWith('paper')).map((r) => [r.epoch, r.accuracy, r.rate_bits]), [[100, 97.97, 48.22]]);
   assert.throws(() => curveFitRows(results, planned, { points: 1 }), (e: Error) => e instanceof RangeError && /points/.test(e.message));
 

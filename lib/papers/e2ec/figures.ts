@@ -5,7 +5,7 @@
 import type { AnyConfig, E2ecConfig } from './config.js';
 import { lengthClassBias, semanticMetrics, type E2ecEval, type SemanticMetrics } from './evaluate.js';
 import { PAPER_TABLE1, resultFor, splitDigits, type PlannedConfigs } from './plan.js';
-import { fitSaturating, olsSlope } from '../../metrics/index.js';
+import { fitSaturating, olsSlope, type SaturatingFit } from '../../metrics/index.js';
 import { isTrained } from './restarts.js';
 import type { BaselineTrialResult, E2ecTrialResult, TrialResult } from './trial.js';
 import { titleBlock } from '../../plot/index.js';
@@ -357,7 +357,18 @@ export type ExtrapolationRow = {
   rate_linear_target: number;
   paper_acc: number | null;
   paper_rate: number | null;
+  /** What was withheld or clipped, and why ('' when nothing was). */
+  note: string;
 };
+
+/**
+ * A saturating fit is a usable estimate only when its asymptote is a possible value: accuracy in [0, 100] %, rate in
+ * [1, N + 1] bits (a code sends between 1 and N + 1 bits). A curve that has not bent yet fits with an asymptote
+ * beyond that range (the power law then only says "still rising"); such a fit gives no estimate.
+ */
+function fitInRange(f: SaturatingFit | null, lo: number, hi: number): SaturatingFit | null {
+  return f && f.a >= lo && f.a <= hi ? f : null;
+}
 
 /**
  * Extrapolates each Table I model's validation curve to `target` epochs two ways: the least-squares saturating fit
@@ -373,7 +384,7 @@ export function curveExtrapolation(results: readonly TrialResult[], planned: Pla
   const byModel = new Map<string, CurveRow[]>();
   for (const r of learningCurveRows(results, planned)) byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
   const out: ExtrapolationRow[] = [];
-  for (const { block, value } of planned.table1) {
+  for (const { block, value, config } of planned.table1) {
     const rows = byModel.get(label1(block, value)) ?? byModel.get(`${label1(block, value)} (default)`);
     if (!rows || out.some((o) => o.model === rows[0].model)) continue;
     const pts = rows.filter((r) => r.epoch > 0).sort((a, b) => a.epoch - b.epoch);
@@ -384,16 +395,26 @@ export function curveExtrapolation(results: readonly TrialResult[], planned: Pla
     const rateSlope = olsSlope(ex, last.map((r) => r.rate_bits));
     const end = pts[pts.length - 1];
     const fit = (ys: number[]) => (pts.length >= 3 ? fitSaturating(pts.map((r) => r.epoch), ys) : null);
-    const fa = fit(pts.map((r) => 100 * r.accuracy));
-    const fr = fit(pts.map((r) => r.rate_bits));
+    const rawA = fit(pts.map((r) => 100 * r.accuracy));
+    const rawR = fit(pts.map((r) => r.rate_bits));
+    const maxRate = config.maxLength + 1;
+    const fa = fitInRange(rawA, 0, 100);
+    const fr = fitInRange(rawR, 1, maxRate);
+    const accLin = 100 * end.accuracy + accSlope * (target - end.epoch);
+    const rateLin = end.rate_bits + rateSlope * (target - end.epoch);
+    const notes: string[] = [];
+    if (rawA && !fa) notes.push(`accuracy fit's asymptote ${rawA.a.toFixed(1)} % is outside 0–100 %${rawA.a > 100 ? ' (the curve has not bent yet)' : ''}: no estimate`);
+    if (rawR && !fr) notes.push(`rate fit's asymptote ${rawR.a.toFixed(1)} bits is outside 1–${maxRate}: no estimate`);
+    if (accLin > 100 || accLin < 0) notes.push(`linear accuracy clipped to ${accLin > 100 ? 100 : 0} %`);
+    if (rateLin > maxRate || rateLin < 1) notes.push(`linear rate clipped to ${rateLin > maxRate ? maxRate : 1} bits`);
     const paper = (PAPER_TABLE1[block] as readonly { value: number; rate: number; accuracy: number }[]).find((p) => p.value === value);
     out.push({
       model: rows[0].model, epochs_trained: end.epoch, chosen_epoch: rows.find((r) => r.chosen)?.epoch ?? end.epoch,
       acc_last: 100 * end.accuracy, rate_last: end.rate_bits, acc_slope: accSlope, rate_slope: rateSlope,
-      acc_fit_target: fa ? Math.min(100, Math.max(0, fa.predict(target))) : null, acc_fit_asymptote: fa ? fa.a : null, rate_fit_target: fr ? fr.predict(target) : null,
-      acc_linear_target: Math.min(100, Math.max(0, 100 * end.accuracy + accSlope * (target - end.epoch))),
-      rate_linear_target: end.rate_bits + rateSlope * (target - end.epoch),
-      paper_acc: paper?.accuracy ?? null, paper_rate: paper?.rate ?? null,
+      acc_fit_target: fa ? Math.min(100, Math.max(0, fa.predict(target))) : null, acc_fit_asymptote: fa ? fa.a : null,
+      rate_fit_target: fr ? Math.min(maxRate, Math.max(1, fr.predict(target))) : null,
+      acc_linear_target: Math.min(100, Math.max(0, accLin)), rate_linear_target: Math.min(maxRate, Math.max(1, rateLin)),
+      paper_acc: paper?.accuracy ?? null, paper_rate: paper?.rate ?? null, note: notes.join('; '),
     });
   }
   return out;
@@ -518,7 +539,8 @@ export function rdboPositionBullets(rows: readonly RdboPositionRow[]): string[] 
 }
 
 /** One row of the default model's curve-fit figure: measured validation points, the fitted curves, the paper's value. */
-export type CurveFitRow = { series: string; epoch: number; accuracy: number; rate_bits: number };
+/** accuracy / rate_bits are null on the fit's rows when that fit gives no estimate (fitInRange). */
+export type CurveFitRow = { series: string; epoch: number; accuracy: number | null; rate_bits: number | null };
 
 /**
  * The default model's validation accuracy (%) and rate against epochs with both saturating fits
@@ -534,14 +556,14 @@ export function curveFitRows(results: readonly TrialResult[], planned: PlannedCo
   const pts = r.curve.filter((c) => c.epoch > 0).sort((a, b) => a.epoch - b.epoch);
   if (pts.length < 3) return [];
   const ex = pts.map((c) => c.epoch);
-  const fa = fitSaturating(ex, pts.map((c) => 100 * c.accuracy));
-  const fr = fitSaturating(ex, pts.map((c) => c.rateBits));
+  const fa = fitInRange(fitSaturating(ex, pts.map((c) => 100 * c.accuracy)), 0, 100);
+  const fr = fitInRange(fitSaturating(ex, pts.map((c) => c.rateBits)), 1, planned.main.maxLength + 1);
   const rows: CurveFitRow[] = pts.map((c) => ({ series: 'measured (validation digits)', epoch: c.epoch, accuracy: 100 * c.accuracy, rate_bits: c.rateBits }));
   const lo = Math.log(ex[0]);
   const hi = Math.log(target);
-  for (let k = 0; k < points; k++) {
+  for (let k = 0; k < points && (fa || fr); k++) {
     const e = Math.exp(lo + ((hi - lo) * k) / (points - 1));
-    rows.push({ series: 'saturating fit a − b·epoch^(−c)', epoch: e, accuracy: Math.min(100, Math.max(0, fa.predict(e))), rate_bits: fr.predict(e) });
+    rows.push({ series: 'saturating fit a − b·epoch^(−c)', epoch: e, accuracy: fa ? Math.min(100, Math.max(0, fa.predict(e))) : null, rate_bits: fr ? fr.predict(e) : null });
   }
   const paper = PAPER_TABLE1.epsilon.find((p) => p.value === planned.main.eps);
   if (paper && planned.main.maxLength === 64) rows.push({ series: `paper, Table I (${target} epochs, test digits)`, epoch: target, accuracy: paper.accuracy, rate_bits: paper.rate });
