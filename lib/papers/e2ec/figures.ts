@@ -406,7 +406,7 @@ export function curveExtrapolation(results: readonly TrialResult[], planned: Pla
     if (rawA && !fa) notes.push(`accuracy fit's asymptote ${rawA.a.toFixed(1)} % is outside 0–100 %${rawA.a > 100 ? ' (the curve has not bent yet)' : ''}: no estimate`);
     if (rawR && !fr) notes.push(`rate fit's asymptote ${rawR.a.toFixed(1)} bits is outside 1–${maxRate}: no estimate`);
     if (accLin > 100 || accLin < 0) notes.push(`linear accuracy clipped to ${accLin > 100 ? 100 : 0} %`);
-    if (rateLin > maxRate || rateLin < 1) notes.push(`linear rate clipped to ${rateLin > maxRate ? maxRate : 1} bits`);
+    if (rateLin > maxRate || rateLin < 1) notes.push(rateLin > maxRate ? `linear rate clipped to ${maxRate} bits` : 'linear rate clipped to 1 bit');
     const paper = (PAPER_TABLE1[block] as readonly { value: number; rate: number; accuracy: number }[]).find((p) => p.value === value);
     out.push({
       model: rows[0].model, epochs_trained: end.epoch, chosen_epoch: rows.find((r) => r.chosen)?.epoch ?? end.epoch,
