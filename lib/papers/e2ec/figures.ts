@@ -352,7 +352,7 @@ export type ExtrapolationRow = {
   acc_fit_target: number | null;
   acc_fit_asymptote: number | null;
   rate_fit_target: number | null;
-  /** Linear continuation of the last slope to `target` epochs (accuracy clipped to [0, 100] %). */
+  /** Linear continuation of the last slope to `target` epochs, clipped to the possible range (accuracy 0–100 %, rate 1…N + 1 bits; `note` says when). */
   acc_linear_target: number;
   rate_linear_target: number;
   paper_acc: number | null;
