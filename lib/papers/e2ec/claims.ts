@@ -215,13 +215,17 @@ export function untestedClaims(r: E2ecClaimsInput): string[] {
   const formed = new Set(claims(r).map((c) => c.id));
   const rule = `validation accuracy at the chosen checkpoint below ${100 * MIN_TRAINED_ACCURACY} %, restarts.ts`;
   const untrained = `did not train (${rule})`;
+  const noTrend = (block: 'epsilon' | 'N'): string => {
+    const sym = block === 'epsilon' ? 'ε' : 'N';
+    return r.table1.filter((t) => t.block === block).length < 2 ? `Table I has fewer than two ${sym}` : `no two consecutive ${sym} of Table I both trained (${rule} for one of each pair)`;
+  };
   const why: Record<string, string> = {
     'acc-default': `the default model ${untrained}`,
     'early-bits': `the default model ${untrained}`,
     'cross-inner': `the default model ${untrained}`,
-    'rate-eps': r.table1.filter((t) => t.block === 'epsilon').length < 2 ? 'Table I has fewer than two ε' : `no two consecutive ε of Table I both trained (${rule} for one of each pair)`,
-    'rate-n': r.table1.filter((t) => t.block === 'N').length < 2 ? 'Table I has fewer than two N' : `no two consecutive N of Table I both trained (${rule} for one of each pair)`,
-    'acc-n': r.table1.filter((t) => t.block === 'N').length < 2 ? 'Table I has fewer than two N' : `no two consecutive N of Table I both trained (${rule} for one of each pair)`,
+    'rate-eps': noTrend('epsilon'),
+    'rate-n': noTrend('N'),
+    'acc-n': noTrend('N'),
     'beats-d2': 'no E2EC point of the λ sweep sends on average at most d bits for any d2-JSCC point (validation digits)',
     'rdbo-bound': 'no RDBO point has an estimated rate at or above any E2EC point\'s rate (validation digits)',
     'spread-grows': 'the λ sweep has fewer than two values',

@@ -86,39 +86,31 @@ export async function restartUntrained(planned: PlannedConfigs, results: readonl
   assertInteger('options.maxRestarts', options.maxRestarts, 0);
   const train = options.train ?? ((c: readonly E2ecConfig[]) => runTrials<TrialResult>(c, options.workers, options.onDone));
   const key = (c: E2ecConfig): string => JSON.stringify(c);
-  const table1 = planned.table1.map((t) => ({ ...t }));
+  // One entry per distinct model (ε = 0.1 and N = 64 are the same model), in the order of its first Table I entry.
+  const byKey = new Map<string, number[]>();
+  planned.table1.forEach((t, i) => byKey.set(key(t.config), [...(byKey.get(key(t.config)) ?? []), i]));
+  const models = [...byKey.values()].map((entries) => ({ entries, config: planned.table1[entries[0]].config, attempts: [] as RestartAttempt[] }));
   const all: TrialResult[] = [...results];
   const added: TrialResult[] = [];
-  // One attempt list per distinct model (ε = 0.1 and N = 64 are the same model), keyed by its first entry.
-  const attempts = new Map<number, RestartAttempt[]>();
-  const firstOf = (i: number): number => table1.findIndex((t) => key(t.config) === key(table1[i].config));
-  const failing = (): number[] => table1.flatMap((t, i) => (isTrained(resultFor<E2ecTrialResult>(all, t.config)) ? [] : [i]));
-  const note = (i: number): void => {
-    const f = firstOf(i);
-    if (f !== i) return;
-    const list = attempts.get(f) ?? [];
-    list.push(attemptOf(table1[f].block, table1[f].value, resultFor<E2ecTrialResult>(all, table1[f].config)));
-    attempts.set(f, list);
+  const resultOf = (c: E2ecConfig): E2ecTrialResult => resultFor<E2ecTrialResult>(all, c);
+  const record = (m: (typeof models)[number]): void => {
+    const first = planned.table1[m.entries[0]];
+    m.attempts.push(attemptOf(first.block, first.value, resultOf(m.config)));
   };
-  let todo = failing();
-  todo.forEach(note);
+  let todo = models.filter((m) => !isTrained(resultOf(m.config)));
+  todo.forEach(record);
   for (let round = 0; round < options.maxRestarts && todo.length; round++) {
-    const next = new Map<string, E2ecConfig>();
-    for (const i of todo) {
-      const c = table1[i].config;
-      if (!next.has(key(c))) next.set(key(c), { ...c, seed: c.seed + 1 });
-    }
-    const fresh = await train([...next.values()]);
+    const next = todo.map((m) => ({ ...m.config, seed: m.config.seed + 1 }));
+    const fresh = await train(next);
     all.push(...fresh);
     added.push(...fresh);
-    for (const i of todo) table1[i] = { ...table1[i], config: next.get(key(table1[i].config)) as E2ecConfig };
-    todo.forEach(note);
-    todo = failing();
+    todo.forEach((m, k) => { m.config = next[k]; record(m); });
+    todo = todo.filter((m) => !isTrained(resultOf(m.config)));
   }
-  const mainKey = JSON.stringify(planned.main);
-  const mainAt = planned.table1.findIndex((t) => JSON.stringify(t.config) === mainKey);
-  const main = mainAt >= 0 ? table1[mainAt].config : planned.main;
-  return { plan: { ...planned, table1, main }, results: added, attempts: [...attempts.keys()].sort((a, b) => a - b).flatMap((i) => attempts.get(i) ?? []) };
+  const table1 = planned.table1.map((t) => ({ ...t }));
+  for (const m of models) for (const i of m.entries) table1[i] = { ...table1[i], config: m.config };
+  const main = models.find((m) => m.entries.some((i) => key(planned.table1[i].config) === key(planned.main)))?.config ?? planned.main;
+  return { plan: { ...planned, table1, main }, results: added, attempts: models.flatMap((m) => m.attempts) };
 }
 
 /** The restarts table: one row per attempt, accuracies in %. */
